@@ -1,0 +1,212 @@
+/**
+ * The environment config: one typed, validated object per environment that every construct reads.
+ * A wrong value fails synth with a message naming the field and the allowed values.
+ */
+import { z } from 'zod';
+
+/** Retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+const modelSchema = z
+  .object({
+    modelId: z.string().min(3).describe('Bedrock model id or inference profile id, e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0'),
+    temperature: z.number().min(0).max(1).describe('Sampling temperature, 0–1'),
+    maxTokens: z.number().int().min(1).max(64_000).describe('Maximum output tokens per model call'),
+    /** USD per 1,000 tokens, used for cost estimates in dashboards and the eval report. */
+    inputPricePer1k: z.number().min(0),
+    outputPricePer1k: z.number().min(0),
+  })
+  .strict();
+
+const rolloutStepSchema = z
+  .object({
+    canaryPercent: z.number().int().min(1).max(100).describe('Share of traffic on the canary during this step'),
+    bakeMinutes: z.number().int().min(0).max(1440).describe('How long to watch alarms and scores before the next step'),
+  })
+  .strict();
+
+export const ROLLOUT_PRESETS = ['CANARY_10PERCENT_10MINUTES', 'LINEAR_25PERCENT_EVERY_5MINUTES', 'ALL_AT_ONCE'] as const;
+export const TOOL_DEPLOYMENT_CONFIGS = [
+  'CANARY_10PERCENT_5MINUTES',
+  'CANARY_10PERCENT_10MINUTES',
+  'CANARY_10PERCENT_30MINUTES',
+  'LINEAR_10PERCENT_EVERY_1MINUTE',
+  'LINEAR_10PERCENT_EVERY_10MINUTES',
+  'ALL_AT_ONCE',
+] as const;
+
+const identitySchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('cognito'),
+      /** Prefix for the hosted UI domain; must be globally unique per region. */
+      domainPrefix: z.string().regex(/^[a-z0-9-]{3,63}$/).optional(),
+      /** OAuth callback URLs for the user app client. */
+      callbackUrls: z.array(z.url()).default(['http://localhost:3000/callback']),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('oidc'),
+      discoveryUrl: z.url().refine((u) => u.endsWith('/.well-known/openid-configuration'), {
+        message: 'must end with /.well-known/openid-configuration',
+      }),
+      allowedAudiences: z.array(z.string().min(1)).default([]),
+      allowedClients: z.array(z.string().min(1)).default([]),
+      /** Claims a token must carry, e.g. { "custom:department": ["finance"] } — empty list means "present". */
+      requiredClaims: z.record(z.string(), z.array(z.string())).default({}),
+    })
+    .strict()
+    .refine((o) => o.allowedAudiences.length + o.allowedClients.length > 0, {
+      message: 'set allowedAudiences or allowedClients (at least one), otherwise any token from the IdP would be accepted',
+    }),
+]);
+
+const sourceSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('codestar'),
+      connectionArn: z.string().regex(/^arn:aws[a-z-]*:(codestar-connections|codeconnections):/, 'must be a CodeStar/CodeConnections connection ARN'),
+      repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name'),
+      branch: z.string().min(1).default('main'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('codecommit'),
+      repositoryName: z.string().min(1),
+      branch: z.string().min(1).default('main'),
+    })
+    .strict(),
+]);
+
+export const environmentConfigSchema = z
+  .object({
+    /** Environment name: stack names, resource names and tags derive from it. */
+    name: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, 'lower-case letters, digits and dashes, 2–16 characters, starting with a letter'),
+    account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1').optional(),
+    /** dev destroys stateful resources on stack deletion; staging and prod retain them. */
+    removalPolicy: z.enum(['destroy', 'retain']),
+    logRetentionDays: z.union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>]),
+    tags: z.record(z.string(), z.string()).default({}),
+    /** Load reference seed data into the tool tables (dev only). */
+    seedData: z.boolean(),
+
+    models: z
+      .object({
+        /** Model the agents use. */
+        primary: modelSchema,
+        /** Optional challenger for A/B tests and eval compare mode. */
+        candidate: modelSchema.optional(),
+      })
+      .strict(),
+
+    identity: identitySchema,
+
+    gateway: z
+      .object({
+        /** DEBUG returns detailed errors to callers; leave unset outside dev. */
+        exceptionLevel: z.enum(['DEBUG']).optional(),
+        /** Requests per user per minute the interceptor admits. */
+        rateLimitPerUserPerMinute: z.number().int().min(1).max(100_000),
+      })
+      .strict(),
+
+    policy: z
+      .object({
+        mode: z.enum(['ENFORCE', 'LOG_ONLY']),
+      })
+      .strict(),
+
+    memory: z
+      .object({
+        /** Days short-term events are kept (AgentCore allows 7–365). */
+        eventExpiryDays: z.number().int().min(7).max(365),
+      })
+      .strict(),
+
+    agents: z
+      .object({
+        orchestration: z.enum(['hierarchical', 'sequential']),
+        codeInterpreter: z.boolean(),
+        browser: z.enum(['off', 'PUBLIC', 'VPC']),
+      })
+      .strict(),
+
+    observability: z
+      .object({
+        /** Optional OTLP export to an existing backend; endpoint and headers come from this secret. */
+        otlpExportSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, 'a Secrets Manager secret ARN').optional(),
+        /** Where alarm notifications go (an email subscription on the alarm topic). */
+        alarmEmail: z.email().optional(),
+      })
+      .strict(),
+
+    alarms: z
+      .object({
+        errorRatePercent: z.number().min(0).max(100),
+        latencyP95Ms: z.number().int().min(1),
+        throttles: z.number().int().min(0),
+        policyDenialsPer5Min: z.number().int().min(0),
+        evaluationScoreMin: z.number().min(0).max(1),
+        /** Periods of 1 minute an alarm must breach before it fires. */
+        evaluationPeriods: z.number().int().min(1).max(60),
+      })
+      .strict(),
+
+    evaluation: z
+      .object({
+        /** Percentage of live sessions scored by online evaluation. */
+        samplingPercent: z.number().min(0.01).max(100),
+        thresholds: z
+          .object({
+            toolSelection: z.number().min(0).max(1),
+            parameters: z.number().min(0).max(1),
+            refusals: z.number().min(0).max(1),
+            latencyP50Ms: z.number().int().min(1),
+            latencyP95Ms: z.number().int().min(1),
+            tokensPerQuery: z.number().int().min(1),
+          })
+          .strict(),
+        /** Drift alarm: moving average of the online score below this fires. */
+        driftScoreMin: z.number().min(0).max(1),
+      })
+      .strict(),
+
+    release: z
+      .object({
+        /** Canary share while a release is in progress, before the rollout moves it. */
+        canaryPercent: z.number().int().min(1).max(99),
+        rollout: z.union([z.enum(ROLLOUT_PRESETS), z.array(rolloutStepSchema).min(1).max(20)]),
+        toolDeployment: z.enum(TOOL_DEPLOYMENT_CONFIGS),
+      })
+      .strict(),
+
+    pipeline: z
+      .object({
+        source: sourceSchema.optional(),
+        manualApprovalBeforeProd: z.boolean(),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    if (cfg.name !== 'dev' && cfg.seedData) {
+      ctx.addIssue({ code: 'custom', path: ['seedData'], message: 'seed data is for dev only; set false' });
+    }
+    if (Array.isArray(cfg.release.rollout) && cfg.release.rollout[cfg.release.rollout.length - 1].canaryPercent !== 100) {
+      ctx.addIssue({ code: 'custom', path: ['release', 'rollout'], message: 'the last rollout step must reach canaryPercent 100' });
+    }
+    if (cfg.evaluation.thresholds.latencyP50Ms > cfg.evaluation.thresholds.latencyP95Ms) {
+      ctx.addIssue({ code: 'custom', path: ['evaluation', 'thresholds', 'latencyP50Ms'], message: 'must not exceed latencyP95Ms' });
+    }
+  });
+
+/** Input form: defaults not yet applied. */
+export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;
+/** Resolved, validated config. */
+export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
+export type ModelConfig = z.output<typeof modelSchema>;
+export type RolloutStep = z.output<typeof rolloutStepSchema>;
+export type IdentityConfig = z.output<typeof identitySchema>;
