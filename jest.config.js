@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest'] },
   // ESM-only packages (agents runtime, MCP, Strands) are transformed to CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!(@strands-agents|bedrock-agentcore|@modelcontextprotocol|pkce-challenge|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@strands-agents|bedrock-agentcore|@modelcontextprotocol|pkce-challenge|jose|uuid)/)'],
+  // `bedrock-agentcore` exports its subpaths under the `import` condition only; map them to their files.
+  moduleNameMapper: { '^bedrock-agentcore/(runtime|identity|browser|code-interpreter)$': '<rootDir>/node_modules/bedrock-agentcore/dist/src/$1/index.js' },
   testTimeout: 60000,
 };

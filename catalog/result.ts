@@ -30,9 +30,16 @@ export class ToolFailure extends Error {
     readonly code: ToolErrorCode,
     message: string,
     readonly fields?: ToolError['fields'],
+    /** Override of the default: only SERVICE_UNAVAILABLE is retryable. */
+    readonly retryableOverride?: boolean,
   ) {
     super(message);
     this.name = 'ToolFailure';
+  }
+
+  /** Whether calling again later may succeed. */
+  get retryable(): boolean {
+    return this.retryableOverride ?? this.code === 'SERVICE_UNAVAILABLE';
   }
 
   toResult(): ToolErrorResult {
@@ -41,7 +48,7 @@ export class ToolFailure extends Error {
         code: this.code,
         message: this.message,
         ...(this.fields ? { fields: this.fields } : {}),
-        retryable: this.code === 'SERVICE_UNAVAILABLE',
+        retryable: this.retryable,
       },
     };
   }
@@ -49,10 +56,16 @@ export class ToolFailure extends Error {
 
 /** A zod error as a VALIDATION_ERROR naming each field and what was expected. */
 export function validationFailure(toolName: string, error: z.ZodError): ToolFailure {
-  const fields = error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.join('.') : '(arguments)',
-    expected: issue.message,
-  }));
+  const fields = error.issues.flatMap((issue) => {
+    // An argument the tool does not have: name each one rather than "(arguments)".
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), expected: 'no such argument: remove it' }));
+    }
+    if (issue.path.length === 0 && issue.code === 'invalid_type') {
+      return [{ field: '(arguments)', expected: 'expected an object of named arguments' }];
+    }
+    return [{ field: issue.path.length ? issue.path.join('.') : '(arguments)', expected: issue.message }];
+  });
   const summary = fields.map((f) => `${f.field}: ${f.expected}`).join('; ');
   return new ToolFailure('VALIDATION_ERROR', `Invalid arguments for ${toolName}: ${summary}`, fields);
 }

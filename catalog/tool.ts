@@ -6,7 +6,7 @@
  * This module is shared by infrastructure (`lib/`), handlers (`lambda/`) and agents (`agents/`),
  * so it depends on zod only.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Business domains of the reference agents; a team adds its own. */
 export type ToolDomain = string;
@@ -22,7 +22,8 @@ export interface ToolErrorCondition {
 }
 
 /** Error codes every handler maps its failures to, at one edge. */
-export const TOOL_ERROR_CODES = ['VALIDATION_ERROR', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'SERVICE_UNAVAILABLE'] as const;
+/** `INTERNAL_ERROR` is the catch-all for a defect (never retryable); every tool may return it, so definitions need not list it. */
+export const TOOL_ERROR_CODES = ['VALIDATION_ERROR', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'SERVICE_UNAVAILABLE', 'INTERNAL_ERROR'] as const;
 export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];
 
 export interface ToolExample {
@@ -154,7 +155,8 @@ function narrow(s: JsonSchema, path: string): GatewaySchema {
   if (!type || !['string', 'number', 'integer', 'boolean', 'array', 'object'].includes(type)) {
     throw new Error(`${path}: type ${JSON.stringify(s.type)} cannot be expressed for the gateway (string, number, integer, boolean, array, object)`);
   }
-  const description = [s.description, ...constraintText(s)].filter(Boolean).join(' ') || undefined;
+  const own = s.description && !/[.!?:;]$/.test(s.description) && constraintText(s).length ? `${s.description}.` : s.description;
+  const description = [own, ...constraintText(s)].filter(Boolean).join(' ') || undefined;
   const out: { -readonly [K in keyof GatewaySchema]: GatewaySchema[K] } = { type };
   if (description) out.description = description;
   if (s.properties) {

@@ -1,25 +1,92 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import type { AgentSpec } from '../../catalog/agents';
 import type { EnvironmentConfig } from '../config';
+import { CognitoIdentity, Identity, type IInboundIdentity } from '../identity';
+import { AgentMemory } from '../memory';
+import { RELEASE_PARAMETER_PREFIX } from '../release';
+import type { AgentJwtAuth } from '../runtime';
+import { allowCloudWatchLogs } from '../tools';
 
 export interface FoundationStackProps extends StackProps {
   readonly config: EnvironmentConfig;
+  readonly agents: readonly AgentSpec[];
 }
 
-/** Shared, long-lived resources every other stack of an environment uses. */
+/** The release name of an agent in an environment: keys its rollout state and live-version parameter. */
+export function releaseNameOf(config: EnvironmentConfig, agentId: string): string {
+  return `${config.name}-${agentId}`;
+}
+
+/**
+ * Long-lived, shared resources of an environment: the customer-managed key, the identity
+ * provider, the shared memory, and the recorded `live` version of each agent.
+ */
 export class FoundationStack extends Stack {
   /** Customer-managed key for every stateful resource of the environment. */
   readonly key: kms.Key;
+  readonly identity: IInboundIdentity;
+  /** JWT settings the agent runtimes accept: the same issuer and clients as the gateway. */
+  readonly runtimeAuth: AgentJwtAuth;
+  /** One memory for the supervisor and specialists, so context survives hand-offs; namespaced per user. */
+  readonly memory: AgentMemory;
+  /** Name of the SSM parameter holding each agent's last good version, by agent id. */
+  readonly liveVersionParameterNames: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: FoundationStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
     this.key = new kms.Key(this, 'DataKey', {
       alias: `alias/agentcore-kit/${config.name}`,
       description: `agentcore-kit ${config.name}: encryption of tool data, memory, logs and gateway`,
       enableKeyRotation: true,
-      removalPolicy: config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy,
     });
+    // Every log group of the environment is encrypted with this key.
+    allowCloudWatchLogs(this.key);
+
+    if (config.identity.kind === 'cognito') {
+      const cognito: CognitoIdentity = Identity.cognito(this, 'Identity', {
+        kmsKey: this.key,
+        callbackUrls: config.identity.callbackUrls,
+        domainPrefix: config.identity.domainPrefix,
+        removalPolicy,
+        logRetention: config.logRetentionDays as logs.RetentionDays,
+      });
+      this.identity = cognito;
+      this.runtimeAuth = {
+        discoveryUrl: cognito.discoveryUrl,
+        allowedClients: [cognito.userClient.userPoolClientId, ...Object.values(cognito.machineClients).map((c) => c.userPoolClientId)],
+      };
+    } else {
+      const { discoveryUrl, allowedAudiences, allowedClients, requiredClaims } = config.identity;
+      this.identity = Identity.oidc({ discoveryUrl, allowedAudiences, allowedClients, requiredClaims });
+      this.runtimeAuth = { discoveryUrl, allowedAudiences, allowedClients };
+    }
+
+    this.memory = new AgentMemory(this, 'Memory', {
+      memoryName: `agentcore_kit_${config.name.replace(/-/g, '_')}`,
+      description: `Shared short- and long-term memory of the ${config.name} agents, namespaced per user`,
+      eventExpiry: Duration.days(config.memory.eventExpiryDays),
+      encryptionKey: this.key,
+    });
+
+    // The rollout machinery writes these after a promotion or rollback; CloudFormation never
+    // changes them again (the template value stays "1"), and every deploy pins `live` to them.
+    const names: Record<string, string> = {};
+    for (const agent of props.agents) {
+      names[agent.id] = `${RELEASE_PARAMETER_PREFIX}/${releaseNameOf(config, agent.id)}/live-version`;
+      new ssm.StringParameter(this, `LiveVersion-${agent.id}`, {
+        parameterName: names[agent.id],
+        stringValue: '1',
+        description: `${agent.displayName} (${config.name}): runtime version the live endpoint serves`,
+      });
+    }
+    this.liveVersionParameterNames = names;
   }
 }

@@ -1,31 +1,179 @@
-import { Tags, type Stack } from 'aws-cdk-lib';
+import * as path from 'node:path';
+import { CfnOutput, RemovalPolicy, Stack, Tags, type Environment } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { agentSpecs, type AgentSpec } from '../../catalog/agents';
+import { toolCatalog, type ToolTarget, TOOL_TARGETS } from '../../catalog';
+import type { ToolDefinition } from '../../catalog/tool';
 import type { EnvironmentConfig } from '../config';
+import { KitError } from '../errors';
+import type { PlatformOutputs } from '../pipeline/agent-platform-stage';
 import { FoundationStack } from './foundation-stack';
+import { GatewayStack } from './gateway-stack';
+import { ObservabilityStack } from './observability-stack';
+import { ReleaseStack } from './release-stack';
+import { StackShards } from './stack-shards';
+import { buildAgentRuntime, type DeployedAgent } from './agent-unit';
+import { buildToolUnit, type DeployedToolGroup, type ToolGroupSpec } from './tool-unit';
 
 export interface AgentPlatformProps {
   readonly config: EnvironmentConfig;
+  /**
+   * Agents to deploy. Exactly one may speak HTTP (the user-facing supervisor); the others are
+   * specialists it delegates to.
+   * @default - the reference supervisor and its financial, HR and IT specialists
+   */
+  readonly agents?: readonly AgentSpec[];
+  /**
+   * Tool groups beyond the reference catalog (another team's tools): one Lambda function each.
+   * @default - none
+   */
+  readonly extraToolGroups?: readonly ToolGroupSpec[];
+  /**
+   * Entry point of each agent's code, by agent id.
+   * @default - agents/entry/<id>.ts
+   */
+  readonly agentEntries?: Readonly<Record<string, string>>;
+  /**
+   * Resources per workload stack before a new one is opened.
+   * @default 400
+   */
+  readonly maxResourcesPerStack?: number;
 }
 
 /**
- * The reference platform of one environment: the stacks, in dependency order. `scope` is an App
- * (`cdk deploy -c env=...`) or a Stage (pipelines). Stacks compose constructs and hold no resource logic.
+ * The reference platform of one environment, as stacks in dependency order. `scope` is an App
+ * (`cdk deploy -c env=<name>`) or a Stage (pipelines). Tool groups and agent runtimes are
+ * spread over as many workload stacks as their size needs, so dozens of agents and hundreds of
+ * tools stay within CloudFormation's limits. Stacks compose constructs and hold no resource logic.
  */
 export class AgentPlatform {
   readonly stacks: Stack[] = [];
   readonly foundation: FoundationStack;
+  readonly gateway: GatewayStack;
+  readonly release: ReleaseStack;
+  readonly observability: ObservabilityStack;
+  readonly agents: readonly DeployedAgent[];
+  readonly toolGroups: readonly DeployedToolGroup[];
+  /** What the pipeline's post-deploy steps read. */
+  readonly pipelineOutputs: PlatformOutputs;
 
   constructor(scope: Construct, props: AgentPlatformProps) {
     const { config } = props;
-    const env = config.account || config.region ? { account: config.account, region: config.region } : undefined;
+    const specs = props.agents ?? Object.values(agentSpecs);
+    validateAgents(specs, props);
+    const env: Environment | undefined = config.account || config.region ? { account: config.account, region: config.region } : undefined;
     const prefix = `AgentCoreKit-${config.name}`;
+    const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
 
-    this.foundation = new FoundationStack(scope, `${prefix}-Foundation`, { config, env });
-    this.stacks.push(this.foundation);
+    this.foundation = new FoundationStack(scope, `${prefix}-Foundation`, { env, config, agents: specs });
 
+    // Tool groups: the reference catalog's targets the agents use, then any extra groups.
+    const referenceTargets = TOOL_TARGETS.filter((t) => specs.some((s) => s.tools[t]?.length));
+    const groupSpecs: ToolGroupSpec[] = [
+      ...referenceTargets.map((target): ToolGroupSpec => ({ target, tools: toolCatalog.filter((t) => t.target === target) })),
+      ...(props.extraToolGroups ?? []),
+    ];
+    // Two shard sets: the gateway needs the tool functions, and the agents need the gateway.
+    const toolStacks = new StackShards(scope, `${prefix}-Tools`, { env, maxResources: props.maxResourcesPerStack });
+    const agentStacks = new StackShards(scope, `${prefix}-Agents`, { env, maxResources: props.maxResourcesPerStack });
+    const referenceTools = toolStacks.place('reference-tools', (stack) =>
+      referenceTargets.length ? buildToolUnit.reference(stack, { config, targets: referenceTargets as ToolTarget[], key: this.foundation.key, removalPolicy, logRetention }) : [],
+    );
+    const extraTools = (props.extraToolGroups ?? []).map((spec) =>
+      toolStacks.place('tool-group', (stack) => buildToolUnit.custom(stack, { config, spec, key: this.foundation.key, removalPolicy, logRetention })),
+    );
+    this.toolGroups = [...referenceTools, ...extraTools];
+    const tools: ToolDefinition[] = groupSpecs.flatMap((g) => [...g.tools]);
+
+    this.gateway = new GatewayStack(scope, `${prefix}-Gateway`, {
+      env,
+      config,
+      tools,
+      toolGroups: this.toolGroups,
+      identity: this.foundation.identity,
+      key: this.foundation.key,
+      removalPolicy,
+      logRetention,
+    });
+
+    // Specialists first: the supervisor is configured with their invocation URLs.
+    const ordered = [...specs].sort((a, b) => Number(a.protocol === 'HTTP') - Number(b.protocol === 'HTTP'));
+    const deployed: DeployedAgent[] = [];
+    for (const spec of ordered) {
+      deployed.push(
+        agentStacks.place('agent', (stack) =>
+          buildAgentRuntime(stack, {
+            config,
+            spec,
+            entry: props.agentEntries?.[spec.id] ?? path.join(__dirname, '..', '..', 'agents', 'entry', `${spec.id}.ts`),
+            foundation: this.foundation,
+            gatewayUrl: this.gateway.tools.url,
+            specialists: deployed,
+            logRetention,
+            removalPolicy,
+          }),
+        ),
+      );
+    }
+    this.agents = deployed;
+    // Agents read their recorded live version from the foundation's parameters at deploy time.
+    for (const stack of agentStacks.stacks) stack.addStackDependency(this.foundation);
+
+    this.observability = new ObservabilityStack(scope, `${prefix}-Observability`, {
+      env,
+      config,
+      agents: deployed,
+      tools,
+      gateway: this.gateway.tools,
+      memory: this.foundation.memory,
+      key: this.foundation.key,
+      removalPolicy,
+    });
+
+    this.release = new ReleaseStack(scope, `${prefix}-Release`, {
+      env,
+      config,
+      agents: deployed.filter((a) => a.spec.protocol === 'HTTP'),
+      identity: this.foundation.identity,
+      canaryScore: (agentId) => this.observability.canaryScore(agentId),
+      policyDenials: this.gateway.tools.metricDenied(),
+      key: this.foundation.key,
+      removalPolicy,
+      logRetention,
+    });
+
+    this.stacks.push(this.foundation, ...toolStacks.stacks, ...agentStacks.stacks, this.gateway, this.observability, this.release);
     for (const stack of this.stacks) {
       Tags.of(stack).add('project', 'agentcore-kit');
       for (const [k, v] of Object.entries(config.tags)) Tags.of(stack).add(k, v);
     }
+
+    this.pipelineOutputs = {
+      agentRuntimeArns: Object.fromEntries(
+        deployed.map((a) => [a.spec.id, new CfnOutput(Stack.of(a.runtime), `${a.spec.id}RuntimeArn`, { value: a.runtime.runtime.agentRuntimeArn })]),
+      ),
+      rolloutStateMachineArns: Object.fromEntries(
+        this.release.releases.map((r) => [r.releaseName, new CfnOutput(this.release, `${r.releaseName}StateMachineArn`, { value: r.stateMachine.stateMachineArn })]),
+      ),
+    };
   }
+}
+
+function validateAgents(specs: readonly AgentSpec[], props: AgentPlatformProps): void {
+  const problems: string[] = [];
+  if (!specs.length) problems.push('agents: expected at least one agent');
+  const ids = specs.map((s) => s.id);
+  const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (dup.length) problems.push(`agents: ids must be unique, ${[...new Set(dup)].join(', ')} given twice`);
+  const http = specs.filter((s) => s.protocol === 'HTTP');
+  if (http.length > 1) problems.push(`agents: at most one HTTP (user-facing) agent, got ${http.map((s) => s.id).join(', ')}`);
+  const known = new Set<string>([...TOOL_TARGETS, ...(props.extraToolGroups ?? []).map((g) => g.target)]);
+  for (const s of specs) {
+    for (const target of Object.keys(s.tools)) {
+      if (!known.has(target)) problems.push(`agents.${s.id}.tools: unknown gateway target "${target}"; expected one of ${[...known].join(', ')}`);
+    }
+  }
+  if (problems.length) throw new KitError('InvalidAgentPlatform', problems);
 }

@@ -37,7 +37,7 @@ const dev: EnvironmentConfigInput = {
   memory: { eventExpiryDays: 7 },
   agents: { orchestration: 'hierarchical', codeInterpreter: true, browser: 'off' },
   observability: {},
-  alarms: { errorRatePercent: 10, latencyP95Ms: 15_000, throttles: 10, policyDenialsPer5Min: 50, evaluationScoreMin: 0.7, evaluationPeriods: 3 },
+  alarms: { errorRatePercent: 10, latencyP95Ms: 15_000, toolLatencyP95Ms: 3000, throttles: 10, policyDenialsPer5Min: 50, evaluationScoreMin: 0.7, evaluationPeriods: 3 },
   evaluation: {
     samplingPercent: 100,
     thresholds: { toolSelection: 0.95, parameters: 0.98, refusals: 1, latencyP50Ms: 2000, latencyP95Ms: 5000, tokensPerQuery: 5000 },
@@ -58,7 +58,7 @@ const staging: EnvironmentConfigInput = {
   gateway: { rateLimitPerUserPerMinute: 60 },
   memory: { eventExpiryDays: 30 },
   agents: { orchestration: 'hierarchical', codeInterpreter: true, browser: 'PUBLIC' },
-  alarms: { errorRatePercent: 5, latencyP95Ms: 8000, throttles: 5, policyDenialsPer5Min: 20, evaluationScoreMin: 0.8, evaluationPeriods: 3 },
+  alarms: { errorRatePercent: 5, latencyP95Ms: 8000, toolLatencyP95Ms: 2000, throttles: 5, policyDenialsPer5Min: 20, evaluationScoreMin: 0.8, evaluationPeriods: 3 },
   evaluation: { ...dev.evaluation, samplingPercent: 25, driftScoreMin: 0.88 },
   release: { canaryPercent: 10, rollout: 'LINEAR_25PERCENT_EVERY_5MINUTES', toolDeployment: 'CANARY_10PERCENT_5MINUTES' },
 };
@@ -72,7 +72,7 @@ const prod: EnvironmentConfigInput = {
   gateway: { rateLimitPerUserPerMinute: 60 },
   memory: { eventExpiryDays: 90 },
   agents: { orchestration: 'hierarchical', codeInterpreter: false, browser: 'off' },
-  alarms: { errorRatePercent: 2, latencyP95Ms: 6000, throttles: 1, policyDenialsPer5Min: 20, evaluationScoreMin: 0.85, evaluationPeriods: 3 },
+  alarms: { errorRatePercent: 2, latencyP95Ms: 6000, toolLatencyP95Ms: 1500, throttles: 1, policyDenialsPer5Min: 20, evaluationScoreMin: 0.85, evaluationPeriods: 3 },
   evaluation: { ...dev.evaluation, samplingPercent: 10, driftScoreMin: 0.9 },
   release: { canaryPercent: 10, rollout: 'CANARY_10PERCENT_10MINUTES', toolDeployment: 'CANARY_10PERCENT_10MINUTES' },
   pipeline: { manualApprovalBeforeProd: true },

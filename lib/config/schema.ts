@@ -88,7 +88,9 @@ export const environmentConfigSchema = z
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1').optional(),
     /** dev destroys stateful resources on stack deletion; staging and prod retain them. */
     removalPolicy: z.enum(['destroy', 'retain']),
-    logRetentionDays: z.union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>]),
+    logRetentionDays: z.union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
+      error: (iss) => `expected one of ${LOG_RETENTION_DAYS.join(', ')} (days CloudWatch Logs accepts), got ${JSON.stringify(iss.input)}`,
+    }),
     tags: z.record(z.string(), z.string()).default({}),
     /** Load reference seed data into the tool tables (dev only). */
     seedData: z.boolean(),
@@ -138,6 +140,11 @@ export const environmentConfigSchema = z
       .object({
         /** Optional OTLP export to an existing backend; endpoint and headers come from this secret. */
         otlpExportSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, 'a Secrets Manager secret ARN').optional(),
+        /**
+         * Enable CloudWatch Transaction Search (spans to X-Ray) from this environment. It is one setting
+         * per account and region: turn it on in exactly one environment of a shared account.
+         */
+        transactionSearch: z.boolean().default(true),
         /** Where alarm notifications go (an email subscription on the alarm topic). */
         alarmEmail: z.email().optional(),
       })
@@ -147,6 +154,8 @@ export const environmentConfigSchema = z
       .object({
         errorRatePercent: z.number().min(0).max(100),
         latencyP95Ms: z.number().int().min(1),
+        /** p95 duration of a tool function above which its CodeDeploy canary rolls back. */
+        toolLatencyP95Ms: z.number().int().min(1).max(900_000),
         throttles: z.number().int().min(0),
         policyDenialsPer5Min: z.number().int().min(0),
         evaluationScoreMin: z.number().min(0).max(1),
@@ -178,7 +187,12 @@ export const environmentConfigSchema = z
       .object({
         /** Canary share while a release is in progress, before the rollout moves it. */
         canaryPercent: z.number().int().min(1).max(99),
-        rollout: z.union([z.enum(ROLLOUT_PRESETS), z.array(rolloutStepSchema).min(1).max(20)]),
+        rollout: z.union([z.enum(ROLLOUT_PRESETS), z.array(rolloutStepSchema).min(1).max(20)], {
+          error: (iss) =>
+            iss.code === 'invalid_union'
+              ? `expected one of ${ROLLOUT_PRESETS.join(', ')} or a list of {canaryPercent, bakeMinutes} steps, got ${JSON.stringify(iss.input)}`
+              : undefined,
+        }),
         toolDeployment: z.enum(TOOL_DEPLOYMENT_CONFIGS),
       })
       .strict(),

@@ -1,0 +1,35 @@
+/** Start one specialist runtime (A2A protocol, port 9000) from its environment. */
+import { CodeInterpreterTools } from 'bedrock-agentcore/experimental/code-interpreter/strands';
+import { specialistSpecs, type SpecialistId } from '../../catalog/agents';
+import { bedrockModel, modelSettingsFromEnv } from '../shared/model';
+import { memoryFromEnv, specialistEnv, verifierFromEnv } from '../shared/runtime-config';
+import { startSpecialistServer } from '../specialist/a2a-server';
+
+export function runSpecialist(id: SpecialistId): void {
+  const start = async () => {
+    const env = specialistEnv();
+    const settings = modelSettingsFromEnv();
+    await startSpecialistServer({
+      spec: specialistSpecs[id],
+      model: () => bedrockModel(settings, env.AWS_REGION),
+      memory: memoryFromEnv(env),
+      toolsUrl: env.GATEWAY_URL,
+      // The agent's own sandboxed Code Interpreter: code execution only (no shell, no file tool).
+      extraTools: env.CODE_INTERPRETER_ID
+        ? () => {
+            const interpreter = new CodeInterpreterTools({ region: env.AWS_REGION, identifier: env.CODE_INTERPRETER_ID });
+            return { tools: [interpreter.executeCode], close: () => interpreter.stopSession() };
+          }
+        : undefined,
+      verify: await verifierFromEnv(env),
+      region: env.AWS_REGION,
+      publicUrl: env.AGENTCORE_RUNTIME_URL,
+      port: Number(process.env.AGENT_PORT ?? 9000),
+      host: '0.0.0.0',
+    });
+  };
+  start().catch((e: unknown) => {
+    console.error(JSON.stringify({ level: 'error', message: `${id} specialist failed to start`, error: (e as Error).message }));
+    process.exit(1);
+  });
+}

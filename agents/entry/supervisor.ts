@@ -1,0 +1,26 @@
+/** Entry point of the supervisor runtime (HTTP protocol, port 8080; AGENT_PORT overrides it for local runs). */
+import { SPECIALIST_IDS, specialistSpecs } from '../../catalog/agents';
+import { bedrockModel, modelSettingsFromEnv } from '../shared/model';
+import { memoryFromEnv, specialistUrls, supervisorEnv, verifierFromEnv } from '../shared/runtime-config';
+import { startSupervisor } from '../supervisor/app';
+
+async function main(): Promise<void> {
+  const env = supervisorEnv();
+  const settings = modelSettingsFromEnv();
+  const urls = specialistUrls(env);
+  await startSupervisor({
+    model: () => bedrockModel(settings, env.AWS_REGION),
+    memory: memoryFromEnv(env),
+    specialists: SPECIALIST_IDS.map((id) => ({ spec: specialistSpecs[id], url: urls[id], qualifier: env.SPECIALIST_QUALIFIER })),
+    orchestration: env.ORCHESTRATION,
+    verify: await verifierFromEnv(env),
+    region: env.AWS_REGION,
+    port: Number(process.env.AGENT_PORT ?? 8080),
+    host: '0.0.0.0',
+  });
+}
+
+main().catch((e: unknown) => {
+  console.error(JSON.stringify({ level: 'error', message: 'supervisor failed to start', error: (e as Error).message }));
+  process.exit(1);
+});

@@ -1,0 +1,4 @@
+export * from './namespaces';
+export * from './store';
+export * from './in-process-memory';
+export * from './agentcore-memory';

@@ -1,0 +1,131 @@
+/**
+ * The supervisor on the AgentCore HTTP runtime contract (`bedrock-agentcore/runtime`):
+ * `GET /ping`, `POST /invocations` with `{ "prompt": "..." }`, the session id in the
+ * `X-Amzn-Bedrock-AgentCore-Runtime-Session-Id` header and the user's JWT in `Authorization`.
+ */
+import type * as http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { BedrockAgentCoreApp } from 'bedrock-agentcore/runtime';
+import { z } from 'zod';
+import { IdentityError, identify, type IdentityVerifier } from '../shared/identity';
+import type { InvocationContext } from '../shared/context';
+import type { RunningServer } from '../shared/http';
+import type { ProgressEvent, ProgressSink } from './delegation';
+import { runSupervisor, type SupervisorAnswer, type SupervisorDeps } from './supervisor-agent';
+
+/** The slice of the runtime's Fastify instance used here. */
+interface FastifyHandle {
+  readonly server: http.Server;
+  close(): Promise<void>;
+  addHook(
+    name: 'onRequest',
+    hook: (
+      request: { method: string; url: string; headers: Record<string, string | string[] | undefined> },
+      reply: { code(status: number): { header(name: string, value: string): { send(body: unknown): Promise<unknown> } } },
+    ) => Promise<void>,
+  ): unknown;
+}
+
+export interface SupervisorAppOptions extends SupervisorDeps {
+  readonly verify: IdentityVerifier;
+  readonly region: string;
+  /** Clock for the date attribute. @default () => new Date() */
+  readonly clock?: () => Date;
+  /** Request logging of the runtime server. @default true */
+  readonly logging?: boolean;
+}
+
+export const invocationRequestSchema = z.object({
+  prompt: z.string().trim().min(1, 'prompt: the user message, 1–10000 characters').max(10_000, 'prompt: the user message, 1–10000 characters'),
+  /**
+   * Invocation attributes. Only `asOf` (the current-date attribute, for evaluations that pin the
+   * date) is used; identity always comes from the verified token, never from the payload.
+   */
+  context: z.object({ asOf: z.iso.date('context.asOf: a date YYYY-MM-DD').optional() }).loose().optional(),
+  /** Present when the evaluation runner asks for the evaluation fields (eval/README.md). */
+  evaluation: z.object({ caseId: z.string() }).loose().optional(),
+  /**
+   * Stream the reply as server-sent events (request with `Accept: text/event-stream`): `handoff`
+   * and `text` events as they happen, then the reply body as the last event.
+   */
+  stream: z.boolean().optional(),
+});
+
+/** The evaluation outcome of an answer. */
+export function outcomeOf(answer: SupervisorAnswer): 'answer' | 'refusal' | 'escalation' | 'clarification' {
+  if (answer.declined) return 'refusal';
+  if (answer.trace.toolCalls.some((c) => c.name.endsWith('___createHRTicket') && c.status === 'success')) return 'escalation';
+  if (answer.trace.toolCalls.length === 0 && answer.response.trim().endsWith('?')) return 'clarification';
+  return 'answer';
+}
+
+/** The reply body: the answer, plus the evaluation contract fields when asked for. */
+export function replyBody(answer: SupervisorAnswer, evaluation: boolean): Record<string, unknown> {
+  const { trace, ...rest } = answer;
+  if (!evaluation) return rest;
+  return { ...rest, answer: answer.response, outcome: outcomeOf(answer), toolCalls: trace.toolCalls, usage: trace.usage, model: answer.model };
+}
+
+/** Progress events while `run` works, then the reply body; each becomes one SSE `data:` event. */
+async function* streamReply(run: (progress: ProgressSink) => Promise<SupervisorAnswer>, evaluation: boolean): AsyncGenerator<{ data: unknown }, void, unknown> {
+  const queue: ProgressEvent[] = [];
+  let wake: (() => void) | undefined;
+  let settled = false;
+  const done = run((e) => {
+    queue.push(e);
+    wake?.();
+  }).finally(() => {
+    settled = true;
+    wake?.();
+  });
+  while (!settled || queue.length) {
+    if (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
+    while (queue.length) yield { data: queue.shift() };
+  }
+  yield { data: replyBody(await done, evaluation) };
+}
+
+export function supervisorApp(options: SupervisorAppOptions): BedrockAgentCoreApp {
+  return new BedrockAgentCoreApp({
+    invocationHandler: {
+      requestSchema: invocationRequestSchema,
+      process: async (request, context) => {
+        const identity = await identify(context.headers, options.verify);
+        const now = request.context?.asOf ? new Date(`${request.context.asOf}T12:00:00Z`) : (options.clock ?? (() => new Date()))();
+        const ctx: InvocationContext = { identity, sessionId: context.sessionId, region: options.region, now };
+        const evaluation = request.evaluation !== undefined;
+        if (request.stream) return streamReply((progress) => runSupervisor(options, ctx, request.prompt, progress), evaluation);
+        return replyBody(await runSupervisor(options, ctx, request.prompt), evaluation);
+      },
+    },
+    config: { logging: { enabled: options.logging ?? true } },
+  });
+}
+
+/**
+ * Start the supervisor on host:port (port 0 picks a free port) and return its URL and a close
+ * function. `BedrockAgentCoreApp.run()` neither reports the bound port nor stops; its Fastify
+ * instance is reached here for both, in one place.
+ */
+export async function startSupervisor(options: SupervisorAppOptions & { readonly port?: number; readonly host?: string }): Promise<RunningServer> {
+  const app = supervisorApp(options);
+  const fastify = (app as unknown as { _app?: FastifyHandle })._app;
+  if (!fastify?.server) throw new Error('bedrock-agentcore runtime: unsupported version (no server handle to listen on)');
+  // An unauthenticated invocation gets 401 before the body is even parsed (the handler verifies again).
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST' || !request.url.startsWith('/invocations')) return;
+    try {
+      await identify(request.headers, options.verify);
+    } catch (e) {
+      if (!(e instanceof IdentityError)) throw e;
+      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: e.message });
+    }
+  });
+  const host = options.host ?? '127.0.0.1';
+  const listening = once(fastify.server, 'listening');
+  app.run({ port: options.port ?? 8080, host });
+  await listening;
+  const { port } = fastify.server.address() as AddressInfo;
+  return { url: `http://${host}:${port}`, close: () => fastify.close() };
+}

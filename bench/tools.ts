@@ -1,0 +1,200 @@
+/**
+ * Tool functions: bundle size, init time and warm handler overhead.
+ * (Sizes/init for the default — Powertools bundled — and for Powertools from its public layer.)
+ *
+ *   npm run bench:tools
+ *   npm run bench:tools -- --iterations 20000 --inits 15
+ *
+ * Per target function (one per gateway target):
+ * - bundle: esbuild with the construct's settings (minified, CJS, ESM sources preferred, @aws-sdk/*
+ *   external as on the Node 22 runtime) — raw and gzipped bytes;
+ * - init: time to load the bundle (module scope: Powertools, SDK clients) in a fresh node process,
+ *   median over several processes;
+ * Per tool:
+ * - dispatch p50/p99: validation + dispatch + handler + result mapping with an in-memory store
+ *   (bench only) standing in for DynamoDB — the overhead the data store does not explain;
+ * - handler p50/p99: the same through the Lambda handler (context parsing, Powertools log line and
+ *   metric serialisation; stdout discarded during the loop).
+ * Figures are for the machine it runs on; nothing here is asserted.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as zlib from 'node:zlib';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { IdempotencyItemAlreadyExistsError } from '@aws-lambda-powertools/idempotency';
+import { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { build } from 'esbuild';
+import { toolCatalog, TOOL_TARGETS, isToolError } from '../catalog';
+import { POWERTOOLS_LAYER_MODULES, TOOL_BUNDLING } from '../lib/tools/defaults';
+import type { ToolDeps } from '../lambda/shared/deps';
+import { dispatchInGroup } from '../lambda/shared/dispatch';
+import { handleToolInvocation } from '../lambda/shared/lambda-handler';
+import { SEED_ITEMS } from '../lambda/shared/seed-data';
+import { TABLES, TABLE_KEYS, type TableKey, type TableNames } from '../lambda/shared/tables';
+import { toolGroups } from '../lambda/tools/dispatch';
+
+const ROOT = path.join(__dirname, '..');
+// Inside node_modules so the external @aws-sdk/* packages resolve from the bundle.
+const OUT = path.join(ROOT, 'node_modules', '.cache', 'agentcore-kit-bench');
+
+const { values: opts } = parseArgs({ options: { iterations: { type: 'string', default: '10000' }, inits: { type: 'string', default: '9' } } });
+const ITERATIONS = Number(opts.iterations);
+const INITS = Number(opts.inits);
+
+const tables = Object.fromEntries(TABLE_KEYS.map((k) => [k, k])) as TableNames;
+
+/** Bench-only in-memory stand-in for the document client: Get/Query/Scan/Put on the seed data. */
+function memoryStore(): DynamoDBDocumentClient {
+  const data = new Map<string, Map<string, Record<string, unknown>>>();
+  const keyOf = (table: TableKey, item: Record<string, unknown>) => {
+    const spec = TABLES[table];
+    return `${item[spec.partitionKey.name]}|${spec.sortKey ? item[spec.sortKey.name] : ''}`;
+  };
+  for (const k of TABLE_KEYS) data.set(k, new Map());
+  for (const [k, items] of Object.entries(SEED_ITEMS) as [TableKey, Record<string, unknown>[]][]) for (const item of items) data.get(k)!.set(keyOf(k, item), structuredClone(item));
+  const send = async (command: unknown) => {
+    if (command instanceof GetCommand) return { Item: data.get(command.input.TableName as TableKey)!.get(keyOf(command.input.TableName as TableKey, command.input.Key!)) };
+    if (command instanceof QueryCommand) {
+      const [value] = Object.values(command.input.ExpressionAttributeValues!);
+      const pk = TABLES[command.input.TableName as TableKey].partitionKey.name;
+      return { Items: [...data.get(command.input.TableName as TableKey)!.values()].filter((i) => i[pk] === value) };
+    }
+    if (command instanceof ScanCommand) return { Items: [...data.get(command.input.TableName as TableKey)!.values()] };
+    if (command instanceof PutCommand) {
+      data.get(command.input.TableName as TableKey)!.set(keyOf(command.input.TableName as TableKey, command.input.Item!), command.input.Item!);
+      return {};
+    }
+    throw new Error(`memory store: unsupported ${(command as object).constructor.name}`);
+  };
+  return { send } as unknown as DynamoDBDocumentClient;
+}
+
+/** Bench-only in-memory idempotency persistence. */
+class MemoryPersistence extends BasePersistenceLayer {
+  private readonly records = new Map<string, IdempotencyRecord>();
+  protected async _getRecord(key: string): Promise<IdempotencyRecord> {
+    return this.records.get(key)!;
+  }
+  protected async _putRecord(record: IdempotencyRecord): Promise<void> {
+    const existing = this.records.get(record.idempotencyKey);
+    if (existing && !existing.isExpired()) throw new IdempotencyItemAlreadyExistsError('exists', existing);
+    this.records.set(record.idempotencyKey, record);
+  }
+  protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
+    this.records.set(record.idempotencyKey, record);
+  }
+  protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {
+    this.records.delete(record.idempotencyKey);
+  }
+}
+
+function memoryDeps(): ToolDeps {
+  const stores = new Map<string, MemoryPersistence>();
+  let n = 0;
+  return {
+    db: memoryStore(),
+    tables,
+    now: () => new Date('2026-11-26T09:30:00.000Z'),
+    newId: () => String(++n).padStart(8, '0'),
+    idempotencyTtlSeconds: 3600,
+    idempotencyStore: (prefix) => stores.get(prefix) ?? stores.set(prefix, new MemoryPersistence()).get(prefix)!,
+  };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const us = (ns: number) => (ns / 1000).toFixed(1);
+
+async function timeCalls(call: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < Math.min(2000, ITERATIONS); i++) await call(-i - 1);
+  const samples: number[] = new Array(ITERATIONS);
+  for (let i = 0; i < ITERATIONS; i++) {
+    const t = process.hrtime.bigint();
+    await call(i);
+    samples[i] = Number(process.hrtime.bigint() - t);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+/** Example arguments; creates get a distinct description per call so each one really writes. */
+function argsFor(toolName: string, i: number): Record<string, unknown> {
+  const tool = toolCatalog.find((t) => t.name === toolName)!;
+  const input = { ...tool.examples[0].input };
+  if (tool.mutating && 'description' in input) input.description = `${input.description} (${i})`;
+  if (tool.mutating && 'justification' in input) input.justification = `${input.justification} (${i})`;
+  return input;
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(OUT, { recursive: true });
+  const env = { ...process.env, ...Object.fromEntries(TABLE_KEYS.map((k) => [TABLES[k].envVar, k])), POWERTOOLS_SERVICE_NAME: 'bench', AWS_REGION: 'us-east-1' };
+
+  console.log(`Tool functions: esbuild minified, @aws-sdk/* external (Node 22 runtime); init = median of ${INITS} fresh processes`);
+  console.log('"bundled" = the construct default (Powertools in the bundle); "layer" = PowertoolsSource.layerFromSsm() (Powertools + X-Ray SDK from the layer)\n');
+  console.log('| function | bundled KB | bundled gzip KB | bundled init ms | layer KB | layer init ms |');
+  console.log('|---|---|---|---|---|---|');
+  const initOf = (file: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < INITS; i++) {
+      const r = spawnSync(process.execPath, ['-e', `const t=performance.now();require(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t))`], { env, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`init of ${file} failed: ${r.stderr}`);
+      times.push(Number(r.stdout));
+    }
+    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  };
+  for (const target of TOOL_TARGETS) {
+    const files: Record<'layer' | 'bundled', string> = { layer: path.join(OUT, `${target}-layer.js`), bundled: path.join(OUT, `${target}.js`) };
+    for (const [kind, outfile] of Object.entries(files)) {
+      await build({
+        entryPoints: [path.join(ROOT, 'lambda', 'tools', target, 'index.ts')],
+        bundle: true,
+        platform: 'node',
+        target: TOOL_BUNDLING.target,
+        format: 'cjs',
+        minify: TOOL_BUNDLING.minify,
+        mainFields: TOOL_BUNDLING.mainFields,
+        // Layer modules resolve from node_modules here, as they do from /opt/nodejs in Lambda.
+        external: kind === 'layer' ? [...TOOL_BUNDLING.externalModules!, ...POWERTOOLS_LAYER_MODULES] : TOOL_BUNDLING.externalModules,
+        outfile,
+        logLevel: 'error',
+      });
+    }
+    const kb = (file: string) => (fs.statSync(file).size / 1024).toFixed(1);
+    const gzip = (zlib.gzipSync(fs.readFileSync(files.bundled)).length / 1024).toFixed(1);
+    console.log(`| ${target} | ${kb(files.bundled)} | ${gzip} | ${initOf(files.bundled).toFixed(1)} | ${kb(files.layer)} | ${initOf(files.layer).toFixed(1)} |`);
+  }
+
+  console.log(`\nWarm overhead per call, in-memory store, ${ITERATIONS} calls after warm-up (µs)\n`);
+  console.log('| tool | dispatch p50 | dispatch p99 | handler p50 | handler p99 | result |');
+  console.log('|---|---|---|---|---|---|');
+  const logger = new Logger({ serviceName: 'bench', logLevel: 'INFO' });
+  const metrics = new Metrics({ namespace: 'Bench', serviceName: 'bench' });
+  const write = process.stdout.write.bind(process.stdout);
+  for (const tool of toolCatalog) {
+    const group = toolGroups[tool.target];
+    const deps = memoryDeps();
+    const sample = await dispatchInGroup(group, tool.name, argsFor(tool.name, 0), deps);
+    const d = await timeCalls((i) => dispatchInGroup(group, tool.name, argsFor(tool.name, i), deps));
+    const context = { clientContext: { custom: { bedrockAgentCoreToolName: `${tool.target}___${tool.name}` } }, getRemainingTimeInMillis: () => 10_000, awsRequestId: 'bench' } as unknown as Context;
+    const hdeps = { tools: memoryDeps(), logger, metrics };
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    let h: { p50: number; p99: number };
+    try {
+      h = await timeCalls((i) => handleToolInvocation(group, argsFor(tool.name, 1_000_000 + i), context, hdeps));
+    } finally {
+      process.stdout.write = write;
+    }
+    console.log(`| ${tool.name} | ${us(d.p50)} | ${us(d.p99)} | ${us(h.p50)} | ${us(h.p99)} | ${isToolError(sample) ? sample.error.code : 'ok'} |`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+/**
+ * `npm run agent:dev [-- --port 8080 --orchestration sequential --scripted --user alex]`
+ *
+ * Runs the supervisor and the three specialists locally on the AgentCore runtime contract
+ * (supervisor: HTTP `POST /invocations`; specialists: A2A), against the local tool server (real
+ * handlers on a seeded local DynamoDB, JWT and Cedar as in the gateway). The model is Bedrock
+ * (MODEL_ID etc., default: the dev environment's primary model) when AWS credentials are found;
+ * `--scripted` uses the keyword-scripted stand-in instead and needs no AWS account.
+ */
+import { parseArgs } from 'node:util';
+import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
+import { startLocalAgents } from '../agents/local';
+import { keywordModel } from '../agents/shared/keyword-script';
+import { jwtVerifier } from '../agents/shared/identity';
+import { bedrockModel, modelSettingsFromEnv } from '../agents/shared/model';
+import { ORCHESTRATIONS, type Orchestration } from '../agents/supervisor/supervisor-agent';
+import { loadEnvironment } from '../lib/config';
+import { DEV_USERS, startToolServer, type DevUserName } from '../local';
+
+const USAGE = `usage: npm run agent:dev -- [--port <1-65535>] [--orchestration hierarchical|sequential] [--scripted] [--user ${Object.keys(DEV_USERS).join('|')}]`;
+
+function fail(message: string): never {
+  process.stderr.write(`agent:dev: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+/** Whether the default AWS credential chain yields credentials (within 3 s). */
+async function hasAwsCredentials(region: string): Promise<boolean> {
+  const client = new BedrockAgentCoreClient({ region });
+  try {
+    await Promise.race([client.config.credentials(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000))]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '8080' },
+        orchestration: { type: 'string', default: 'hierarchical' },
+        scripted: { type: 'boolean', default: false },
+        user: { type: 'string', default: 'alex' },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`--port: expected a port number 1-65535, got ${JSON.stringify(values.port)}`);
+  if (!ORCHESTRATIONS.includes(values.orchestration as Orchestration)) fail(`--orchestration: expected hierarchical or sequential, got ${JSON.stringify(values.orchestration)}`);
+  if (!(values.user in DEV_USERS)) fail(`--user: expected one of ${Object.keys(DEV_USERS).join(', ')}, got ${JSON.stringify(values.user)}`);
+
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  let model: Parameters<typeof startLocalAgents>[0]['model'];
+  let modelLabel: string;
+  if (values.scripted) {
+    model = (id) => keywordModel(id);
+    modelLabel = 'keyword-scripted stand-in (no LLM)';
+  } else {
+    if (!(await hasAwsCredentials(region))) {
+      fail(
+        'no AWS credentials found for the Bedrock model. Set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and AWS_REGION with access to the model, or run with --scripted to use the scripted stand-in.',
+      );
+    }
+    const primary = loadEnvironment('dev').models.primary;
+    const settings = modelSettingsFromEnv({
+      MODEL_ID: process.env.MODEL_ID ?? primary.modelId,
+      MODEL_TEMPERATURE: process.env.MODEL_TEMPERATURE ?? String(primary.temperature),
+      MODEL_MAX_TOKENS: process.env.MODEL_MAX_TOKENS ?? String(primary.maxTokens),
+    });
+    model = () => bedrockModel(settings, region);
+    modelLabel = `Bedrock ${settings.modelId} in ${region} (temperature ${settings.temperature}, max tokens ${settings.maxTokens})`;
+  }
+
+  const tools = await startToolServer();
+  const agents = await startLocalAgents({
+    toolsUrl: tools.url,
+    verify: jwtVerifier({ jwks: tools.jwksUrl, issuer: tools.issuer, audiences: [tools.audience] }),
+    model,
+    orchestration: values.orchestration as Orchestration,
+    region,
+    port,
+    logging: true,
+  }).catch(async (e: unknown) => {
+    await tools.close();
+    throw e;
+  });
+  const user = values.user as DevUserName;
+  const token = await tools.issueToken(user);
+  process.stdout.write(
+    [
+      '',
+      `supervisor   ${agents.url}  (POST /invocations, GET /ping)`,
+      ...Object.entries(agents.specialists).map(([id, url]) => `${id.padEnd(12)} ${url}  (A2A)`),
+      `tools        ${tools.url}  (MCP, JWT + Cedar, seeded local DynamoDB)`,
+      `model        ${modelLabel}`,
+      `orchestration ${values.orchestration}`,
+      '',
+      `Try it as dev user "${user}" (${JSON.stringify(DEV_USERS[user])}):`,
+      `  curl -s ${agents.url}/invocations -H 'content-type: application/json' \\`,
+      `    -H 'x-amzn-bedrock-agentcore-runtime-session-id: dev-session-0000000000000000000000001' \\`,
+      `    -H 'authorization: Bearer ${token}' \\`,
+      `    -d '{"prompt":"How many vacation days do I have left?"}'`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+  const stop = async () => {
+    await agents.close();
+    await tools.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`agent:dev: ${(e as Error).message}\n`);
+  process.exit(1);
+});

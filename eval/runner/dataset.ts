@@ -1,0 +1,180 @@
+/**
+ * Ground-truth datasets: one JSONL file per agent, one case per line. The schema here is the one
+ * source of truth for the case format; `loadDataset` reports every bad line with file:line and the
+ * field that is wrong, and never returns a partial dataset.
+ */
+import * as fs from 'node:fs';
+import { z } from 'zod';
+
+export const AGENTS = ['financial', 'hr', 'it'] as const;
+export type AgentName = (typeof AGENTS)[number];
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * An expected parameter value: a literal (compared exactly) or a matcher for free text the model
+ * phrases in its own words.
+ */
+export const parameterMatcherSchema = z.union([
+  z.object({ $contains: z.array(z.string().min(1)).min(1).describe('every fragment must appear, case-insensitive') }).strict(),
+  z.object({ $oneOf: z.array(z.unknown()).min(2).describe('any of these literal values') }).strict(),
+  z.object({ $present: z.literal(true).describe('any value, as long as the argument is there') }).strict(),
+]);
+export type ParameterMatcher = z.infer<typeof parameterMatcherSchema>;
+export const expectedValueSchema = z.union([z.string(), z.number(), z.boolean(), parameterMatcherSchema]);
+export type ExpectedValue = z.infer<typeof expectedValueSchema>;
+
+export const expectedCallSchema = z
+  .object({
+    /** Tool name without the gateway target prefix, e.g. `getQuarterlyRevenue`. */
+    tool: z.string().regex(/^[a-z][A-Za-z0-9]+$/, 'a camelCase tool name such as getQuarterlyRevenue'),
+    /** Arguments the call must carry; arguments not listed here are not scored. */
+    parameters: z.record(z.string(), expectedValueSchema),
+  })
+  .strict();
+export type ExpectedCall = z.infer<typeof expectedCallSchema>;
+
+/** What the agent should do with the query. */
+export const expectationSchema = z.discriminatedUnion('outcome', [
+  z
+    .object({
+      outcome: z.literal('answer'),
+      /** Calls the agent must make (in any order); extra read-only calls are allowed. */
+      calls: z.array(expectedCallSchema).min(1),
+    })
+    .strict(),
+  z
+    .object({
+      outcome: z.literal('refusal'),
+      /** Why the agent must decline, for the report. */
+      reason: z.string().min(3),
+    })
+    .strict(),
+  z
+    .object({
+      outcome: z.literal('escalation'),
+      reason: z.string().min(3),
+      /** A ticket call that carries the escalation (e.g. createHRTicket); omitted when a hand-off to a human is enough. */
+      calls: z.array(expectedCallSchema).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      outcome: z.literal('clarification'),
+      /** What is ambiguous: the agent should ask instead of guessing. */
+      reason: z.string().min(3),
+    })
+    .strict(),
+]);
+export type Expectation = z.infer<typeof expectationSchema>;
+export type Outcome = Expectation['outcome'];
+export const OUTCOMES = ['answer', 'refusal', 'escalation', 'clarification'] as const satisfies readonly Outcome[];
+
+export const evalCaseSchema = z
+  .object({
+    /** Stable id, `<agent prefix>-<3 digits>`, e.g. `fin-001`. */
+    id: z.string().regex(/^(fin|hr|it)-\d{3}$/, 'an id such as fin-001, hr-012 or it-040'),
+    agent: z.enum(AGENTS),
+    query: z.string().trim().min(2).max(2000),
+    /** Invocation attributes the agent receives beside the prompt. */
+    context: z
+      .object({
+        /** The "current date" relative expressions ("last quarter", "next year") resolve against. */
+        asOf: z.string().regex(ISO_DATE, 'an ISO date YYYY-MM-DD'),
+        /** The signed-in employee (HR system id), when the query speaks of "me". */
+        employeeId: z.string().regex(/^E\d{5}$/, 'E followed by 5 digits, e.g. E10001').optional(),
+        /** The signed-in user's directory login, when the query speaks of "me". */
+        userId: z.string().regex(/^u\d{5}$/, 'u followed by 5 digits, e.g. u20001').optional(),
+      })
+      .strict(),
+    expected: expectationSchema,
+    /** Fragments the answer must contain (case-insensitive), e.g. a figure or a policy fact. */
+    facts: z.array(z.string().min(1)).default([]),
+    tags: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case kebab-case tags')).min(1),
+    /** A case id this one rephrases (same expected call), e.g. the "Q3 revenue in EMEA" family. */
+    paraphraseOf: z.string().optional(),
+    notes: z.string().optional(),
+  })
+  .strict();
+export type EvalCase = z.output<typeof evalCaseSchema>;
+export type EvalCaseInput = z.input<typeof evalCaseSchema>;
+
+/** One problem in a dataset file, located by line. */
+export interface DatasetProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly field: string;
+  readonly message: string;
+}
+
+export class DatasetError extends Error {
+  constructor(readonly problems: readonly DatasetProblem[]) {
+    super(`Invalid dataset (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map(formatProblem).join('\n')}`);
+    this.name = 'DatasetError';
+  }
+}
+
+export function formatProblem(p: DatasetProblem): string {
+  return `  ${p.file}:${p.line}: ${p.field}: ${p.message}`;
+}
+
+const LINES = new WeakMap<EvalCase, number>();
+
+/** The line a parsed case came from (0 when it was not read from a file). */
+export function lineOf(c: EvalCase): number {
+  return LINES.get(c) ?? 0;
+}
+
+/** Parse JSONL text; `file` only labels the problems. Blank lines and `//` comment lines are skipped. */
+export function parseDataset(text: string, file: string): EvalCase[] {
+  const problems: DatasetProblem[] = [];
+  const cases: EvalCase[] = [];
+  const seen = new Map<string, number>();
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = index + 1;
+    const trimmed = raw.trim();
+    if (!trimmed || trimmed.startsWith('//')) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(trimmed);
+    } catch (e) {
+      problems.push({ file, line, field: '(line)', message: `not valid JSON (${(e as Error).message})` });
+      return;
+    }
+    const parsed = evalCaseSchema.safeParse(json);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        problems.push({ file, line, field: issue.path.length ? issue.path.join('.') : '(case)', message: issue.message });
+      }
+      return;
+    }
+    const c = parsed.data;
+    const before = seen.get(c.id);
+    if (before !== undefined) problems.push({ file, line, field: 'id', message: `duplicate id ${c.id} (first on line ${before})` });
+    seen.set(c.id, line);
+    LINES.set(c, line);
+    cases.push(c);
+  });
+  // Cross-line checks: a paraphrase must point at a case of the same file with the same expectation.
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  for (const c of cases) {
+    if (!c.paraphraseOf) continue;
+    const original = byId.get(c.paraphraseOf);
+    const line = seen.get(c.id) ?? 0;
+    if (!original) {
+      problems.push({ file, line, field: 'paraphraseOf', message: `no case ${c.paraphraseOf} in this file` });
+    } else if (JSON.stringify(original.expected) !== JSON.stringify(c.expected)) {
+      problems.push({ file, line, field: 'expected', message: `a paraphrase must expect the same as ${c.paraphraseOf}` });
+    }
+  }
+  if (problems.length) throw new DatasetError(problems);
+  return cases;
+}
+
+/** Read and validate a JSONL dataset file. */
+export function loadDataset(file: string): EvalCase[] {
+  if (!fs.existsSync(file)) {
+    throw new DatasetError([{ file, line: 0, field: '(file)', message: 'file not found' }]);
+  }
+  return parseDataset(fs.readFileSync(file, 'utf8'), file);
+}

@@ -1,0 +1,44 @@
+/**
+ * Where a release's moving parts are. The construct writes it as JSON into the functions'
+ * environment (RELEASE_CONFIG) and into an SSM parameter the CLI reads; both are parsed here.
+ */
+import { z } from 'zod';
+
+export const releaseConfigSchema = z
+  .object({
+    /** Name of the release (one agent's traffic split); the key of its state in the table. */
+    releaseName: z.string().min(1),
+    tableName: z.string().min(1),
+    gatewayId: z.string().min(1),
+    ruleId: z.string().min(1),
+    runtimeId: z.string().min(1),
+    liveEndpoint: z.string().min(1),
+    canaryEndpoint: z.string().min(1),
+    liveTarget: z.string().min(1),
+    canaryTarget: z.string().min(1),
+    /** Alarms whose ALARM state stops the rollout (the composite first). */
+    alarmNames: z.array(z.string().min(1)),
+    topicArn: z.string().optional(),
+    /** SSM parameter the rollout keeps pointed at the last good `live` version. */
+    liveVersionParameter: z.string().optional(),
+    stateMachineArn: z.string().optional(),
+  })
+  .strict();
+
+export type ReleaseConfig = z.output<typeof releaseConfigSchema>;
+
+/** Parse config JSON; the error names every bad field. */
+export function parseReleaseConfig(json: string | undefined, source = 'RELEASE_CONFIG'): ReleaseConfig {
+  if (!json) throw new Error(`${source} is not set; it must hold the release config JSON written by the ReleaseController construct`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (e) {
+    throw new Error(`${source} is not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = releaseConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`${source} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,138 @@
+/**
+ * The narrow interfaces release code uses to reach AWS, and their SDK-backed implementations.
+ * Tests swap the control plane, alarms, notifier and parameter store for fakes (they cannot run
+ * locally); the state store runs against a real DynamoDB-compatible server.
+ */
+import {
+  BedrockAgentCoreControlClient,
+  GetAgentRuntimeEndpointCommand,
+  GetGatewayRuleCommand,
+  UpdateAgentRuntimeEndpointCommand,
+  UpdateGatewayRuleCommand,
+  type Action,
+  type Condition,
+} from '@aws-sdk/client-bedrock-agentcore-control';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+
+/** A gateway rule as the release code needs it. */
+export interface RuleSnapshot {
+  readonly ruleId: string;
+  readonly priority: number;
+  readonly actions: Action[];
+  readonly conditions?: Condition[];
+  readonly description?: string;
+  readonly status?: string;
+}
+
+/** A runtime endpoint: `liveVersion` serves traffic; `targetVersion` is set while an update is under way. */
+export interface EndpointSnapshot {
+  readonly name: string;
+  readonly liveVersion?: string;
+  readonly targetVersion?: string;
+  readonly status: string;
+}
+
+/** The AgentCore control-plane calls a release makes, and nothing else. */
+export interface ReleaseControlPlane {
+  getRule(gatewayId: string, ruleId: string): Promise<RuleSnapshot>;
+  /** Replace the rule's actions in one call, keeping its priority, conditions and description. */
+  updateRuleActions(gatewayId: string, rule: RuleSnapshot, actions: Action[]): Promise<void>;
+  getEndpoint(runtimeId: string, endpointName: string): Promise<EndpointSnapshot>;
+  /** Point an endpoint at one runtime version. */
+  pinEndpoint(runtimeId: string, endpointName: string, version: string): Promise<void>;
+}
+
+export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+export interface AlarmState {
+  readonly name: string;
+  readonly state: AlarmStateValue;
+  readonly reason?: string;
+}
+export interface AlarmReader {
+  /** Current state of each named alarm (metric or composite); unknown names are left out. */
+  states(names: readonly string[]): Promise<AlarmState[]>;
+}
+
+export interface Notifier {
+  publish(subject: string, message: string): Promise<void>;
+}
+
+export interface ParameterWriter {
+  put(name: string, value: string): Promise<void>;
+}
+
+/** Control plane over the AWS SDK. */
+export function sdkControlPlane(client: BedrockAgentCoreControlClient): ReleaseControlPlane {
+  return {
+    async getRule(gatewayId, ruleId) {
+      const r = await client.send(new GetGatewayRuleCommand({ gatewayIdentifier: gatewayId, ruleId }));
+      return {
+        ruleId: r.ruleId ?? ruleId,
+        priority: r.priority ?? 0,
+        actions: r.actions ?? [],
+        conditions: r.conditions,
+        description: r.description,
+        status: r.status,
+      };
+    },
+    async updateRuleActions(gatewayId, rule, actions) {
+      await client.send(
+        new UpdateGatewayRuleCommand({
+          gatewayIdentifier: gatewayId,
+          ruleId: rule.ruleId,
+          priority: rule.priority,
+          conditions: rule.conditions,
+          description: rule.description,
+          actions,
+        }),
+      );
+    },
+    async getEndpoint(runtimeId, endpointName) {
+      const e = await client.send(new GetAgentRuntimeEndpointCommand({ agentRuntimeId: runtimeId, endpointName }));
+      return { name: e.name ?? endpointName, liveVersion: e.liveVersion, targetVersion: e.targetVersion, status: e.status ?? 'UNKNOWN' };
+    },
+    async pinEndpoint(runtimeId, endpointName, version) {
+      await client.send(new UpdateAgentRuntimeEndpointCommand({ agentRuntimeId: runtimeId, endpointName, agentRuntimeVersion: version }));
+    },
+  };
+}
+
+export function cloudWatchAlarms(client: CloudWatchClient): AlarmReader {
+  return {
+    async states(names) {
+      if (names.length === 0) return [];
+      const out: AlarmState[] = [];
+      // DescribeAlarms takes at most 100 names per call.
+      for (let i = 0; i < names.length; i += 100) {
+        const r = await client.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }));
+        for (const a of [...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? [])]) {
+          out.push({ name: a.AlarmName ?? '?', state: (a.StateValue ?? 'INSUFFICIENT_DATA') as AlarmStateValue, reason: a.StateReason });
+        }
+      }
+      return out;
+    },
+  };
+}
+
+export function snsNotifier(client: SNSClient, topicArn: string | undefined): Notifier {
+  return {
+    async publish(subject, message) {
+      if (!topicArn) return;
+      // SNS subjects: ASCII, at most 100 characters.
+      await client.send(new PublishCommand({ TopicArn: topicArn, Subject: subject.replace(/[^\x20-\x7e]/g, '-').slice(0, 100), Message: message }));
+    },
+  };
+}
+
+export function ssmParameters(client: SSMClient): ParameterWriter {
+  return {
+    async put(name, value) {
+      await client.send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', Overwrite: true }));
+    },
+  };
+}
+
+/** SDK client settings for release code: adaptive retries on top of the explicit ones, short timeouts. */
+export const SDK_CLIENT_DEFAULTS = { maxAttempts: 4, retryMode: 'adaptive' } as const;

@@ -1,0 +1,91 @@
+/**
+ * Pure, injectable tool dispatch: validate the arguments with the tool's zod schema, run the
+ * bound handler (through Powertools idempotency when the tool is mutating) and map every failure
+ * to the result contract of catalog/result.ts. No Lambda, no logger, no metrics here — the Lambda
+ * entry (lambda-handler.ts) and the local MCP server both wrap this.
+ *
+ * ```ts
+ * import { dispatch } from '../tools/hr/handlers';       // one target
+ * import { dispatchTool } from '../tools/dispatch';     // any tool of the catalog
+ * const result = await dispatch('getPolicy', { policyName: 'vacation' }, deps);
+ * if (isToolError(result)) console.log(result.error.code);
+ * ```
+ */
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { validationFailure, ToolFailure, type ToolErrorResult } from '../../catalog/result';
+import { stripTargetPrefix, type ToolDefinition } from '../../catalog/tool';
+import type { ToolContext, ToolDeps } from './deps';
+import { toErrorResult } from './errors';
+import { idempotencyKeyPrefix } from './tables';
+
+const LOCAL_CONTEXT = { getRemainingTimeInMillis: () => 30_000 } as Context;
+
+/** A tool definition bound to the pure function that serves it. */
+export interface BoundTool<T extends ToolDefinition = ToolDefinition> {
+  readonly definition: T;
+  readonly handle: (input: z.output<T['input']>, ctx: ToolContext) => Promise<z.input<T['output']>>;
+}
+
+export function bind<T extends ToolDefinition>(definition: T, handle: BoundTool<T>['handle']): BoundTool<T> {
+  return { definition, handle };
+}
+
+/** The tools one Lambda function (one gateway target) serves. */
+export interface ToolGroup {
+  readonly target: string;
+  /** What the error messages call the data store, e.g. "HR service". */
+  readonly service: string;
+  readonly tools: ReadonlyMap<string, BoundTool>;
+}
+
+export function toolGroup(target: string, service: string, tools: readonly BoundTool[]): ToolGroup {
+  for (const t of tools) {
+    if (t.definition.target !== target) throw new Error(`${t.definition.name} belongs to target ${t.definition.target}, not ${target}`);
+  }
+  return { target, service, tools: new Map(tools.map((t) => [t.definition.name, t as BoundTool])) };
+}
+
+/** A tool's success output, or the error contract. */
+export type ToolResult = Record<string, unknown> | ToolErrorResult;
+
+export interface DispatchOptions {
+  /** The Lambda context, so an interrupted idempotent call expires with the invocation. */
+  readonly lambdaContext?: Context;
+  /** Called with the original error before it is mapped (for logging); never sees a success. */
+  readonly onError?: (error: unknown, toolName: string) => void;
+}
+
+/**
+ * Run one tool of `group`. `toolName` may carry the gateway's `<target>___` prefix.
+ * Never throws: every failure comes back as `{ error }`.
+ */
+export async function dispatchInGroup(group: ToolGroup, toolName: string, args: unknown, deps: ToolDeps, options: DispatchOptions = {}): Promise<ToolResult> {
+  const name = stripTargetPrefix(toolName);
+  const tool = group.tools.get(name);
+  if (!tool) {
+    return new ToolFailure('VALIDATION_ERROR', `Unknown tool "${toolName}" for target ${group.target}; available: ${[...group.tools.keys()].join(', ')}.`, [
+      { field: '(tool name)', expected: `one of ${[...group.tools.keys()].join(', ')}` },
+    ]).toResult();
+  }
+  try {
+    const parsed = tool.definition.input.safeParse(args ?? {});
+    if (!parsed.success) throw validationFailure(name, parsed.error);
+    const input = parsed.data as Record<string, unknown>;
+    if (!tool.definition.mutating) return (await tool.handle(input, deps)) as Record<string, unknown>;
+    const config = new IdempotencyConfig({ expiresAfterSeconds: deps.idempotencyTtlSeconds });
+    // Outside Lambda (local server, tests) an interrupted call's in-progress record expires after 30 s.
+    config.registerLambdaContext(options.lambdaContext ?? LOCAL_CONTEXT);
+    const keyPrefix = idempotencyKeyPrefix(group.target, name);
+    const once = makeIdempotent((payload: Record<string, unknown>) => tool.handle(payload, deps), {
+      persistenceStore: deps.idempotencyStore(keyPrefix),
+      config,
+      keyPrefix,
+    });
+    return (await once(input)) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof ToolFailure)) options.onError?.(error, name);
+    return toErrorResult(error, name, group.service);
+  }
+}

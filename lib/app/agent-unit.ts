@@ -1,0 +1,69 @@
+import type { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { AgentSpec } from '../../catalog/agents';
+import type { EnvironmentConfig } from '../config';
+import { KitError } from '../errors';
+import { AgentCode, AgentRuntime, LIVE_ENDPOINT } from '../runtime';
+import type { FoundationStack } from './foundation-stack';
+
+export interface DeployedAgent {
+  readonly spec: AgentSpec;
+  readonly runtime: AgentRuntime;
+}
+
+export interface AgentUnitProps {
+  readonly config: EnvironmentConfig;
+  readonly spec: AgentSpec;
+  /** TypeScript entry point of the agent's code. */
+  readonly entry: string;
+  readonly foundation: FoundationStack;
+  /** MCP URL of the tool gateway. */
+  readonly gatewayUrl: string;
+  /** Specialists already deployed: an HTTP (supervisor) agent gets their invocation URLs. */
+  readonly specialists: readonly DeployedAgent[];
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * One agent on AgentCore Runtime, configured from its spec and the environment: model settings,
+ * the shared memory, the identity provider's JWT settings, and `live` pinned to the version the
+ * release machinery recorded (read at deploy time, so a deploy never undoes a rollback).
+ */
+export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): DeployedAgent {
+  const { config, spec, foundation } = props;
+  if (config.agents.browser === 'VPC') {
+    throw new KitError('InvalidEnvironmentConfig', [`${config.name}: agents.browser: VPC needs a VPC the reference app does not create; use PUBLIC or off here, or the AgentRuntime construct with browser.vpc in your own stack`]);
+  }
+  const isSupervisor = spec.protocol === 'HTTP';
+  const liveVersion = ssm.StringParameter.valueForStringParameter(stack, foundation.liveVersionParameterNames[spec.id]);
+  const usesTools = Object.keys(spec.tools).length > 0;
+  const runtime = new AgentRuntime(stack, `Agent-${spec.id}`, {
+    runtimeName: `${spec.runtimeName}_${config.name.replace(/-/g, '_')}`.slice(0, 48),
+    description: spec.description.slice(0, 200),
+    protocol: spec.protocol,
+    code: AgentCode.fromEntry(props.entry),
+    model: config.models.primary,
+    additionalModels: config.models.candidate ? [config.models.candidate] : undefined,
+    auth: foundation.runtimeAuth,
+    memory: foundation.memory,
+    gatewayUrl: usesTools ? props.gatewayUrl : undefined,
+    liveVersion,
+    environment: isSupervisor
+      ? {
+          ORCHESTRATION: config.agents.orchestration,
+          SPECIALIST_QUALIFIER: LIVE_ENDPOINT,
+          ...Object.fromEntries(props.specialists.map((s) => [`SPECIALIST_${s.spec.id.toUpperCase().replace(/-/g, '_')}_URL`, s.runtime.invocationUrl])),
+        }
+      : undefined,
+    codeInterpreter: config.agents.codeInterpreter && !isSupervisor ? {} : undefined,
+    // The IT agent reads vendor status pages; the reference app has no VPC, so only PUBLIC applies.
+    browser: config.agents.browser === 'PUBLIC' && spec.id === 'it' ? { networkMode: 'PUBLIC' } : undefined,
+    logRetention: props.logRetention,
+    logEncryptionKey: foundation.key,
+    logRemovalPolicy: props.removalPolicy,
+    tracing: true,
+  });
+  return { spec, runtime };
+}

@@ -1,0 +1,74 @@
+import { Duration, Stack, type RemovalPolicy, type StackProps } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config';
+import type { IInboundIdentity } from '../identity';
+import { AgentTrafficSplit, CanaryAlarms, ReleaseController } from '../release';
+import type { DeployedAgent } from './agent-unit';
+import { releaseNameOf } from './foundation-stack';
+
+export interface ReleaseStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+  /** User-facing agents whose traffic is split between `live` and `canary`. */
+  readonly agents: readonly DeployedAgent[];
+  readonly identity: IInboundIdentity;
+  /** Online-evaluation score of an agent's canary endpoint (0–1). */
+  readonly canaryScore?: (agentId: string) => cloudwatch.IMetric;
+  /** Tool calls denied by policy at the gateway. */
+  readonly policyDenials?: cloudwatch.IMetric;
+  readonly key: kms.IKey;
+  readonly removalPolicy: RemovalPolicy;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * Release safety of the user-facing agents: an HTTP gateway splitting traffic between the
+ * `live` and `canary` endpoints, canary-only alarms, and the rollout state machine with its
+ * automated rollback.
+ */
+export class ReleaseStack extends Stack {
+  readonly splits: AgentTrafficSplit[] = [];
+  readonly canaryAlarms: CanaryAlarms[] = [];
+  readonly releases: ReleaseController[] = [];
+
+  constructor(scope: Construct, id: string, props: ReleaseStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    for (const agent of props.agents) {
+      const name = agent.spec.id;
+      const split = new AgentTrafficSplit(this, `Split-${name}`, {
+        runtime: agent.runtime.runtime,
+        authorizer: props.identity.authorizerConfiguration,
+        encryptionKey: props.key,
+        gatewayName: `agentcore-kit-${config.name}-${name}`.slice(0, 48),
+        targetPrefix: name,
+      });
+      const alarms = new CanaryAlarms(this, `CanaryAlarms-${name}`, {
+        runtime: agent.runtime.runtime,
+        alarmNamePrefix: `${config.name}-${name}`,
+        errorRatePercent: config.alarms.errorRatePercent,
+        latencyP95Ms: config.alarms.latencyP95Ms,
+        throttles: config.alarms.throttles,
+        evaluationPeriods: config.alarms.evaluationPeriods,
+        period: Duration.minutes(1),
+        policyDenials: props.policyDenials ? { metric: props.policyDenials, threshold: config.alarms.policyDenialsPer5Min } : undefined,
+        evaluationScore: props.canaryScore ? { metric: props.canaryScore(name), threshold: config.alarms.evaluationScoreMin } : undefined,
+      });
+      const release = new ReleaseController(this, `Release-${name}`, {
+        routing: split,
+        rollbackAlarm: alarms.composite,
+        checkAlarms: alarms.alarms,
+        rollout: config.release.rollout,
+        releaseName: releaseNameOf(config, name),
+        encryptionKey: props.key,
+        removalPolicy: props.removalPolicy,
+        logRetention: props.logRetention,
+      });
+      this.splits.push(split);
+      this.canaryAlarms.push(alarms);
+      this.releases.push(release);
+    }
+  }
+}

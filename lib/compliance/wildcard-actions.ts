@@ -1,0 +1,35 @@
+/**
+ * Actions that only accept `Resource: "*"` (the service has no resource-level permissions for them),
+ * each with the reason. The IAM check allows `"*"` in a statement only when every action of the
+ * statement is listed here. Extend it per call with `checkIamPolicies(templates, { allowWildcardResource })`.
+ *
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+ */
+export const WILDCARD_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
+  'xray:PutTraceSegments': 'X-Ray has no resource-level permissions for sending segments',
+  'xray:PutTelemetryRecords': 'X-Ray has no resource-level permissions for telemetry',
+  'xray:GetSamplingRules': 'X-Ray sampling rules are read account-wide by the tracing SDK',
+  'xray:GetSamplingTargets': 'X-Ray sampling targets are read account-wide by the tracing SDK',
+  'cloudwatch:PutMetricData': 'CloudWatch has no resource-level permissions for PutMetricData; scope with the cloudwatch:namespace condition',
+  'cloudwatch:GetMetricData': 'CloudWatch has no resource-level permissions for GetMetricData',
+  'ecr:GetAuthorizationToken': 'the ECR token is account-wide; image pulls are scoped to repositories separately',
+  'ssm:DescribeParameters': 'SSM has no resource-level permissions for DescribeParameters',
+  'logs:DescribeResourcePolicies': 'CloudWatch Logs resource policies are account-level (Transaction Search and vended-log set-up)',
+  'logs:CreateLogDelivery': 'vended log deliveries (Step Functions, AgentCore logging) have no resource-level permissions',
+  'logs:GetLogDelivery': 'vended log deliveries (Step Functions, AgentCore logging) have no resource-level permissions',
+  'logs:UpdateLogDelivery': 'vended log deliveries (Step Functions, AgentCore logging) have no resource-level permissions',
+  'logs:DeleteLogDelivery': 'vended log deliveries (Step Functions, AgentCore logging) have no resource-level permissions',
+  'logs:ListLogDeliveries': 'vended log deliveries (Step Functions, AgentCore logging) have no resource-level permissions',
+  'logs:DescribeLogGroups': 'listed on "*" by the Step Functions logging set-up, which checks the destination group exists; read-only metadata',
+  'logs:PutResourcePolicy': 'CloudWatch Logs resource policies are account-level (Transaction Search and vended-log set-up)',
+  'xray:UpdateTraceSegmentDestination': 'the X-Ray segment destination is an account setting (Transaction Search)',
+  'xray:GetTraceSegmentDestination': 'the X-Ray segment destination is an account setting (Transaction Search)',
+  'xray:UpdateIndexingRule': 'X-Ray indexing rules are an account setting (Transaction Search sampling)',
+  'xray:GetIndexingRules': 'X-Ray indexing rules are an account setting (Transaction Search sampling)',
+  'logs:CreateLogDelivery': 'CloudWatch Logs vended-log deliveries (Step Functions logging) have no resource-level permissions',
+  'logs:GetLogDelivery': 'CloudWatch Logs vended-log deliveries (Step Functions logging) have no resource-level permissions',
+  'logs:UpdateLogDelivery': 'CloudWatch Logs vended-log deliveries (Step Functions logging) have no resource-level permissions',
+  'logs:DeleteLogDelivery': 'CloudWatch Logs vended-log deliveries (Step Functions logging) have no resource-level permissions',
+  'logs:ListLogDeliveries': 'CloudWatch Logs vended-log deliveries (Step Functions logging) have no resource-level permissions',
+  'logs:DescribeLogGroups': 'DescribeLogGroups lists the log groups of an account-region; it has no resource-level scoping by name',
+};

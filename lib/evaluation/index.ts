@@ -1,0 +1,3 @@
+export * from './code-evaluators';
+export * from './agent-evaluation';
+export * from './evaluation-datasets';

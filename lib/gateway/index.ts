@@ -1,0 +1,2 @@
+export * from './tool-gateway';
+export * from './perms';

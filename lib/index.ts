@@ -1,0 +1,14 @@
+/** agentcore-kit: the public construct library. One export line per concept folder. */
+export * from './errors';
+export * from './evaluation';
+export * from './compliance';
+export * from './config';
+export * from './gateway';
+export * from './identity';
+export * from './memory';
+export * from './observability';
+export * from './pipeline';
+export * from './policy';
+export * from './release';
+export * from './runtime';
+export * from './tools';

@@ -1,0 +1,2 @@
+export * from './agent-memory';
+export * from './perms';

@@ -1,0 +1,245 @@
+import { Arn, ArnFormat, Aws, Duration, Stack, Token, type Environment, type IResolvable, type IResolveContext } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import { Construct } from 'constructs';
+import { acknowledgeGeneratedFindings, exemptFromCustomerManagedKey } from '../compliance/acknowledge';
+import { Problems } from '../errors';
+import { AgentPlatformStage, type PlatformFactory } from './agent-platform-stage';
+import { evaluationGateCommands, rolloutArnVariable, rolloutCommands, runtimeArnVariable, synthCommands } from './commands';
+
+/** Node.js major version of the build steps (the project's toolchain). */
+const NODE_VERSION = '20';
+
+/** One environment the pipeline deploys. */
+export interface PipelineStageOptions {
+  /** Account and region of the environment. @default - the pipeline's account and region */
+  readonly env?: Environment;
+  /** Builds the platform inside the stage and returns its outputs. */
+  readonly platform: PlatformFactory;
+}
+
+export interface EvaluationGateProps {
+  /** Agents to score on the staging canary; each needs its runtime ARN among the staging outputs. */
+  readonly agents: readonly string[];
+  /** Environment whose thresholds apply. @default 'staging' */
+  readonly environment?: string;
+  /** Runtime endpoint scored. @default 'canary' */
+  readonly qualifier?: string;
+  /** Extra `npm run eval` flags for every agent. @default [] */
+  readonly extraArgs?: readonly string[];
+}
+
+export interface ProgressiveRolloutProps {
+  /**
+   * Names of the rollout state machines, to scope the step's IAM to them.
+   * @default - any state machine of the prod account and region
+   */
+  readonly stateMachineNames?: readonly string[];
+  /** Execution input (JSON). @default '{}' */
+  readonly input?: string;
+  /** Seconds between status polls. @default 30 */
+  readonly pollSeconds?: number;
+  /**
+   * How long the step waits for the rollout (CodeBuild allows up to 8 hours).
+   * @default Duration.hours(2)
+   */
+  readonly timeout?: Duration;
+}
+
+export interface AgentPipelineProps {
+  /** Where the code comes from: see {@link pipelineSource}. */
+  readonly source: pipelines.CodePipelineSource;
+  /** Command line that synthesizes the app after the tests. @default 'npx cdk synth' */
+  readonly synthCommand?: string;
+  readonly dev: PipelineStageOptions;
+  readonly staging: PipelineStageOptions;
+  readonly prod: PipelineStageOptions;
+  /** Offline evaluation of the staging canary; a threshold breach fails the pipeline before prod. */
+  readonly evaluation: EvaluationGateProps;
+  /** Progressive rollout after prod deploys. @default - rollout of whichever state machine prod outputs, unscoped name */
+  readonly rollout?: ProgressiveRolloutProps;
+  /** Ask a person to approve before prod deploys. @default true */
+  readonly manualApprovalBeforeProd?: boolean;
+  /** @default - generated */
+  readonly pipelineName?: string;
+  /**
+   * Let the pipeline update itself (CDK Pipelines self-mutation) when its definition changes.
+   * @default true
+   */
+  readonly selfMutation?: boolean;
+}
+
+/** Settings of a pipeline source as the environment config writes them. */
+export type PipelineSourceSettings =
+  | { readonly kind: 'codestar'; readonly connectionArn: string; readonly repository: string; readonly branch: string }
+  | { readonly kind: 'codecommit'; readonly repositoryName: string; readonly branch: string };
+
+/** A CodeStar (CodeConnections) or CodeCommit source from plain settings. */
+export function pipelineSource(scope: Construct, settings: PipelineSourceSettings): pipelines.CodePipelineSource {
+  return settings.kind === 'codestar'
+    ? pipelines.CodePipelineSource.connection(settings.repository, settings.branch, { connectionArn: settings.connectionArn })
+    : pipelines.CodePipelineSource.codeCommit(codecommit.Repository.fromRepositoryName(scope, 'SourceRepository', settings.repositoryName), settings.branch);
+}
+
+/**
+ * CDK Pipelines delivery of the agent platform: source → synth (`npm ci`, type-check, tests, `cdk synth`)
+ * → dev → staging → evaluation gate on the staging canary → optional manual approval → prod → progressive
+ * rollout (the release state machine, which rolls back on alarm). Artifacts and logs are encrypted with
+ * a customer-managed key; the step roles get only what their commands use.
+ */
+export class AgentPipeline extends Construct {
+  readonly pipeline: pipelines.CodePipeline;
+  readonly stages: { readonly dev: AgentPlatformStage; readonly staging: AgentPlatformStage; readonly prod: AgentPlatformStage };
+  /** Key of the artifact bucket and the build logs. */
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: AgentPipelineProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    const dev = new AgentPlatformStage(this, 'Dev', { env: props.dev.env, platform: props.dev.platform });
+    const staging = new AgentPlatformStage(this, 'Staging', { env: props.staging.env, platform: props.staging.platform });
+    const prod = new AgentPlatformStage(this, 'Prod', { env: props.prod.env, platform: props.prod.platform });
+    this.stages = { dev, staging, prod };
+
+    const problems = new Problems('InvalidPipeline');
+    problems.check(props.evaluation.agents.length > 0, 'evaluation.agents: expected at least one agent to score on the staging canary');
+    for (const agent of props.evaluation.agents) {
+      problems.check(
+        !!staging.outputs.agentRuntimeArns?.[agent],
+        `evaluation.agents: "${agent}" has no runtime ARN output in the staging platform; the staging platform factory must return agentRuntimeArns.${agent} (got: ${Object.keys(staging.outputs.agentRuntimeArns ?? {}).join(', ') || 'none'})`,
+      );
+    }
+    const releases = Object.keys(prod.outputs.rolloutStateMachineArns ?? {});
+    problems.check(releases.length > 0, 'prod.platform: must return rolloutStateMachineArns (release name → CfnOutput of its rollout state machine ARN) for the progressive rollout');
+    problems.throwIfAny();
+
+    this.key = new kms.Key(this, 'ArtifactKey', { enableKeyRotation: true, description: 'agentcore-kit pipeline: artifacts and build logs' });
+    this.key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`));
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+    });
+    const artifactBucket = new s3.Bucket(this, 'Artifacts', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'artifacts/',
+    });
+    const buildLogs = new logs.LogGroup(this, 'BuildLogs', { encryptionKey: this.key, retention: logs.RetentionDays.ONE_YEAR });
+
+    const synth = new pipelines.ShellStep('Synth', { input: props.source, commands: synthCommands(props.synthCommand), primaryOutputDirectory: 'cdk.out' });
+    this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
+      pipelineName: props.pipelineName,
+      synth,
+      artifactBucket,
+      pipelineType: codepipeline.PipelineType.V2,
+      selfMutation: props.selfMutation ?? true,
+      codeBuildDefaults: {
+        buildEnvironment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0, computeType: codebuild.ComputeType.MEDIUM },
+        partialBuildSpec: codebuild.BuildSpec.fromObject({ phases: { install: { 'runtime-versions': { nodejs: NODE_VERSION } } } }),
+        logging: { cloudWatch: { logGroup: buildLogs } },
+      },
+    });
+
+    this.pipeline.addStage(dev);
+
+    const targets = props.evaluation.agents.map((agent) => ({ agent, runtimeArnVariable: runtimeArnVariable(agent) }));
+    const stagingEnv = props.staging.env ?? {};
+    const gate = new pipelines.CodeBuildStep('EvaluationGate', {
+      input: props.source,
+      commands: evaluationGateCommands({ targets, environment: props.evaluation.environment ?? 'staging', qualifier: props.evaluation.qualifier, extraArgs: props.evaluation.extraArgs }),
+      envFromCfnOutputs: Object.fromEntries(targets.map((t) => [t.runtimeArnVariable, staging.outputs.agentRuntimeArns![t.agent]])),
+      rolePolicyStatements: [
+        new iam.PolicyStatement({
+          sid: 'InvokeStagingRuntimes',
+          actions: ['bedrock-agentcore:InvokeAgentRuntime'],
+          resources: ['*', '*/runtime-endpoint/*'].map((resourceName) =>
+            Arn.format({ service: 'bedrock-agentcore', resource: 'runtime', resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME, account: stagingEnv.account, region: stagingEnv.region }, stack),
+          ),
+        }),
+      ],
+    });
+    this.pipeline.addStage(staging, { post: [gate] });
+
+    const machines = props.rollout?.stateMachineNames?.length ? props.rollout.stateMachineNames : ['*'];
+    const prodEnv = props.prod.env ?? {};
+    const states = (resource: string, resourceName: string) =>
+      Arn.format({ service: 'states', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME, account: prodEnv.account, region: prodEnv.region }, stack);
+    const rolloutVariables = releases.map((r) => [rolloutArnVariable(r), prod.outputs.rolloutStateMachineArns![r]] as const);
+    const rollout = new pipelines.CodeBuildStep('ProgressiveRollout', {
+      commands: rolloutCommands({ stateMachineArnVariables: rolloutVariables.map(([v]) => v), input: props.rollout?.input, pollSeconds: props.rollout?.pollSeconds }),
+      envFromCfnOutputs: Object.fromEntries(rolloutVariables),
+      timeout: props.rollout?.timeout ?? Duration.hours(2),
+      rolePolicyStatements: [
+        new iam.PolicyStatement({ sid: 'StartRollout', actions: ['states:StartExecution'], resources: machines.map((m) => states('stateMachine', m)) }),
+        new iam.PolicyStatement({ sid: 'WatchRollout', actions: ['states:DescribeExecution'], resources: machines.map((m) => states('execution', `${m}:*`)) }),
+      ],
+    });
+    const approval = props.manualApprovalBeforeProd ?? true;
+    this.pipeline.addStage(prod, {
+      pre: approval ? [new pipelines.ManualApprovalStep('PromoteToProd', { comment: 'Staging passed the evaluation gate. Promote this release to prod?' })] : [],
+      post: [rollout],
+    });
+
+    this.pipeline.buildPipeline();
+    if (props.selfMutation ?? true) this.scopeSelfMutationRole();
+
+    exemptFromCustomerManagedKey(accessLogs, 'S3 server access logs are delivered only to buckets encrypted with SSE-S3');
+    acknowledgeGeneratedFindings(
+      this.pipeline,
+      'AwsSolutions-IAM5',
+      'Runtime ARNs are outputs of the staging stage, known only after it deploys; the gate may invoke runtimes (and their endpoints) of the staging account and region only',
+      /bedrock-agentcore:.*:runtime\//,
+    );
+    acknowledgeGeneratedFindings(
+      this.pipeline,
+      'AwsSolutions-IAM5',
+      'The rollout step starts executions of the release state machine of the prod account and region and reads their status; executions are named at run time',
+      /:states:.*:(stateMachine|execution):/,
+    );
+    acknowledgeGeneratedFindings(
+      this.pipeline,
+      'AwsSolutions-IAM5',
+      'Generated by CDK Pipelines for its CodeBuild and pipeline roles: object-level access to the pipeline artifact bucket and key, its own build log groups and report groups, and the CDK bootstrap roles',
+    );
+  }
+
+  /**
+   * CDK Pipelines gives the self-mutation step `cloudformation:DescribeStacks` and `s3:ListBucket` on
+   * `Resource: "*"`. It only deploys the pipeline stack of this account and region from the CDK bootstrap
+   * asset bucket, so narrow both to that account, region and the bootstrap buckets.
+   */
+  private scopeSelfMutationRole(): void {
+    const role = this.pipeline.selfMutationProject.role;
+    const policy = role?.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
+    const cfn = policy?.node.defaultChild as iam.CfnPolicy | undefined;
+    if (!policy || !cfn) return;
+    const scoped: Record<string, string> = {
+      'cloudformation:DescribeStacks': `arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/*`,
+      's3:ListBucket': `arn:${Aws.PARTITION}:s3:::cdk-*-assets-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
+    };
+    const document: IResolvable = {
+      creationStack: [],
+      resolve: (ctx: IResolveContext) => {
+        const doc = policy.document.resolve(ctx) as { Statement: Array<{ Action: unknown; Resource: unknown }> };
+        return {
+          ...doc,
+          Statement: doc.Statement.map((st) => (st.Resource === '*' && typeof st.Action === 'string' && scoped[st.Action] ? { ...st, Resource: scoped[st.Action] } : st)),
+        };
+      },
+      toString: () => Token.asString(document),
+    };
+    cfn.addPropertyOverride('PolicyDocument', document);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './agent-pipeline';
+export * from './agent-platform-stage';
+export * from './commands';

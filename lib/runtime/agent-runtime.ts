@@ -1,0 +1,341 @@
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import {
+  BrowserCustom,
+  BrowserNetworkConfiguration,
+  CodeInterpreterCustom,
+  CodeInterpreterNetworkConfiguration,
+  LoggingDestination,
+  LogType,
+  ProtocolType,
+  Runtime,
+  RuntimeAuthorizerConfiguration,
+  RuntimeEndpoint,
+  type VpcConfigProps,
+} from 'aws-cdk-lib/aws-bedrockagentcore';
+import type { Metric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledgeFindings, acknowledgeGeneratedFindings } from '../compliance/acknowledge';
+import { Problems } from '../errors';
+import type { AgentMemory } from '../memory/agent-memory';
+import type { AgentCode } from './agent-code';
+import { AgentRuntimePerms, INFERENCE_PROFILE_REGIONS } from './perms';
+
+/** The model an agent calls, as in the environment config (`models.primary`). */
+export interface AgentModel {
+  /** Foundation model id (`anthropic.claude-...`) or inference profile id (`us.anthropic.claude-...`). */
+  readonly modelId: string;
+  /** 0–1. */
+  readonly temperature: number;
+  /** 1–64000. */
+  readonly maxTokens: number;
+}
+
+/** Inbound JWT of the runtime; the agent verifies the same token again with the same settings. */
+export interface AgentJwtAuth {
+  /** OIDC discovery URL, ending in `/.well-known/openid-configuration`. */
+  readonly discoveryUrl: string;
+  /** Accepted app client ids (`client_id`). @default - none */
+  readonly allowedClients?: readonly string[];
+  /** Accepted audiences (`aud`). @default - none */
+  readonly allowedAudiences?: readonly string[];
+}
+
+export interface AgentCodeInterpreterOptions {
+  /** @default 'SANDBOX' (no network) */
+  readonly networkMode?: 'SANDBOX' | 'PUBLIC';
+}
+
+export interface AgentBrowserOptions {
+  readonly networkMode: 'PUBLIC' | 'VPC';
+  /** Required when networkMode is VPC. @default - none */
+  readonly vpc?: VpcConfigProps;
+}
+
+export interface AgentRuntimeProps {
+  /** Runtime name: a letter, then letters, digits or `_`, at most 48 characters. */
+  readonly runtimeName: string;
+  /** What the agent does (runtime description, at most 1200 characters). @default - none */
+  readonly description?: string;
+  /** HTTP for the user-facing supervisor, A2A for specialists. @default 'HTTP' */
+  readonly protocol?: 'HTTP' | 'A2A';
+  /** The agent's code (`AgentCode.fromEntry('agents/entry/hr.ts')`). */
+  readonly code: AgentCode;
+  /** Model settings; passed as MODEL_ID, MODEL_TEMPERATURE, MODEL_MAX_TOKENS. */
+  readonly model: AgentModel;
+  /** Further models the role may invoke, e.g. the A/B candidate. @default - none */
+  readonly additionalModels?: readonly Pick<AgentModel, 'modelId'>[];
+  /** JWT inbound auth of the runtime. */
+  readonly auth: AgentJwtAuth;
+  /** MCP URL of the tool gateway (GATEWAY_URL). @default - none (the supervisor calls no tool) */
+  readonly gatewayUrl?: string;
+  /** Session memory; the role gets `memory.grantAgent` and MEMORY_ID is set. */
+  readonly memory: AgentMemory;
+  /** More environment variables. @default - none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Version the `live` endpoint serves. Only the newest version is known at synth time, so the
+   * version in production comes from outside (context, SSM, release state). The `canary`
+   * endpoint always follows the newest version.
+   * @default '1'
+   */
+  readonly liveVersion?: string;
+  /** Application and usage logs go to this log group's retention. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Key for the log group. @default - CloudWatch Logs default encryption */
+  readonly logEncryptionKey?: kms.IKey;
+  /** @default RemovalPolicy.RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /** X-Ray traces of the runtime. @default true */
+  readonly tracing?: boolean;
+  /** A custom Code Interpreter the agent may use (only that one). @default - none */
+  readonly codeInterpreter?: AgentCodeInterpreterOptions;
+  /** A custom Browser the agent may use (only that one). @default - none */
+  readonly browser?: AgentBrowserOptions;
+  /** Idle session timeout. @default Duration.minutes(15) */
+  readonly idleSessionTimeout?: Duration;
+}
+
+export const LIVE_ENDPOINT = 'live';
+/** Log groups of the agent runtimes (the vended-logs prefix needs no delivery resource policy quota). */
+export const LOG_GROUP_PREFIX = '/aws/vendedlogs/bedrock-agentcore/runtimes/';
+export const CANARY_ENDPOINT = 'canary';
+
+const NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9_]{0,47}$/;
+/** Headers the runtime passes to the agent: the caller's JWT and the supervisor's date attribute. */
+export const AGENT_REQUEST_HEADERS = ['Authorization', 'X-Amzn-Bedrock-AgentCore-Runtime-Custom-As-Of'] as const;
+const MAX_ENV = 50;
+
+/**
+ * One agent on AgentCore Runtime: the L2 `Runtime` from a NODE_22 code asset, JWT inbound auth
+ * (the `Authorization` header is passed through so the agent can act for the user), model, gateway
+ * and memory settings as environment variables, application/usage logs and traces, model invoke
+ * rights limited to the configured models and their inference profiles, and two endpoints:
+ * `live` (pinned to {@link AgentRuntimeProps.liveVersion}) and `canary` (newest version).
+ */
+export class AgentRuntime extends Construct {
+  readonly runtime: Runtime;
+  readonly live: RuntimeEndpoint;
+  readonly canary: RuntimeEndpoint;
+  readonly logGroup: logs.LogGroup;
+  readonly codeInterpreter?: CodeInterpreterCustom;
+  readonly browser?: BrowserCustom;
+  readonly runtimeName: string;
+
+  constructor(scope: Construct, id: string, props: AgentRuntimeProps) {
+    super(scope, id);
+    const liveVersion = props.liveVersion ?? '1';
+    this.validate(props, liveVersion);
+    this.runtimeName = props.runtimeName;
+    const stack = Stack.of(this);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `${LOG_GROUP_PREFIX}${props.runtimeName}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logEncryptionKey,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    // CloudWatch Logs needs the key policy's consent to encrypt the runtime log groups (no-op for an imported key).
+    props.logEncryptionKey?.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogsForAgentRuntimes',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${stack.region}:${stack.account}:log-group:${LOG_GROUP_PREFIX}*` } },
+      }),
+    );
+
+    if (props.codeInterpreter) {
+      this.codeInterpreter = new CodeInterpreterCustom(this, 'CodeInterpreter', {
+        codeInterpreterCustomName: `${props.runtimeName}_ci`.slice(0, 48),
+        description: `Code Interpreter of ${props.runtimeName}`,
+        networkConfiguration:
+          (props.codeInterpreter.networkMode ?? 'SANDBOX') === 'PUBLIC' ? CodeInterpreterNetworkConfiguration.usingPublicNetwork() : CodeInterpreterNetworkConfiguration.usingSandboxNetwork(),
+      });
+    }
+    if (props.browser) {
+      this.browser = new BrowserCustom(this, 'Browser', {
+        browserCustomName: `${props.runtimeName}_browser`.slice(0, 48),
+        description: `Browser of ${props.runtimeName}`,
+        networkConfiguration: props.browser.networkMode === 'VPC' ? BrowserNetworkConfiguration.usingVpc(this, props.browser.vpc!) : BrowserNetworkConfiguration.usingPublicNetwork(),
+      });
+    }
+
+    const environment: Record<string, string> = {
+      MODEL_ID: props.model.modelId,
+      MODEL_TEMPERATURE: String(props.model.temperature),
+      MODEL_MAX_TOKENS: String(props.model.maxTokens),
+      AGENT_REGION: stack.region,
+      MEMORY_ID: props.memory.memoryId,
+      JWT_DISCOVERY_URL: props.auth.discoveryUrl,
+      JWT_AUDIENCES: [...(props.auth.allowedAudiences ?? []), ...(props.auth.allowedClients ?? [])].join(','),
+      ...(props.gatewayUrl ? { GATEWAY_URL: props.gatewayUrl } : {}),
+      ...(this.codeInterpreter ? { CODE_INTERPRETER_ID: this.codeInterpreter.codeInterpreterId } : {}),
+      ...(this.browser ? { BROWSER_ID: this.browser.browserId } : {}),
+      ...props.environment,
+    };
+
+    this.runtime = new Runtime(this, 'Runtime', {
+      runtimeName: props.runtimeName,
+      description: props.description,
+      agentRuntimeArtifact: props.code.artifact(),
+      protocolConfiguration: (props.protocol ?? 'HTTP') === 'A2A' ? ProtocolType.A2A : ProtocolType.HTTP,
+      authorizerConfiguration: RuntimeAuthorizerConfiguration.usingJWT(
+        props.auth.discoveryUrl,
+        props.auth.allowedClients?.length ? [...props.auth.allowedClients] : undefined,
+        props.auth.allowedAudiences?.length ? [...props.auth.allowedAudiences] : undefined,
+      ),
+      requestHeaderConfiguration: { allowlistedHeaders: [...AGENT_REQUEST_HEADERS] },
+      environmentVariables: environment,
+      tracingEnabled: props.tracing ?? true,
+      loggingConfigs: [
+        { logType: LogType.APPLICATION_LOGS, destination: LoggingDestination.cloudWatchLogs(this.logGroup) },
+        { logType: LogType.USAGE_LOGS, destination: LoggingDestination.cloudWatchLogs(this.logGroup) },
+      ],
+      lifecycleConfiguration: { idleRuntimeSessionTimeout: props.idleSessionTimeout ?? Duration.minutes(15) },
+    });
+
+    // Model invoke rights: the configured models and inference profiles only.
+    this.runtime.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeConfiguredModels',
+        actions: AgentRuntimePerms.MODEL_INVOKE,
+        resources: [...new Set([props.model, ...(props.additionalModels ?? [])].flatMap((m) => modelResourceArns(m.modelId, stack)))],
+      }),
+    );
+    // Runtime creation creates the runtime-identity service-linked role on first use.
+    this.runtime.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'CreateRuntimeIdentityServiceLinkedRole',
+        actions: ['iam:CreateServiceLinkedRole'],
+        resources: [`arn:${Aws.PARTITION}:iam::${stack.account}:role/aws-service-role/${AgentRuntimePerms.RUNTIME_IDENTITY_SERVICE}/${AgentRuntimePerms.RUNTIME_IDENTITY_ROLE}`],
+        conditions: { StringEquals: { 'iam:AWSServiceName': AgentRuntimePerms.RUNTIME_IDENTITY_SERVICE } },
+      }),
+    );
+    props.memory.grantAgent(this.runtime);
+    this.codeInterpreter?.grantUse(this.runtime);
+    this.browser?.grantUse(this.runtime);
+
+    this.live = new RuntimeEndpoint(this, 'LiveEndpoint', {
+      endpointName: LIVE_ENDPOINT,
+      agentRuntimeId: this.runtime.agentRuntimeId,
+      agentRuntimeVersion: liveVersion,
+      description: `${props.runtimeName}: recorded good version`,
+    });
+    this.canary = new RuntimeEndpoint(this, 'CanaryEndpoint', {
+      endpointName: CANARY_ENDPOINT,
+      agentRuntimeId: this.runtime.agentRuntimeId,
+      agentRuntimeVersion: this.runtime.agentRuntimeVersion,
+      description: `${props.runtimeName}: newest version`,
+    });
+    // Endpoints are created after the runtime (and its role policy) and one after the other:
+    // concurrent endpoint creation on a runtime still being created fails.
+    this.live.node.addDependency(this.runtime);
+    this.canary.node.addDependency(this.live);
+
+    // What the Runtime L2 grants its role by itself (the kit adds no wildcard of its own).
+    const assetReason = 'Runtime L2: read of the agent code asset in the CDK asset bucket (granted when the code asset is rendered)';
+    const assetBucket = (stack.synthesizer as { bucketName?: string }).bucketName;
+    acknowledgeFindings(this.runtime, [
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Runtime L2: X-Ray trace upload and cloudwatch:PutMetricData (conditioned on the bedrock-agentcore namespace) support no resource-level permissions' },
+      ...['s3:GetObject*', 's3:GetBucket*', 's3:List*'].map((a) => ({ id: `AwsSolutions-IAM5[Action::${a}]`, reason: assetReason })),
+      ...(assetBucket ? [{ id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${assetBucket.replace(/\$\{([^}]+)\}/g, '<$1>')}/*]`, reason: assetReason }] : []),
+      ...[props.model, ...(props.additionalModels ?? [])]
+        .filter((m) => m.modelId.startsWith('global.'))
+        .map((m) => ({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${m.modelId.slice('global.'.length)}]`,
+          reason: 'A global cross-region inference profile may route to any commercial region; the grant stays on this one foundation model',
+        })),
+    ]);
+    acknowledgeGeneratedFindings(
+      this.runtime,
+      'AwsSolutions-IAM5',
+      'Runtime L2: its log groups under /aws/bedrock-agentcore/runtimes/ and workload access tokens of the default workload identity directory',
+      /log-group:|workload-identity\/\*/,
+    );
+  }
+
+  /** AgentCore invocation URL of this runtime (what another agent or the A2A client calls). */
+  get invocationUrl(): string {
+    const stack = Stack.of(this);
+    const encodedArn = Fn.join('', ['arn%3A', Aws.PARTITION, '%3Abedrock-agentcore%3A', stack.region, '%3A', stack.account, '%3Aruntime%2F', this.runtime.agentRuntimeId]);
+    return Fn.join('', ['https://bedrock-agentcore.', stack.region, '.', Aws.URL_SUFFIX, '/runtimes/', encodedArn, '/invocations']);
+  }
+
+  /** A runtime metric of one endpoint (dimension `Name=<runtimeName>::<endpointName>`). */
+  metricForEndpoint(endpointName: string, metricName: string, props?: MetricOptions): Metric {
+    return this.runtime.metric(metricName, { ...props, dimensionsMap: { ...props?.dimensionsMap, Name: `${this.runtimeName}::${endpointName}` } });
+  }
+
+  /** Invocations of one endpoint (sum). */
+  metricInvocations(endpointName: string, props?: MetricOptions): Metric {
+    return this.metricForEndpoint(endpointName, 'Invocations', { statistic: 'Sum', ...props });
+  }
+
+  /** Server-side errors of one endpoint (sum). */
+  metricSystemErrors(endpointName: string, props?: MetricOptions): Metric {
+    return this.metricForEndpoint(endpointName, 'SystemErrors', { statistic: 'Sum', ...props });
+  }
+
+  /** Client errors of one endpoint (sum). */
+  metricUserErrors(endpointName: string, props?: MetricOptions): Metric {
+    return this.metricForEndpoint(endpointName, 'UserErrors', { statistic: 'Sum', ...props });
+  }
+
+  /** Throttled invocations of one endpoint (sum). */
+  metricThrottles(endpointName: string, props?: MetricOptions): Metric {
+    return this.metricForEndpoint(endpointName, 'Throttles', { statistic: 'Sum', ...props });
+  }
+
+  /** Latency of one endpoint (p95 by default). */
+  metricLatency(endpointName: string, props?: MetricOptions): Metric {
+    return this.metricForEndpoint(endpointName, 'Latency', { statistic: 'p95', ...props });
+  }
+
+  private validate(props: AgentRuntimeProps, liveVersion: string): void {
+    const problems = new Problems('InvalidAgentRuntimeProps');
+    const known = (v: string) => !Token.isUnresolved(v);
+    if (known(props.runtimeName)) {
+      problems.check(NAME_PATTERN.test(props.runtimeName), `runtimeName: "${props.runtimeName}" must start with a letter and hold only letters, digits and _ (at most 48 characters)`);
+    }
+    if (known(liveVersion)) problems.check(/^[1-9]\d{0,4}$/.test(liveVersion), `liveVersion: "${liveVersion}" must be a runtime version number such as "1" or "12"`);
+    problems.check(props.model.temperature >= 0 && props.model.temperature <= 1, `model.temperature: ${props.model.temperature} must be from 0 to 1`);
+    problems.check(Number.isInteger(props.model.maxTokens) && props.model.maxTokens >= 1 && props.model.maxTokens <= 64_000, `model.maxTokens: ${props.model.maxTokens} must be a whole number from 1 to 64000`);
+    for (const m of [props.model, ...(props.additionalModels ?? [])]) {
+      if (known(m.modelId)) problems.check(/^([a-z-]+\.)?[a-z0-9-]+\.[\w.:-]+$/.test(m.modelId), `model.modelId: "${m.modelId}" is not a Bedrock model id or inference profile id (e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0)`);
+    }
+    if (known(props.auth.discoveryUrl)) {
+      problems.check(/^https:\/\/.+\/\.well-known\/openid-configuration$/.test(props.auth.discoveryUrl), `auth.discoveryUrl: "${props.auth.discoveryUrl}" must be an https URL ending in /.well-known/openid-configuration`);
+    }
+    problems.check(
+      (props.auth.allowedClients?.length ?? 0) + (props.auth.allowedAudiences?.length ?? 0) > 0,
+      'auth: set allowedClients or allowedAudiences (at least one), otherwise any token of the identity provider would be accepted',
+    );
+    if (props.browser) problems.check(props.browser.networkMode !== 'VPC' || props.browser.vpc !== undefined, 'browser.vpc: required when browser.networkMode is VPC');
+    const envCount = 10 + Object.keys(props.environment ?? {}).length;
+    problems.check(envCount <= MAX_ENV, `environment: ${envCount} variables with the ones the construct sets; AgentCore allows at most ${MAX_ENV}`);
+    problems.throwIfAny();
+  }
+}
+
+/**
+ * Resources `bedrock:InvokeModel*` needs for a model id: the foundation model in this region, or —
+ * for a cross-region inference profile — the profile in this account and the foundation model in
+ * every region the profile routes to.
+ */
+export function modelResourceArns(modelId: string, stack: Stack): string[] {
+  const partition = Aws.PARTITION;
+  const prefix = modelId.split('.')[0];
+  const regions = INFERENCE_PROFILE_REGIONS[prefix];
+  if (prefix === 'global') {
+    const base = modelId.slice('global.'.length);
+    return [`arn:${partition}:bedrock:${stack.region}:${stack.account}:inference-profile/${modelId}`, `arn:${partition}:bedrock:*::foundation-model/${base}`];
+  }
+  if (!regions) return [`arn:${partition}:bedrock:${stack.region}::foundation-model/${modelId}`];
+  const base = modelId.slice(prefix.length + 1);
+  return [`arn:${partition}:bedrock:${stack.region}:${stack.account}:inference-profile/${modelId}`, ...regions.map((r) => `arn:${partition}:bedrock:${r}::foundation-model/${base}`)];
+}

@@ -1,0 +1,4 @@
+export * from './agent-code';
+export * from './agent-runtime';
+export * from './perms';
+export * from './reference-agents';

@@ -1,0 +1,271 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { gatewayToolName, type ToolDefinition } from '../../catalog/tool';
+import { TABLES, type TableKey } from '../../lambda/shared/tables';
+import { SUCCESS_OUTCOME, TOOL_INVOCATION_METRIC, TOOL_METRICS_NAMESPACE, toolServiceName } from '../../lambda/shared/telemetry';
+import { acknowledgeFindings } from '../compliance/acknowledge';
+import { Problems } from '../errors';
+import { DEFAULT_LOG_RETENTION, DEFAULT_MEMORY_MB, DEFAULT_REMOVAL_POLICY, DEFAULT_TIMEOUT, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, LIVE_ALIAS, POWERTOOLS_LAYER_MODULES, TOOL_ARCHITECTURE, TOOL_BUNDLING, TOOL_RUNTIME } from './defaults';
+import { toInlineToolSchema } from './gateway-schema';
+import { PowertoolsSource } from './powertools';
+
+/** Powertools log levels. */
+export type ToolLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** Function settings shared by every tool group of a catalog. */
+export interface ToolFunctionOptions {
+  /**
+   * Memory of the function in MB (128–10240).
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Function timeout (1 s – 15 min). Keep it below the gateway's own timeout.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Powertools log level.
+   * @default 'INFO'
+   */
+  readonly logLevel?: ToolLogLevel;
+  /**
+   * Active X-Ray tracing through the Powertools tracer.
+   * @default true
+   */
+  readonly tracing?: boolean;
+  /**
+   * Retention of the function's log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Removal policy of the log group.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * CloudWatch namespace of the per-tool metric.
+   * @default 'AgentCoreKit/Tools'
+   */
+  readonly metricsNamespace?: string;
+  /**
+   * Where Powertools for AWS Lambda comes from. `PowertoolsSource.layerFromSsm()` keeps Powertools and
+   * the X-Ray SDK out of the bundle (≈ 300 KB → ≈ 110 KB) but loads them as many small files, which
+   * measured slower at init (see bench/tools.ts); bundling is the default for the faster cold start.
+   * @default PowertoolsSource.bundled()
+   */
+  readonly powertools?: PowertoolsSource;
+}
+
+export interface ToolGroupProps extends ToolFunctionOptions {
+  /** Gateway target name, e.g. `hr`: lower-case letters, digits and dashes. */
+  readonly target: string;
+  /** The definitions this function serves (all with `target` as their target). */
+  readonly tools: readonly ToolDefinition[];
+  /** Tables the function uses, by logical name (lambda/shared/tables.ts). */
+  readonly tables: Readonly<Partial<Record<TableKey, dynamodb.ITable>>>;
+  /** Exactly the DynamoDB actions the function gets on each of its tables (see `TARGET_TABLE_ACCESS`). */
+  readonly access: Readonly<Partial<Record<TableKey, readonly string[]>>>;
+  /**
+   * Handler entry file.
+   * @default - the kit's lambda/tools/<target>/index.ts
+   */
+  readonly entry?: string;
+  /**
+   * Key the function's log group is encrypted with. Its key policy must let CloudWatch Logs use it
+   * ({@link ToolCatalog} adds that statement to a key it can change).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+}
+
+const TARGET_NAME = /^[a-z][a-z0-9-]{0,47}$/;
+
+/**
+ * One gateway Lambda target: a Node 22 function serving several tools, its `live` alias on a
+ * published version, a log group with retention, and a role allowed exactly the table actions the
+ * target needs (idempotency records only under `<target>.*`).
+ *
+ * Register it on a gateway with {@link ToolGroup.addToGateway}, or by hand:
+ * `gateway.addLambdaTarget(id, { gatewayTargetName: group.target, lambdaFunction: group.alias, toolSchema: group.toolSchema })`.
+ */
+export class ToolGroup extends Construct {
+  readonly target: string;
+  readonly tools: readonly ToolDefinition[];
+  readonly function: nodejs.NodejsFunction;
+  /** The alias the gateway invokes; put canary deployments on it. */
+  readonly alias: lambda.Alias;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  /** The inline tool schema for `gateway.addLambdaTarget`. */
+  readonly toolSchema: agentcore.ToolSchema;
+  private readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: ToolGroupProps) {
+    super(scope, id);
+    const memorySize = props.memorySize ?? DEFAULT_MEMORY_MB;
+    const timeout = props.timeout ?? DEFAULT_TIMEOUT;
+    const tracing = props.tracing ?? true;
+    this.namespace = props.metricsNamespace ?? TOOL_METRICS_NAMESPACE;
+
+    const problems = new Problems('InvalidToolGroup');
+    problems.check(TARGET_NAME.test(props.target), `target: expected lower-case letters, digits and dashes (1–48, starting with a letter), got ${JSON.stringify(props.target)}`);
+    problems.check(props.tools.length > 0, `tools: expected at least one tool definition for target ${props.target}`);
+    for (const t of props.tools) problems.check(t.target === props.target, `tools: ${t.name} belongs to target ${t.target}, not ${props.target}`);
+    if (!Token.isUnresolved(memorySize)) problems.check(memorySize >= 128 && memorySize <= 10240, `memorySize: expected 128–10240 MB, got ${memorySize}`);
+    if (!timeout.isUnresolved()) problems.check(timeout.toSeconds() >= 1 && timeout.toSeconds() <= 900, `timeout: expected 1–900 seconds, got ${timeout.toSeconds()}`);
+    for (const key of Object.keys(props.access) as TableKey[]) {
+      problems.check(!!props.tables[key], `tables.${key}: the ${props.target} function needs the ${key} table (access lists it) but none was given`);
+    }
+    problems.throwIfAny();
+    this.target = props.target;
+    this.tools = props.tools;
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+      removalPolicy: props.logRemovalPolicy ?? DEFAULT_REMOVAL_POLICY,
+      encryptionKey: props.logEncryptionKey,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Tool function of gateway target ${props.target}: its own tables and log group only`,
+    });
+    this.logGroup.grantWrite(this.role);
+    this.grantTables(props);
+
+    const powertoolsLayer = (props.powertools ?? PowertoolsSource.bundled()).bind(this);
+    const tableEnv = Object.fromEntries(
+      (Object.keys(props.access) as TableKey[]).map((key) => [TABLES[key].envVar, props.tables[key]!.tableName]),
+    );
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: props.entry ?? path.join(__dirname, '..', '..', 'lambda', 'tools', props.target, 'index.ts'),
+      handler: 'handler',
+      runtime: TOOL_RUNTIME,
+      architecture: TOOL_ARCHITECTURE,
+      memorySize,
+      timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      bundling: powertoolsLayer ? { ...TOOL_BUNDLING, externalModules: [...TOOL_BUNDLING.externalModules!, ...POWERTOOLS_LAYER_MODULES] } : TOOL_BUNDLING,
+      layers: powertoolsLayer ? [powertoolsLayer] : undefined,
+      description: `Tools of gateway target ${props.target}: ${props.tools.map((t) => t.name).join(', ')}`,
+      environment: {
+        ...tableEnv,
+        POWERTOOLS_SERVICE_NAME: toolServiceName(props.target),
+        POWERTOOLS_METRICS_NAMESPACE: this.namespace,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        POWERTOOLS_TRACE_ENABLED: String(tracing),
+        // Tool results can carry personal data: keep them out of traces.
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+      },
+    });
+    this.alias = new lambda.Alias(this, 'Live', { aliasName: LIVE_ALIAS, version: this.function.currentVersion });
+    this.toolSchema = toInlineToolSchema(props.tools);
+
+    if (tracing) {
+      acknowledgeFindings(this.role, [
+        { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions; added by Lambda active tracing.' },
+      ]);
+    }
+    acknowledgeFindings(this.function, [
+      { id: 'AwsSolutions-L1', reason: 'Tool functions are pinned to Node.js 22, the runtime the platform standardises on and tests against.' },
+    ]);
+  }
+
+  /** Gateway names of the tools (`<target>___<tool>`): the Cedar action ids. */
+  get gatewayToolNames(): string[] {
+    return this.tools.map(gatewayToolName);
+  }
+
+  /** Add this group as a Lambda target of an AgentCore gateway, invoking the `live` alias. */
+  addToGateway(gateway: agentcore.Gateway, id = `${this.node.id}Target`): agentcore.GatewayTarget {
+    return gateway.addLambdaTarget(id, {
+      gatewayTargetName: this.target,
+      description: `Tools: ${this.tools.map((t) => t.name).join(', ')}`,
+      lambdaFunction: this.alias,
+      toolSchema: this.toolSchema,
+    });
+  }
+
+  /** Lambda errors of the live alias (crashes and timeouts; tool failures are results, see {@link metricToolFailures}). */
+  metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.alias.metricErrors(props);
+  }
+
+  /** Throttles of the live alias. */
+  metricThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.alias.metricThrottles(props);
+  }
+
+  /** Duration of the live alias. @default statistic p95 here, unlike the Lambda default */
+  metricDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.alias.metricDuration({ statistic: 'p95', ...props });
+  }
+
+  /** Invocations of the live alias. */
+  metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.alias.metricInvocations(props);
+  }
+
+  /** The per-tool metric the handler emits: invocations of `tool` with `outcome` (SUCCESS or an error code). */
+  metricToolInvocations(tool: string, outcome: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.namespace,
+      metricName: TOOL_INVOCATION_METRIC,
+      dimensionsMap: { service: toolServiceName(this.target), tool, outcome },
+      statistic: 'Sum',
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /**
+   * Server-side tool failures of every tool of the group: SERVICE_UNAVAILABLE plus INTERNAL_ERROR
+   * results. Alarmable (a math expression over at most 10 metrics per group).
+   */
+  metricToolFailures(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+    this.tools.forEach((t, i) => {
+      usingMetrics[`u${i}`] = this.metricToolInvocations(t.name, 'SERVICE_UNAVAILABLE');
+      usingMetrics[`i${i}`] = this.metricToolInvocations(t.name, 'INTERNAL_ERROR');
+    });
+    return new cloudwatch.MathExpression({
+      expression: Object.keys(usingMetrics).map((k) => `FILL(${k}, 0)`).join(' + '),
+      usingMetrics,
+      label: `${this.target} tool failures`,
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /** Successful invocations of one tool. */
+  metricToolSuccesses(tool: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricToolInvocations(tool, SUCCESS_OUTCOME, props);
+  }
+
+  private grantTables(props: ToolGroupProps): void {
+    for (const [key, actions] of Object.entries(props.access) as [TableKey, readonly string[]][]) {
+      const table = props.tables[key]!;
+      const writes = actions.some((a) => !['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'].includes(a));
+      const statement = new iam.PolicyStatement({ actions: [...actions], resources: [table.tableArn] });
+      if (key === 'idempotency') {
+        // Powertools keys are `<target>.<tool>#<hash>`: a target may only touch its own records.
+        statement.addCondition('ForAllValues:StringLike', { 'dynamodb:LeadingKeys': [`${props.target}.*`] });
+      }
+      this.role.addToPrincipalPolicy(statement);
+      table.encryptionKey?.grant(this.role, ...(writes ? KEY_WRITE_ACTIONS : KEY_READ_ACTIONS));
+    }
+  }
+}

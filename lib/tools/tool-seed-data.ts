@@ -1,0 +1,75 @@
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import { SEED_ITEMS } from '../../lambda/shared/seed-data';
+import { TABLES, type TableKey } from '../../lambda/shared/tables';
+import { acknowledgeFindings } from '../compliance/acknowledge';
+import { DEFAULT_LOG_RETENTION, KEY_WRITE_ACTIONS, TOOL_ARCHITECTURE, TOOL_BUNDLING, TOOL_RUNTIME } from './defaults';
+
+export interface ToolSeedDataProps {
+  /** The tables to seed, by logical name; tables without seed data are ignored. */
+  readonly tables: Readonly<Partial<Record<TableKey, dynamodb.ITable>>>;
+  /**
+   * Retention of the loader's log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Key the loader's log group is encrypted with (its policy must let CloudWatch Logs use it).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+}
+
+/**
+ * Loads the reference seed data (lambda/shared/seed-data.ts) into the tool tables at deploy time —
+ * for dev environments. A custom resource invoked by CloudFormation directly (no provider framework,
+ * no wildcard invoke permissions); it re-runs whenever the seed data changes.
+ */
+export class ToolSeedData extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: ToolSeedDataProps) {
+    super(scope, id);
+    const seeded = (Object.keys(SEED_ITEMS) as TableKey[]).filter((k) => props.tables[k]);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+      removalPolicy: RemovalPolicy.DESTROY,
+      encryptionKey: props.logEncryptionKey,
+    });
+    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: 'Dev seed-data loader of the tool tables' });
+    logGroup.grantWrite(role);
+    for (const key of seeded) {
+      const table = props.tables[key]!;
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:BatchWriteItem'], resources: [table.tableArn] }));
+      table.encryptionKey?.grant(role, ...KEY_WRITE_ACTIONS);
+    }
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: path.join(__dirname, '..', '..', 'lambda', 'tools', 'seed', 'index.ts'),
+      handler: 'handler',
+      runtime: TOOL_RUNTIME,
+      architecture: TOOL_ARCHITECTURE,
+      memorySize: 256,
+      timeout: Duration.minutes(2),
+      role,
+      logGroup,
+      bundling: TOOL_BUNDLING,
+      description: 'Loads reference seed data into the tool tables (dev)',
+      environment: Object.fromEntries(seeded.map((k) => [TABLES[k].envVar, props.tables[k]!.tableName])),
+    });
+    const version = crypto.createHash('sha256').update(JSON.stringify(SEED_ITEMS)).digest('hex').slice(0, 16);
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: this.function.functionArn,
+      resourceType: 'Custom::ToolSeedData',
+      properties: { version, tables: seeded.map((k) => props.tables[k]!.tableName) },
+    });
+    acknowledgeFindings(this.function, [{ id: 'AwsSolutions-L1', reason: 'The seed loader shares the tool functions’ pinned Node.js 22 runtime.' }]);
+  }
+}

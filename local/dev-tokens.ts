@@ -1,0 +1,98 @@
+/**
+ * Development tokens: a local ES256 key pair that signs JWTs carrying the same caller claims the
+ * Cognito trigger adds in the cloud (role, department, region, employeeId, userId), and the
+ * verifier the local tool server uses. Never use these keys outside a developer machine.
+ *
+ * ```ts
+ * const issuer = await DevTokenIssuer.create();
+ * const token = await issuer.issue('alex');                                    // a named dev user
+ * const token2 = await issuer.issue({ sub: 'u-1', role: 'it-staff', userId: 'u20009' }); // any claims
+ * const claims = await issuer.verify(token);                                   // throws on a bad token
+ * ```
+ */
+import { SignJWT, exportJWK, generateKeyPair, jwtVerify, type JWK, type JWTPayload, type CryptoKey } from 'jose';
+import { ROLES, type Role } from '../lambda/identity/claims';
+
+export const DEV_ISSUER = 'https://agentcore-kit.local/dev-idp';
+export const DEV_AUDIENCE = 'agentcore-tools';
+const ALG = 'ES256';
+
+/** Claims of a dev token beyond the registered ones. */
+export interface DevUserClaims {
+  readonly sub: string;
+  readonly role?: Role | string;
+  readonly department?: string;
+  /** Space-separated region codes, e.g. `EMEA` or `EMEA APAC`. */
+  readonly region?: string;
+  readonly employeeId?: string;
+  readonly userId?: string;
+  readonly [claim: string]: unknown;
+}
+
+/** Dev users matching the seed data: one per role, with their own employee and directory ids. */
+export const DEV_USERS = {
+  /** Junior analyst of EMEA. */
+  alex: { sub: 'dev-alex', role: 'analyst', department: 'finance', region: 'EMEA', employeeId: 'E10001', userId: 'u20001' },
+  /** Senior analyst, every region. */
+  sam: { sub: 'dev-sam', role: 'senior-analyst', department: 'finance', region: 'EMEA APAC AMER', employeeId: 'E10005', userId: 'u20005' },
+  /** Finance administrator. */
+  fran: { sub: 'dev-fran', role: 'finance-admin', department: 'finance', region: 'EMEA APAC AMER', employeeId: 'E10004', userId: 'u20004' },
+  /** Employee without finance access. */
+  priya: { sub: 'dev-priya', role: 'employee', department: 'sales', region: 'APAC', employeeId: 'E10002', userId: 'u20002' },
+  /** HR staff. */
+  hana: { sub: 'dev-hana', role: 'hr-staff', department: 'hr', employeeId: 'E10003', userId: 'u20003' },
+  /** IT staff. */
+  ivan: { sub: 'dev-ivan', role: 'it-staff', department: 'it', employeeId: 'E10006', userId: 'u20006' },
+} as const satisfies Record<string, DevUserClaims>;
+export type DevUserName = keyof typeof DEV_USERS;
+
+export interface IssueOptions {
+  /** Lifetime, e.g. `'1h'`, or seconds. @default '12h' */
+  readonly expiresIn?: string | number;
+  /** @default DEV_AUDIENCE */
+  readonly audience?: string;
+  /** @default DEV_ISSUER */
+  readonly issuer?: string;
+}
+
+export class DevTokenIssuer {
+  /** A fresh key pair (per process unless you keep the issuer). */
+  static async create(): Promise<DevTokenIssuer> {
+    const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), alg: ALG, use: 'sig', kid: 'dev-1' };
+    return new DevTokenIssuer(privateKey, publicKey, jwk);
+  }
+
+  private constructor(
+    private readonly privateKey: CryptoKey,
+    private readonly publicKey: CryptoKey,
+    /** Public key as a JWK (for a JWKS endpoint). */
+    readonly publicJwk: JWK,
+  ) {}
+
+  /** A signed access token for a named dev user or any claims (`sub` required). */
+  async issue(user: DevUserName | DevUserClaims, options: IssueOptions = {}): Promise<string> {
+    const claims: DevUserClaims = typeof user === 'string' ? DEV_USERS[user] : user;
+    if (typeof user === 'string' && !claims) throw new Error(`user: unknown dev user ${JSON.stringify(user)}; expected one of ${Object.keys(DEV_USERS).join(', ')}`);
+    if (typeof claims.sub !== 'string' || !claims.sub) throw new Error('user.sub: expected a non-empty subject');
+    if (claims.role !== undefined && !(ROLES as readonly string[]).includes(String(claims.role))) {
+      // Allowed on purpose (tests of unknown roles), but said out loud.
+      process.emitWarning(`dev token for ${claims.sub} carries role ${JSON.stringify(claims.role)}, which no policy knows; every tool will be denied`);
+    }
+    const { sub, ...rest } = claims;
+    return new SignJWT({ ...rest, token_use: 'access', scope: `${DEV_AUDIENCE}/invoke` })
+      .setProtectedHeader({ alg: ALG, kid: this.publicJwk.kid })
+      .setSubject(sub)
+      .setIssuer(options.issuer ?? DEV_ISSUER)
+      .setAudience(options.audience ?? DEV_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(options.expiresIn ?? '12h')
+      .sign(this.privateKey);
+  }
+
+  /** Verify signature, issuer, audience and expiry; returns the claims or throws with the reason. */
+  async verify(token: string): Promise<JWTPayload> {
+    const { payload } = await jwtVerify(token, this.publicKey, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: [ALG] });
+    return payload;
+  }
+}

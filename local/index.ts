@@ -1,0 +1,2 @@
+export * from './dev-tokens';
+export * from './tool-server';

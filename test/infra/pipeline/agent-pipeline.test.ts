@@ -1,0 +1,202 @@
+import { App, CfnOutput, CfnWaitConditionHandle, Stack, type Stage } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { AgentPlatform } from '../../../lib/app/platform';
+import { applyCompliance, checkEncryption, checkIamPolicies, collectTemplates, formatEncryptionFindings, formatIamFindings, formatValidationFindings, readValidationFindings } from '../../../lib/compliance';
+import { loadEnvironment } from '../../../lib/config';
+import { AgentPipeline, AgentPlatformStage, pipelineSource, type AgentPipelineProps, type PlatformOutputs } from '../../../lib/pipeline';
+
+const ACCOUNT = '111111111111';
+const REGION = 'eu-west-1';
+
+/** A stand-in platform: one stack with the outputs the pipeline steps read. */
+const fakePlatform = (agents: string[], rollout = true) => (stage: Stage): PlatformOutputs => {
+  const stack = new Stack(stage, 'Release');
+  new CfnWaitConditionHandle(stack, 'Marker');
+  return {
+    agentRuntimeArns: Object.fromEntries(agents.map((a) => [a, new CfnOutput(stack, `${a}RuntimeArn`, { value: `arn:aws:bedrock-agentcore:${REGION}:${ACCOUNT}:runtime/${a}-abc` })])),
+    rolloutStateMachineArns: rollout ? { supervisor: new CfnOutput(stack, 'RolloutArn', { value: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:agentcore-kit-prod-rollout` }) } : undefined,
+  };
+};
+
+function build(overrides: Partial<AgentPipelineProps> = {}, sourceKind: 'codestar' | 'codecommit' = 'codestar') {
+  const app = new App({ context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
+  applyCompliance(app);
+  const stack = new Stack(app, 'Delivery', { env: { account: ACCOUNT, region: REGION } });
+  const source = pipelineSource(
+    stack,
+    sourceKind === 'codestar'
+      ? { kind: 'codestar', connectionArn: `arn:aws:codeconnections:${REGION}:${ACCOUNT}:connection/abc`, repository: 'acme/agents', branch: 'main' }
+      : { kind: 'codecommit', repositoryName: 'agents', branch: 'release' },
+  );
+  const agents = ['financial', 'hr', 'it'];
+  const pipeline = new AgentPipeline(stack, 'Pipeline', {
+    source,
+    dev: { platform: fakePlatform(agents) },
+    staging: { platform: fakePlatform(agents) },
+    prod: { platform: fakePlatform(agents) },
+    evaluation: { agents },
+    rollout: { stateMachineNames: ['agentcore-kit-prod-rollout'] },
+    ...overrides,
+  });
+  const assembly = app.synth();
+  return { pipeline, assembly, template: Template.fromJSON(assembly.getStackByName('Delivery').template) };
+}
+
+type Action = { Name: string; RunOrder: number; ActionTypeId: { Category: string; Provider: string }; Configuration?: Record<string, unknown> };
+type StageJson = { Name: string; Actions: Action[] };
+const stagesOf = (template: Template): StageJson[] => Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0].Properties.Stages;
+const projectOf = (template: Template, action: Action) => {
+  const ref = (action.Configuration?.ProjectName as { Ref: string }).Ref;
+  return template.toJSON().Resources[ref] as { Properties: { Source: { BuildSpec: string }; ServiceRole: { 'Fn::GetAtt': [string, string] } } };
+};
+const policyOfRole = (template: Template, roleId: string) =>
+  Object.values(template.findResources('AWS::IAM::Policy')).find((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))!.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
+
+describe('AgentPipeline (approval on, CodeStar source)', () => {
+  let built: ReturnType<typeof build>;
+  let stages: StageJson[];
+  beforeAll(() => {
+    built = build();
+    stages = stagesOf(built.template);
+  });
+
+  test('stages run source → build → dev → staging → prod', () => {
+    const names = stages.map((s) => s.Name).filter((n) => ['Source', 'Build', 'Dev', 'Staging', 'Prod'].includes(n));
+    expect(names).toEqual(['Source', 'Build', 'Dev', 'Staging', 'Prod']);
+    expect(stages.findIndex((s) => s.Name === 'UpdatePipeline')).toBeLessThan(stages.findIndex((s) => s.Name === 'Dev'));
+  });
+
+  test('the source is the CodeStar connection and branch', () => {
+    const source = stages.find((s) => s.Name === 'Source')!.Actions[0];
+    expect(source.ActionTypeId.Provider).toBe('CodeStarSourceConnection');
+    expect(source.Configuration).toMatchObject({ ConnectionArn: `arn:aws:codeconnections:${REGION}:${ACCOUNT}:connection/abc`, FullRepositoryId: 'acme/agents', BranchName: 'main' });
+  });
+
+  test('synth installs, type-checks, tests and synthesizes, in that order', () => {
+    const synth = stages.find((s) => s.Name === 'Build')!.Actions[0];
+    const spec = JSON.parse(projectOf(built.template, synth).Properties.Source.BuildSpec);
+    expect(spec.phases.build.commands).toEqual(['npm ci', 'npx tsc --noEmit', 'npm test', 'npx cdk synth']);
+    expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: '20' });
+  });
+
+  test('after staging deploys, the evaluation gate scores every agent on the staging canary', () => {
+    const staging = stages.find((s) => s.Name === 'Staging')!;
+    const gate = staging.Actions.find((a) => a.Name === 'EvaluationGate')!;
+    expect(gate.RunOrder).toBe(Math.max(...staging.Actions.map((a) => a.RunOrder)));
+    expect(staging.Actions.filter((a) => a.ActionTypeId.Category === 'Deploy').every((a) => a.RunOrder < gate.RunOrder)).toBe(true);
+    const spec = JSON.parse(projectOf(built.template, gate).Properties.Source.BuildSpec);
+    expect(spec.phases.build.commands).toEqual([
+      'npm ci',
+      'npm run eval -- --agent financial --endpoint "$RUNTIME_ARN_FINANCIAL" --qualifier canary --env staging --out eval/results/financial',
+      'npm run eval -- --agent hr --endpoint "$RUNTIME_ARN_HR" --qualifier canary --env staging --out eval/results/hr',
+      'npm run eval -- --agent it --endpoint "$RUNTIME_ARN_IT" --qualifier canary --env staging --out eval/results/it',
+    ]);
+    const env = JSON.parse(gate.Configuration!.EnvironmentVariables as string) as Array<{ name: string; value: string }>;
+    expect(env.map((e) => e.name).sort()).toEqual(['RUNTIME_ARN_FINANCIAL', 'RUNTIME_ARN_HR', 'RUNTIME_ARN_IT']);
+    expect(env.find((e) => e.name === 'RUNTIME_ARN_HR')!.value).toMatch(/^#\{\w*StagingRelease\w*\.hrRuntimeArn\}$/);
+  });
+
+  test('prod waits for a manual approval, deploys, then runs the progressive rollout', () => {
+    const prod = stages.find((s) => s.Name === 'Prod')!;
+    const approval = prod.Actions.find((a) => a.ActionTypeId.Category === 'Approval')!;
+    const rollout = prod.Actions.find((a) => a.Name === 'ProgressiveRollout')!;
+    const deploys = prod.Actions.filter((a) => a.ActionTypeId.Category === 'Deploy');
+    expect(approval.RunOrder).toBe(1);
+    expect(deploys.every((d) => d.RunOrder > approval.RunOrder && d.RunOrder < rollout.RunOrder)).toBe(true);
+    const spec = JSON.parse(projectOf(built.template, rollout).Properties.Source.BuildSpec);
+    expect(spec.phases.build.commands[0]).toMatch(/^EXECUTION_ARN=\$\(aws stepfunctions start-execution --state-machine-arn "\$ROLLOUT_ARN_SUPERVISOR"/);
+    expect(spec.phases.build.commands.at(-1)).toContain('[ "$STATUS" = SUCCEEDED ] || {');
+    expect(JSON.parse(rollout.Configuration!.EnvironmentVariables as string)).toEqual([expect.objectContaining({ name: 'ROLLOUT_ARN_SUPERVISOR', value: expect.stringMatching(/RolloutArn\}$/) })]);
+  });
+
+  test('the gate role may only invoke runtimes of the staging account and region', () => {
+    const gate = stages.find((s) => s.Name === 'Staging')!.Actions.find((a) => a.Name === 'EvaluationGate')!;
+    const statements = policyOfRole(built.template, projectOf(built.template, gate).Properties.ServiceRole['Fn::GetAtt'][0]);
+    const invoke = statements.filter((s) => JSON.stringify(s.Action).includes('bedrock-agentcore'));
+    expect(invoke).toEqual([
+      expect.objectContaining({
+        Action: 'bedrock-agentcore:InvokeAgentRuntime',
+        Resource: [
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock-agentcore:${REGION}:${ACCOUNT}:runtime/*`]] },
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock-agentcore:${REGION}:${ACCOUNT}:runtime/*/runtime-endpoint/*`]] },
+        ],
+      }),
+    ]);
+  });
+
+  test('the rollout role may only start and watch the named state machine', () => {
+    const rollout = stages.find((s) => s.Name === 'Prod')!.Actions.find((a) => a.Name === 'ProgressiveRollout')!;
+    const statements = policyOfRole(built.template, projectOf(built.template, rollout).Properties.ServiceRole['Fn::GetAtt'][0]);
+    expect(statements.filter((s) => JSON.stringify(s.Action).includes('states:'))).toEqual([
+      expect.objectContaining({ Action: 'states:StartExecution', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:states:${REGION}:${ACCOUNT}:stateMachine:agentcore-kit-prod-rollout`]] } }),
+      expect.objectContaining({ Action: 'states:DescribeExecution', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:states:${REGION}:${ACCOUNT}:execution:agentcore-kit-prod-rollout:*`]] } }),
+    ]);
+  });
+
+  test('no role of the pipeline has Action "*", a service-wide wildcard or Resource "*" (self-mutation included)', () => {
+    expect(formatIamFindings(checkIamPolicies(collectTemplates(built.assembly)))).toBe('');
+  });
+
+  test('artifacts and build logs use the pipeline key; zero unacknowledged nag or schema findings', () => {
+    built.template.hasResourceProperties('AWS::S3::Bucket', { BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } }] } });
+    built.template.hasResourceProperties('AWS::CodePipeline::Pipeline', { ArtifactStore: { EncryptionKey: Match.objectLike({ Type: 'KMS' }) } });
+    expect(formatEncryptionFindings(checkEncryption(collectTemplates(built.assembly)))).toBe('');
+    expect(formatValidationFindings(readValidationFindings(built.assembly as CloudAssembly))).toBe('');
+  });
+});
+
+describe('AgentPipeline variants', () => {
+  test('without manual approval prod has no approval action; a CodeCommit source is used', () => {
+    const { template } = build({ manualApprovalBeforeProd: false }, 'codecommit');
+    const stages = stagesOf(template);
+    expect(stages.flatMap((s) => s.Actions).filter((a) => a.ActionTypeId.Category === 'Approval')).toEqual([]);
+    expect(stages.find((s) => s.Name === 'Source')!.Actions[0]).toMatchObject({ ActionTypeId: { Provider: 'CodeCommit' }, Configuration: { RepositoryName: 'agents', BranchName: 'release' } });
+  });
+
+  test('an evaluated agent without a staging runtime output and a prod without a rollout output fail with one error', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Delivery', { env: { account: ACCOUNT, region: REGION } });
+    expect(
+      () =>
+        new AgentPipeline(stack, 'Pipeline', {
+          source: pipelineSource(stack, { kind: 'codecommit', repositoryName: 'agents', branch: 'main' }),
+          dev: { platform: fakePlatform(['financial']) },
+          staging: { platform: fakePlatform(['financial']) },
+          prod: { platform: fakePlatform(['financial'], false) },
+          evaluation: { agents: ['financial', 'hr'] },
+        }),
+    ).toThrow(/\[InvalidPipeline\] 2 problems:[\s\S]*evaluation\.agents: "hr" has no runtime ARN output in the staging platform.*\(got: financial\)[\s\S]*prod\.platform: must return rolloutStateMachineArns/);
+  });
+
+  test('an empty evaluation list is rejected', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Delivery');
+    expect(
+      () =>
+        new AgentPipeline(stack, 'Pipeline', {
+          source: pipelineSource(stack, { kind: 'codecommit', repositoryName: 'agents', branch: 'main' }),
+          dev: { platform: fakePlatform([]) },
+          staging: { platform: fakePlatform([]) },
+          prod: { platform: fakePlatform([]) },
+          evaluation: { agents: [] },
+        }),
+    ).toThrow(/evaluation\.agents: expected at least one agent/);
+  });
+});
+
+describe('AgentPlatformStage', () => {
+  test('builds the reference platform inside the stage, with the stage environment', () => {
+    const app = new App();
+    const stage = new AgentPlatformStage(app, 'Staging', {
+      env: { account: ACCOUNT, region: REGION },
+      platform: (s) => {
+        new AgentPlatform(s, { config: loadEnvironment('staging') });
+      },
+    });
+    const stacks = stage.synth().stacks;
+    expect(stacks.map((s) => s.stackName)).toContain('Staging-AgentCoreKit-staging-Foundation');
+    expect(stacks.every((s) => s.environment.account === ACCOUNT && s.environment.region === REGION)).toBe(true);
+    expect(stage.outputs).toEqual({});
+  }, 300_000);
+});

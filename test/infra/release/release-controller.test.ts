@@ -1,0 +1,151 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { releaseStack } from './support';
+
+/** The state machine definition as an object (tokens replaced by "<token>"). */
+function definitionOf(t: Template): Record<string, any> {
+  const [sm] = Object.values(t.findResources('AWS::StepFunctions::StateMachine')) as Array<{ Properties: { DefinitionString: unknown } }>;
+  const d = sm.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] } | string;
+  const text = typeof d === 'string' ? d : d['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : '<token>')).join('');
+  return JSON.parse(text);
+}
+
+function policiesOf(t: Template, roleLogicalIdPrefix: string) {
+  return Object.values(t.findResources('AWS::IAM::Policy'))
+    .filter((p: any) => JSON.stringify(p.Properties.Roles).includes(roleLogicalIdPrefix))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+}
+
+describe('ReleaseController', () => {
+  test('the release state lives in an encrypted, point-in-time-recoverable table that is retained', () => {
+    const t = releaseStack().template();
+    t.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'release', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('the composite alarm going to ALARM invokes the rollback function, with retries and a dead-letter queue', () => {
+    const t = releaseStack().template();
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        resources: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^CanaryAlarmsHealth'), 'Arn'] }],
+        detail: { state: { value: ['ALARM'] } },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReleaseRollback[0-9A-F]+$'), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 3600 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReleaseRollbackDeadLetters'), 'Arn'] } },
+        }),
+      ],
+    });
+  });
+
+  test('both functions bundle with esbuild and run on Node 22 with the release wiring in RELEASE_CONFIG', () => {
+    const t = releaseStack({}, true).template();
+    const fns = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { RELEASE_CONFIG: Match.anyValue() } } } })) as any[];
+    expect(fns).toHaveLength(2);
+    for (const f of fns) {
+      expect(f.Properties.Runtime).toBe('nodejs22.x');
+      const config = JSON.stringify(f.Properties.Environment.Variables.RELEASE_CONFIG);
+      for (const part of ['"releaseName\\":\\"supervisor\\"', 'RuleId', 'GatewayIdentifier', 'AgentRuntimeId', '\\"liveTarget\\":\\"agent-live\\"', '\\"canaryTarget\\":\\"agent-canary\\"', '/agentcore-kit/release/supervisor/live-version']) {
+        expect(config).toContain(part.replace(/^"/, ''));
+      }
+    }
+  });
+
+  test('the rollout is a Step Functions state machine: one step at a time, bake, check, roll back on failure, then promote', () => {
+    const d = definitionOf(releaseStack().template());
+    expect(d.StartAt).toBe('Defaults');
+    expect(d.States.Plan.Result).toEqual({ steps: [{ canaryPercent: 10, bakeSeconds: 600 }] });
+    const steps = d.States.Steps;
+    expect(steps.Type).toBe('Map');
+    expect(steps.MaxConcurrency).toBe(1);
+    expect(steps.ItemsPath).toBe('$.plan.steps');
+    expect(steps.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RollBack' }]);
+    const inner = steps.ItemProcessor.States;
+    expect(steps.ItemProcessor.StartAt).toBe('SetWeight');
+    expect(inner.Bake).toMatchObject({ Type: 'Wait', SecondsPath: '$.bakeSeconds', Next: 'Check' });
+    expect(inner['Healthy?'].Choices[0]).toMatchObject({ Variable: '$.health.healthy', BooleanEquals: true, Next: 'StepHealthy' });
+    expect(inner['Healthy?'].Default).toBe('CanaryUnhealthy');
+    expect(inner.Check.Parameters).toMatchObject({ action: 'check', 'releaseId.$': '$.releaseId', 'canaryPercent.$': '$.canaryPercent' });
+    expect(steps.Next).toBe('BeginPromotion');
+    expect(d.States.RollBack.Parameters).toMatchObject({ source: 'rollout', 'executionName.$': '$$.Execution.Name' });
+    expect(d.States.RollBack.Next).toBe('RolledBack');
+    expect(d.States.BeginPromotion.Catch[0].Next).toBe('RollBack');
+    expect(d.States['LiveReady?'].Choices[0]).toMatchObject({ Variable: '$.promotionStatus.ready', BooleanEquals: true, Next: 'FinishPromotion' });
+    expect(d.States['LiveReady?'].Default).toBe('WaitForLive');
+    expect(d.TimeoutSeconds).toBe(600 + 3600);
+  });
+
+  test('a linear preset bakes three steps; all-at-once has none', () => {
+    expect(definitionOf(releaseStack({ rollout: 'LINEAR_25PERCENT_EVERY_5MINUTES' }).template()).States.Plan.Result.steps).toEqual([
+      { canaryPercent: 25, bakeSeconds: 300 },
+      { canaryPercent: 50, bakeSeconds: 300 },
+      { canaryPercent: 75, bakeSeconds: 300 },
+    ]);
+    expect(definitionOf(releaseStack({ rollout: 'ALL_AT_ONCE' }).template()).States.Plan.Result.steps).toEqual([]);
+  });
+
+  test('the state machine logs everything and is traced', () => {
+    releaseStack().template().hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+    });
+  });
+
+  test('functions may switch only this gateway’s rules and pin only the two endpoints; alarms are read by name', () => {
+    const t = releaseStack().template();
+    for (const role of ['ReleaseRollbackServiceRole', 'ReleaseRolloutServiceRole']) {
+      const statements = policiesOf(t, role);
+      const rule = statements.find((s) => JSON.stringify(s.Action).includes('UpdateGatewayRule'))!;
+      expect(rule.Action).toEqual(['bedrock-agentcore:GetGatewayRule', 'bedrock-agentcore:UpdateGatewayRule']);
+      expect(JSON.stringify(rule.Resource)).toContain('GatewayArn');
+      const endpoint = statements.find((s) => JSON.stringify(s.Action).includes('UpdateAgentRuntimeEndpoint'))!;
+      expect(JSON.stringify(endpoint.Resource)).toContain('/runtime-endpoint/live');
+      expect(JSON.stringify(endpoint.Resource)).toContain('/runtime-endpoint/canary');
+      expect(statements.map((s) => s.Action)).not.toContain('*');
+      // Only X-Ray tracing, which has no resource-level permissions, may use Resource "*".
+      const unscoped = statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat());
+      expect(unscoped.filter((a) => !a.startsWith('xray:'))).toEqual([]);
+    }
+    const describe = policiesOf(t, 'ReleaseRolloutServiceRole').find((s) => s.Action === 'cloudwatch:DescribeAlarms')!;
+    expect(JSON.stringify(describe.Resource)).toContain('CanaryAlarmsHealth');
+    expect(policiesOf(t, 'ReleaseRollbackServiceRole').some((s) => JSON.stringify(s.Action).includes('DescribeAlarms'))).toBe(false);
+  });
+
+  test('the CLI finds everything through one config parameter', () => {
+    releaseStack().template().hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/agentcore-kit/release/supervisor/config',
+      Type: 'String',
+      Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"stateMachineArn":"')])] },
+    });
+  });
+
+  test('topic and dead-letter queue are encrypted with the customer-managed key; the topic refuses plain HTTP', () => {
+    const t = releaseStack().template();
+    const key = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: key });
+    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: key });
+    t.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+  });
+
+  test('a bad rollout plan fails synth naming the step', () => {
+    expect(() => releaseStack({ rollout: [{ canaryPercent: 10, bakeMinutes: 5 }] })).toThrow(/\[InvalidReleaseController\] rollout\[0\]\.canaryPercent: the last step must be 100/);
+  });
+
+  test('a bad release name is refused', () => {
+    expect(() => releaseStack({ releaseName: 'has space' })).toThrow(/releaseName: expected 1–64 letters/);
+  });
+});

@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AgentMemory } from '../../../lib/memory';
+import { AgentCode, AgentRuntime, bundleAgent } from '../../../lib/runtime';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('agent bundles (esbuild, no Docker)', () => {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-bundle-'));
+
+  test('the supervisor bundles into index.mjs plus the packages the runtime contract requires at run time', () => {
+    const result = bundleAgent(path.join(ROOT, 'agents/entry/supervisor.ts'), outDir);
+    expect(result.files).toEqual(['index.mjs', path.join('node_modules', '@fastify/sse', 'index.js'), path.join('node_modules', '@fastify/websocket', 'index.js')]);
+    expect(result.bytes).toBeGreaterThan(100_000);
+    for (const f of result.files) expect(fs.existsSync(path.join(outDir, f))).toBe(true);
+  });
+
+  test('the bundled supervisor starts on plain Node and answers the AgentCore /ping contract', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [path.join(outDir, 'index.mjs')], {
+      cwd: os.tmpdir(),
+      env: {
+        PATH: process.env.PATH,
+        AGENT_PORT: String(port),
+        AWS_REGION: 'us-east-1',
+        MEMORY_ID: 'agent_memory-abcdefghij',
+        MODEL_ID: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+        JWT_JWKS_URL: 'http://127.0.0.1:9/jwks',
+        JWT_ISSUER: 'https://idp.test',
+        SPECIALIST_FINANCIAL_URL: 'http://127.0.0.1:9/financial',
+        SPECIALIST_HR_URL: 'http://127.0.0.1:9/hr',
+        SPECIALIST_IT_URL: 'http://127.0.0.1:9/it',
+      },
+      stdio: 'ignore',
+    });
+    try {
+      let status: unknown;
+      for (let i = 0; i < 100 && status === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = await fetch(`http://127.0.0.1:${port}/ping`).then((r) => r.json(), () => undefined);
+      }
+      expect(status).toMatchObject({ status: 'Healthy' });
+      const res = await fetch(`http://127.0.0.1:${port}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-amzn-bedrock-agentcore-runtime-session-id': 's-1' },
+        body: JSON.stringify({ prompt: 'hello' }),
+      });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ error: 'missing Authorization header: expected "Authorization: Bearer <JWT>"' });
+    } finally {
+      child.kill();
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
+  test('AgentCode.fromEntry synthesizes a NODE_22 code asset from the bundle', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-out-')) });
+    const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+    new AgentRuntime(stack, 'It', {
+      runtimeName: 'it_support',
+      protocol: 'A2A',
+      code: AgentCode.fromEntry(path.join(ROOT, 'agents/entry/it.ts')),
+      model: { modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0.2, maxTokens: 1024 },
+      auth: { discoveryUrl: 'https://idp.example.com/.well-known/openid-configuration', allowedAudiences: ['agents'] },
+      memory: new AgentMemory(stack, 'Memory'),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::BedrockAgentCore::Runtime', {
+      AgentRuntimeArtifact: { CodeConfiguration: { Runtime: 'NODE_22', EntryPoint: ['index.mjs'], Code: { S3: { Bucket: Match.anyValue(), Prefix: Match.stringLikeRegexp('^[0-9a-f]{64}\\.zip$') } } } },
+    });
+    const assets = fs.readdirSync(app.outdir).filter((f) => f.startsWith('asset.'));
+    expect(assets.some((a) => fs.existsSync(path.join(app.outdir, a, 'index.mjs')))).toBe(true);
+  });
+
+  test('a missing entry point fails naming the path', () => {
+    expect(() => bundleAgent(path.join(ROOT, 'agents/entry/nope.ts'), outDir)).toThrow(/\[AgentEntryNotFound\] entry: .*nope\.ts does not exist/);
+  });
+
+  test('a directory without the bundle fails naming the file', () => {
+    const stack = new Stack(new App(), 'Test');
+    expect(() =>
+      new AgentRuntime(stack, 'X', {
+        runtimeName: 'x',
+        code: AgentCode.fromDirectory(fs.mkdtempSync(path.join(os.tmpdir(), 'empty-'))),
+        model: { modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0.2, maxTokens: 1024 },
+        auth: { discoveryUrl: 'https://idp.example.com/.well-known/openid-configuration', allowedAudiences: ['agents'] },
+        memory: new AgentMemory(stack, 'Memory'),
+      }),
+    ).toThrow(/\[AgentCodeNotFound\] code: .*index\.mjs does not exist/);
+  });
+});

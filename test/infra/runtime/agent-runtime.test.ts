@@ -1,0 +1,199 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AgentMemory } from '../../../lib/memory';
+import { AgentCode, AgentRuntime, type AgentRuntimeProps } from '../../../lib/runtime';
+
+const codeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-code-'));
+fs.writeFileSync(path.join(codeDir, 'index.mjs'), 'export {};\n');
+
+const DISCOVERY = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc/.well-known/openid-configuration';
+
+function build(overrides: Partial<AgentRuntimeProps> = {}) {
+  const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+  const memory = new AgentMemory(stack, 'Memory');
+  const agent = new AgentRuntime(stack, 'Hr', {
+    runtimeName: 'hr_policy_assistant',
+    protocol: 'A2A',
+    code: AgentCode.fromDirectory(codeDir),
+    model: { modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0.2, maxTokens: 2048 },
+    auth: { discoveryUrl: DISCOVERY, allowedClients: ['client123'] },
+    memory,
+    gatewayUrl: 'https://gw.example.com/mcp',
+    liveVersion: '7',
+    ...overrides,
+  });
+  return { stack, agent, template: Template.fromStack(stack) };
+}
+
+function roleStatements(template: Template): Record<string, unknown>[] {
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^HrRuntimeExecutionRole') }] } });
+  return Object.values(policies).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement);
+}
+
+describe('AgentRuntime', () => {
+  test('a NODE_22 code asset, A2A protocol, JWT inbound auth, and the Authorization and date headers passed to the agent', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::BedrockAgentCore::Runtime', {
+      AgentRuntimeName: 'hr_policy_assistant',
+      AgentRuntimeArtifact: { CodeConfiguration: { Runtime: 'NODE_22', EntryPoint: ['index.mjs'], Code: { S3: Match.anyValue() } } },
+      ProtocolConfiguration: 'A2A',
+      AuthorizerConfiguration: { CustomJWTAuthorizer: { DiscoveryUrl: DISCOVERY, AllowedClients: ['client123'] } },
+      RequestHeaderConfiguration: { RequestHeaderAllowlist: ['Authorization', 'X-Amzn-Bedrock-AgentCore-Runtime-Custom-As-Of'] },
+    });
+  });
+
+  test('model, memory, gateway and identity settings reach the agent as environment variables', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::BedrockAgentCore::Runtime', {
+      EnvironmentVariables: Match.objectLike({
+        MODEL_ID: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+        MODEL_TEMPERATURE: '0.2',
+        MODEL_MAX_TOKENS: '2048',
+        AGENT_REGION: 'us-east-1',
+        MEMORY_ID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Memory'), 'MemoryId'] },
+        GATEWAY_URL: 'https://gw.example.com/mcp',
+        JWT_DISCOVERY_URL: DISCOVERY,
+        JWT_AUDIENCES: 'client123',
+      }),
+    });
+  });
+
+  test('live is pinned to the recorded version, canary follows the newest, and they are created one after the other', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'live', AgentRuntimeVersion: '7' });
+    template.hasResourceProperties('AWS::BedrockAgentCore::RuntimeEndpoint', {
+      Name: 'canary',
+      AgentRuntimeVersion: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HrRuntime'), 'AgentRuntimeVersion'] },
+    });
+    const endpoints = template.findResources('AWS::BedrockAgentCore::RuntimeEndpoint');
+    const byName = Object.fromEntries(Object.entries(endpoints).map(([id, r]) => [(r as { Properties: { Name: string } }).Properties.Name, { id, dependsOn: (r as { DependsOn?: string[] }).DependsOn ?? [] }]));
+    expect(byName.canary.dependsOn).toContain(byName.live.id);
+    expect(byName.live.dependsOn.some((d: string) => /^HrRuntimeExecutionRoleDefaultPolicy/.test(d))).toBe(true);
+    expect(byName.live.dependsOn.some((d: string) => /^HrRuntime[0-9A-F]{8}$/.test(d))).toBe(true);
+  });
+
+  test('the live version defaults to "1"', () => {
+    const { template } = build({ liveVersion: undefined });
+    template.hasResourceProperties('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'live', AgentRuntimeVersion: '1' });
+  });
+
+  test('model invocation is limited to the inference profile and its foundation models in the profile regions', () => {
+    const { template } = build({ additionalModels: [{ modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0' }] });
+    const invoke = roleStatements(template).find((s) => s.Sid === 'InvokeConfiguredModels')!;
+    expect(invoke.Action).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
+    const arn = (tail: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, tail]] });
+    expect(invoke.Resource).toEqual([
+      arn(':bedrock:us-east-1:111111111111:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0'),
+      arn(':bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'),
+      arn(':bedrock:us-east-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'),
+      arn(':bedrock:us-west-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'),
+      arn(':bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0'),
+    ]);
+    const bedrockWildcards = roleStatements(template).filter((s) => [s.Action].flat().some((a) => String(a).startsWith('bedrock:')) && s.Resource === '*');
+    expect(bedrockWildcards).toEqual([]);
+  });
+
+  test('the runtime-identity service-linked role may be created, and no other', () => {
+    const { template } = build();
+    expect(roleStatements(template)).toContainEqual(
+      expect.objectContaining({
+        Sid: 'CreateRuntimeIdentityServiceLinkedRole',
+        Action: 'iam:CreateServiceLinkedRole',
+        Condition: { StringEquals: { 'iam:AWSServiceName': 'runtime-identity.bedrock-agentcore.amazonaws.com' } },
+        Resource: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:role/aws-service-role/runtime-identity.bedrock-agentcore.amazonaws.com/AWSServiceRoleForBedrockAgentCoreRuntimeIdentity']],
+        },
+      }),
+    );
+  });
+
+  test('the role gets the scoped memory grant', () => {
+    const { template } = build();
+    expect(roleStatements(template)).toContainEqual(
+      expect.objectContaining({ Action: ['bedrock-agentcore:RetrieveMemoryRecords', 'bedrock-agentcore:ListMemoryRecords'], Condition: { StringLike: { 'bedrock-agentcore:namespace': ['/users/*'] } } }),
+    );
+  });
+
+  test('application and usage logs go to a retained log group; traces go to X-Ray', () => {
+    const { template } = build();
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/vendedlogs/bedrock-agentcore/runtimes/hr_policy_assistant', RetentionInDays: 30 }, DeletionPolicy: 'Retain' });
+    for (const logType of ['APPLICATION_LOGS', 'USAGE_LOGS', 'TRACES']) {
+      template.hasResourceProperties('AWS::Logs::DeliverySource', { LogType: logType, ResourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HrRuntime'), 'AgentRuntimeArn'] } });
+    }
+    template.hasResourceProperties('AWS::Logs::DeliveryDestination', { DeliveryDestinationType: 'XRAY' });
+  });
+
+  test('no code interpreter or browser unless asked for', () => {
+    const { template } = build();
+    template.resourceCountIs('AWS::BedrockAgentCore::CodeInterpreterCustom', 0);
+    template.resourceCountIs('AWS::BedrockAgentCore::BrowserCustom', 0);
+  });
+
+  test('a sandboxed code interpreter and a VPC browser, each usable by this agent only', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    const memory = new AgentMemory(stack, 'Memory2');
+    new AgentRuntime(stack, 'Fin', {
+      runtimeName: 'financial_analytics',
+      code: AgentCode.fromDirectory(codeDir),
+      model: { modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0, maxTokens: 1000 },
+      auth: { discoveryUrl: DISCOVERY, allowedAudiences: ['api'] },
+      memory,
+      codeInterpreter: {},
+      browser: { networkMode: 'VPC', vpc: { vpc } },
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::BedrockAgentCore::CodeInterpreterCustom', { Name: 'financial_analytics_ci', NetworkConfiguration: { NetworkMode: 'SANDBOX' } });
+    template.hasResourceProperties('AWS::BedrockAgentCore::BrowserCustom', { Name: 'financial_analytics_browser', NetworkConfiguration: { NetworkMode: 'VPC', VpcConfig: Match.anyValue() } });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FinRuntimeExecutionRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['bedrock-agentcore:StartCodeInterpreterSession', 'bedrock-agentcore:InvokeCodeInterpreter', 'bedrock-agentcore:StopCodeInterpreterSession'],
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FinCodeInterpreter'), 'CodeInterpreterArn'] },
+          }),
+          Match.objectLike({
+            Action: Match.arrayWith(['bedrock-agentcore:StartBrowserSession']),
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FinBrowser'), 'BrowserArn'] },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::BedrockAgentCore::Runtime', { AgentRuntimeName: 'financial_analytics', ProtocolConfiguration: 'HTTP', EnvironmentVariables: Match.objectLike({ CODE_INTERPRETER_ID: Match.anyValue(), BROWSER_ID: Match.anyValue() }) });
+  });
+
+  test('per-endpoint metrics carry Name=<runtime>::<endpoint> for live/canary alarms', () => {
+    const { stack, agent } = build();
+    expect(stack.resolve(agent.metricSystemErrors('canary').dimensions)).toEqual({
+      Operation: 'InvokeAgentRuntime',
+      Name: 'hr_policy_assistant::canary',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^HrRuntime[0-9A-F]{8}$/), 'AgentRuntimeArn'] },
+    });
+  });
+
+  test('the invocation URL embeds the URL-encoded runtime ARN', () => {
+    const { stack, agent } = build();
+    expect(JSON.stringify(stack.resolve(agent.invocationUrl))).toBe(
+      '{"Fn::Join":["",["https://bedrock-agentcore.us-east-1.",{"Ref":"AWS::URLSuffix"},"/runtimes/arn%3A",{"Ref":"AWS::Partition"},"%3Abedrock-agentcore%3Aus-east-1%3A111111111111%3Aruntime%2F",{"Fn::GetAtt":["HrRuntime7E842AA2","AgentRuntimeId"]},"/invocations"]]}',
+    );
+  });
+
+  test('bad props are reported together, naming each field and what is expected', () => {
+    expect(() =>
+      build({
+        runtimeName: 'hr-policy',
+        liveVersion: 'latest',
+        model: { modelId: 'claude', temperature: 1.5, maxTokens: 0 },
+        auth: { discoveryUrl: 'http://idp/jwks' },
+        browser: { networkMode: 'VPC' },
+      }),
+    ).toThrow(
+      /InvalidAgentRuntimeProps\] 8 problems:[\s\S]*runtimeName: "hr-policy"[\s\S]*liveVersion: "latest"[\s\S]*model.temperature: 1.5[\s\S]*model.maxTokens: 0[\s\S]*model.modelId: "claude"[\s\S]*auth.discoveryUrl[\s\S]*auth: set allowedClients or allowedAudiences[\s\S]*browser.vpc: required/,
+    );
+  });
+});

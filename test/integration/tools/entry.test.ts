@@ -1,0 +1,105 @@
+/**
+ * The Lambda entry points as deployed: bundled by esbuild with the construct's settings, loaded in
+ * a fresh node process with the environment the construct sets, invoked with a gateway context,
+ * against dynalite.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { TABLES, TABLE_KEYS } from '../../../lambda/shared/tables';
+import { TOOL_BUNDLING } from '../../../lib/tools/defaults';
+import { LOCAL_CREDENTIALS, startDynalite, type LocalDynamo } from '../../support/dynalite';
+
+const run = promisify(execFile);
+const ROOT = path.join(__dirname, '..', '..', '..');
+const OUT = path.join(ROOT, 'node_modules', '.cache', 'agentcore-kit-test');
+
+let db: LocalDynamo;
+beforeAll(async () => {
+  db = await startDynalite({ seed: true });
+  fs.mkdirSync(OUT, { recursive: true });
+});
+afterAll(() => db.stop());
+
+async function bundle(target: string): Promise<string> {
+  const outfile = path.join(OUT, `${target}.js`);
+  await build({
+    entryPoints: [path.join(ROOT, 'lambda', 'tools', target, 'index.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: TOOL_BUNDLING.target,
+    minify: TOOL_BUNDLING.minify,
+    mainFields: TOOL_BUNDLING.mainFields,
+    external: TOOL_BUNDLING.externalModules,
+    outfile,
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+/** Invoke the bundled handler once per call in one fresh process; returns results and stdout lines. */
+async function invoke(target: string, calls: { tool: string; args: unknown }[]) {
+  const file = await bundle(target);
+  const script = `
+    const { handler } = require(${JSON.stringify(file)});
+    (async () => {
+      const results = [];
+      for (const c of ${JSON.stringify(calls)}) {
+        const context = { awsRequestId: 'r', functionName: 'tools-${target}', getRemainingTimeInMillis: () => 5000, clientContext: { custom: { bedrockAgentCoreToolName: c.tool } } };
+        results.push(await handler(c.args, context));
+      }
+      process.stdout.write('RESULTS ' + JSON.stringify(results) + '\\n');
+    })();`;
+  const env = {
+    PATH: process.env.PATH,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+    POWERTOOLS_SERVICE_NAME: `tools-${target}`,
+    POWERTOOLS_METRICS_NAMESPACE: 'AgentCoreKit/Tools',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    ...Object.fromEntries(TABLE_KEYS.map((k) => [TABLES[k].envVar, db.tables[k]])),
+  };
+  const { stdout, stderr } = await run(process.execPath, ['-e', script], { env, cwd: ROOT });
+  // Powertools writes INFO to stdout and WARN/ERROR to stderr.
+  const lines = `${stdout}\n${stderr}`.split('\n').filter(Boolean);
+  const results = JSON.parse(lines.find((l) => l.startsWith('RESULTS '))!.slice(8));
+  const json = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  return { results, metrics: json.filter((j) => j._aws), logs: json.filter((j) => j.level) };
+}
+
+test('the bundled hr entry serves tools by gateway name, emits one metric and one log line per call', async () => {
+  const ticket = { employeeId: 'E10001', category: 'leave', description: 'Please move my leave from 2 to 9 December.' };
+  const { results, metrics, logs } = await invoke('hr', [
+    { tool: 'hr___getPolicy', args: { policyName: 'expenses' } },
+    { tool: 'hr___createHRTicket', args: ticket },
+    { tool: 'hr___createHRTicket', args: ticket },
+    { tool: 'hr___checkVacationBalance', args: { employeeId: 'nope' } },
+  ]);
+  expect(results[0]).toMatchObject({ policyName: 'expenses', version: '5.0' });
+  expect(results[2]).toEqual(results[1]);
+  expect(results[3]).toMatchObject({ error: { code: 'VALIDATION_ERROR', fields: [{ field: 'employeeId' }] } });
+  expect(metrics.map((m) => [m.tool, m.outcome, m.ToolInvocation])).toEqual([
+    ['getPolicy', 'SUCCESS', 1],
+    ['createHRTicket', 'SUCCESS', 1],
+    ['createHRTicket', 'SUCCESS', 1],
+    ['checkVacationBalance', 'VALIDATION_ERROR', 1],
+  ]);
+  expect(logs.map((l) => [l.level, l.tool, l.outcome])).toEqual([
+    ['INFO', 'getPolicy', 'SUCCESS'],
+    ['INFO', 'createHRTicket', 'SUCCESS'],
+    ['INFO', 'createHRTicket', 'SUCCESS'],
+    ['WARN', 'checkVacationBalance', 'VALIDATION_ERROR'],
+  ]);
+});
+
+test('the bundled financial and it entries answer from their own tables', async () => {
+  const financial = await invoke('financial', [{ tool: 'financial___getQuarterlyRevenue', args: { region: 'APAC', quarter: '2025-Q4' } }]);
+  expect(financial.results).toEqual([{ revenue: 1027.9, currency: 'USD', period: '2025-Q4', region: 'APAC' }]);
+  const it = await invoke('it', [{ tool: 'it___checkVPNStatus', args: { userId: 'u20001' } }]);
+  expect(it.results[0]).toMatchObject({ userId: 'u20001', connected: true, clientUpToDate: true });
+});

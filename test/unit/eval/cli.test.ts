@@ -1,0 +1,116 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main, USAGE } from '../../../eval/runner/cli';
+import type { RunResult } from '../../../eval/runner/run';
+import { scoreCase, summarise } from '../../../eval/runner/scoring';
+import { PRICES, reply, revenueCase } from './fixtures';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, cwd: ROOT, env: { EVAL_TOKEN: 'eyJ.test.token' } });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+describe('eval CLI flags', () => {
+  test('--help prints usage and exits 0', async () => {
+    const r = await cli('--help');
+    expect(r).toMatchObject({ code: 0, out: USAGE });
+  });
+
+  test('missing and bad flags are all named at once, exit 2', async () => {
+    const r = await cli('--agent', 'legal', '--concurrency', '0', '--model', 'gpt', '--threshold', 'p99=3');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error: --agent: expected one of financial, hr, it, got "legal"');
+    expect(r.err).toContain('error: --endpoint: required; expected http(s)://host:port or an AgentCore runtime ARN');
+    expect(r.err).toContain('error: --concurrency: expected a whole number from 1 to 64, got "0"');
+    expect(r.err).toContain('error: --model: expected primary or candidate, got "gpt"');
+    expect(r.err).toContain('error: --threshold p99=3: unknown metric "p99"');
+    expect(r.err).toContain('Usage:');
+  });
+
+  test('an endpoint that is neither a URL nor a runtime ARN is rejected', async () => {
+    const r = await cli('--agent', 'it', '--endpoint', 'my-agent');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--endpoint: expected http\(s\):\/\/host:port or an AgentCore runtime ARN .*got "my-agent"/);
+  });
+
+  test('unknown options are reported by name', async () => {
+    const r = await cli('--agnet', 'hr');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/error: Unknown option '--agnet'/);
+  });
+
+  test('a malformed --qualifier is rejected before any call', async () => {
+    const r = await cli('--agent', 'hr', '--endpoint', 'http://127.0.0.1:9', '--qualifier', 'canary-1');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error: --qualifier: expected an endpoint name (letters, digits, underscore; starts with a letter), got "canary-1"');
+  });
+
+  test('--token-env must name a set variable, and only applies to local URLs', async () => {
+    const unset = await cli('--agent', 'hr', '--endpoint', 'http://127.0.0.1:9', '--token-env', 'MISSING_TOKEN');
+    expect(unset.code).toBe(2);
+    expect(unset.err).toContain('--token-env: environment variable MISSING_TOKEN is not set or empty');
+    const arn = await cli('--agent', 'hr', '--endpoint', 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/hr_policy_assistant-AbCdEf1234', '--token-env', 'EVAL_TOKEN');
+    expect(arn.code).toBe(2);
+    expect(arn.err).toContain('--token-env: only applies to a URL endpoint');
+  });
+
+  test('an unknown environment is a clear error', async () => {
+    const r = await cli('--agent', 'hr', '--endpoint', 'http://127.0.0.1:9', '--env', 'qa');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/env: unknown environment "qa"/);
+  });
+
+  test('a dataset of another agent is refused before any call', async () => {
+    const r = await cli('--agent', 'hr', '--endpoint', 'http://127.0.0.1:9', '--dataset', 'eval/datasets/it.jsonl');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--dataset: 40 case\(s\) belong to another agent \(e\.g\. it-001 is it\), expected hr/);
+  });
+});
+
+describe('eval CLI --validate and --compare', () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eval-cli-'));
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('--validate checks every shipped dataset', async () => {
+    const r = await cli('--validate');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('135 cases valid');
+  });
+
+  test('--validate reports bad lines with file:line and field', async () => {
+    const file = path.join(tmp, 'bad.jsonl');
+    const ok = fs.readFileSync(path.join(ROOT, 'eval/datasets/financial.jsonl'), 'utf8').split('\n')[0];
+    const wrongParam = ok.replace('"2024-Q3"', '"Q3-2024"');
+    fs.writeFileSync(file, [ok, wrongParam.replace('fin-001', 'fin-002')].join('\n'));
+    const r = await cli('--validate', '--dataset', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${file}:2: expected.calls.0.parameters.quarter: "Q3-2024" is not valid for getQuarterlyRevenue.quarter: expected a quarter in YYYY-QN format, e.g. 2024-Q3`);
+  });
+
+  test('--compare prints two runs side by side', async () => {
+    const write = (name: string, latency: number) => {
+      const results = [scoreCase({ case: revenueCase, latencyMs: latency, response: reply() }, PRICES)];
+      const run: RunResult = { runId: name, startedAt: '', finishedAt: '', target: 't', labels: { model: name }, prices: PRICES, summary: summarise(results), results };
+      fs.writeFileSync(path.join(tmp, `${name}.json`), JSON.stringify(run));
+      return path.join(tmp, `${name}.json`);
+    };
+    const r = await cli('--compare', write('sonnet', 3200), write('haiku', 1800));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/latency p50\s+3200 ms\s+1800 ms\s+-1400 ms ▲ better/);
+  });
+
+  test('--compare with a file that is not a result is a usage error', async () => {
+    fs.writeFileSync(path.join(tmp, 'x.json'), '{"hello":1}');
+    const r = await cli('--compare', path.join(tmp, 'x.json'), path.join(tmp, 'missing.json'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/x\.json: not a result file of npm run eval/);
+  });
+});
