@@ -1,6 +1,8 @@
 /**
- * Synth scale: wall time, peak memory and template sizes of the platform with 3, 30 and 100 agents
- * (10 tools each), every size in a fresh process so memory and module caches do not carry over.
+ * Synth scale: wall time, peak memory and template sizes of the platform with 3, 30 and 100 synthetic
+ * agents (10 tools each) on top of the 4 reference agents, every size in a fresh process so memory and
+ * module caches do not carry over. `runtimes` counts every agent; `over limit` counts templates over
+ * 500 resources or 1 MB; `findings` counts unacknowledged validation findings (compliance on).
  *
  *   npm run bench:synth                          # 3, 30, 100 agents × 10 tools, compliance checks on
  *   npm run bench:synth -- --sizes 3,30 --tools 5 --compliance off
@@ -28,6 +30,7 @@ interface Measurement {
   maxTemplateKb: number;
   runtimes: number;
   findings: number;
+  overLimits: number;
 }
 
 /** Child: build and synthesize one size, print one JSON line. */
@@ -35,7 +38,7 @@ async function child(agents: number, tools: number, compliance: boolean): Promis
   const t0 = performance.now();
   const { App } = await import('aws-cdk-lib');
   const { loadEnvironment } = await import('../lib/config');
-  const { applyCompliance, collectTemplates, readValidationFindings, templateSizes } = await import('../lib/compliance');
+  const { applyCompliance, checkTemplateLimits, collectTemplates, readValidationFindings, templateSizes } = await import('../lib/compliance');
   const { buildSyntheticPlatform } = await import('./synthetic-platform');
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-scale-'));
   const app = new App({ outdir, context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
@@ -62,22 +65,24 @@ async function child(agents: number, tools: number, compliance: boolean): Promis
     maxTemplateKb: Math.round(Math.max(...sizes.map((s) => s.bytes)) / 1024),
     runtimes,
     findings: readValidationFindings(assembly).length,
+    overLimits: checkTemplateLimits(templates).length,
   };
   fs.rmSync(outdir, { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify(m)}\n`);
 }
 
 function table(rows: Measurement[]): string {
-  const head = ['agents', 'tools', 'stacks', 'resources', 'max res/tpl', 'max tpl KB', 'runtimes', 'findings', 'construct s', 'synth s', 'total s', 'peak RSS MB', 'time/agent vs smallest'];
+  const head = ['agents', 'tools', 'runtimes', 'stacks', 'resources', 'max res/tpl', 'max tpl KB', 'over limit', 'findings', 'construct s', 'synth s', 'total s', 'peak RSS MB', 'time/agent vs smallest'];
   const base = rows[0];
   const body = rows.map((r) => [
     r.agents,
     r.agents * r.tools,
+    r.runtimes,
     r.stacks,
     r.totalResources,
     r.maxResources,
     r.maxTemplateKb,
-    r.runtimes,
+    r.overLimits,
     r.findings,
     (r.constructMs / 1000).toFixed(1),
     (r.synthMs / 1000).toFixed(1),
@@ -110,17 +115,23 @@ async function main(): Promise<void> {
     return;
   }
   const rows: Measurement[] = [];
+  const failures: string[] = [];
   for (const n of sizes) {
     process.stderr.write(`synthesizing ${n} agents × ${tools} tools (compliance ${compliance ? 'on' : 'off'})...\n`);
     const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
     const r = spawnSync(tsx, [__filename, '--child', String(n), '--tools', String(tools), '--compliance', compliance ? 'on' : 'off'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const last = r.stdout.trim().split('\n').pop() ?? '';
     if (r.status !== 0 || !last.startsWith('{')) {
-      process.stderr.write(`size ${n} failed (exit ${r.status}):\n${r.stderr.slice(-4000)}\n`);
-      process.exitCode = 1;
-      return;
+      const reason = r.stderr.split('\n').find((l) => /Error|\[\w+\]|«\w+»/.test(l) && !/^\s*at /.test(l)) ?? `exit ${r.status}`;
+      failures.push(`${n} agents × ${tools} tools: synth failed: ${reason.trim()}`);
+      continue;
     }
     rows.push(JSON.parse(last) as Measurement);
+  }
+  if (!rows.length) {
+    process.stdout.write(`${failures.join('\n')}\n`);
+    process.exitCode = 1;
+    return;
   }
   process.stdout.write(`\nSynth scale (${os.cpus().length} CPUs, Node ${process.version}; each size in a fresh process)\n\n${table(rows)}\n`);
   if (rows.length > 1) {
@@ -129,6 +140,10 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nGrowth ${a.agents} → ${b.agents} agents (×${(b.agents / a.agents).toFixed(1)}): time ×${(b.totalMs / a.totalMs).toFixed(1)}, synth-only ×${(b.synthMs / a.synthMs).toFixed(1)}, peak RSS ×${(b.maxRssMb / a.maxRssMb).toFixed(1)}, resources ×${(b.totalResources / a.totalResources).toFixed(1)}\n`,
     );
+  }
+  if (failures.length) {
+    process.stdout.write(`\n${failures.join('\n')}\n`);
+    process.exitCode = 1;
   }
 }
 

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import * as z from 'zod';
-import type { AgentSpec } from '../catalog/agents';
+import { agentSpecs, type AgentSpec } from '../catalog/agents';
 import { defineTool, type ToolDefinition } from '../catalog/tool';
 import { AgentPlatform } from '../lib/app/platform';
 import type { EnvironmentConfig } from '../lib/config';
@@ -18,9 +18,12 @@ export interface SyntheticCatalog {
 
 const pad = (n: number) => String(n).padStart(3, '0');
 
-/** One tool: a read of one record of a synthetic domain, fully documented like a real tool. */
-function syntheticTool(target: string, index: number): ToolDefinition {
-  const name = `getRecord${pad(index)}`;
+/**
+ * One tool: a read of one record of a synthetic domain, fully documented like a real tool. Names are
+ * unique across the catalog and short (`getItem00107`): the tool group's function description lists them.
+ */
+function syntheticTool(target: string, domain: number, index: number): ToolDefinition {
+  const name = `getItem${pad(domain)}${String(index).padStart(2, '0')}`;
   return defineTool({
     name,
     target,
@@ -53,7 +56,7 @@ export function syntheticCatalog(agentCount: number, toolsPerAgent: number): Syn
   const tools: ToolDefinition[] = [];
   for (let a = 1; a <= agentCount; a++) {
     const target = `domain${pad(a)}`;
-    const targetTools = Array.from({ length: toolsPerAgent }, (_, t) => syntheticTool(target, t + 1));
+    const targetTools = Array.from({ length: toolsPerAgent }, (_, t) => syntheticTool(target, a, t + 1));
     tools.push(...targetTools);
     agents.push({
       // Synthetic ids: the reference ids are a closed union, synthetic agents extend it at run time.
@@ -77,13 +80,16 @@ export function syntheticCatalog(agentCount: number, toolsPerAgent: number): Syn
 const SYNTHETIC_AGENT_ENTRY = path.join(__dirname, '..', 'agents', 'entry', 'financial.ts');
 const SYNTHETIC_TOOL_ENTRY = path.join(__dirname, '..', 'lambda', 'tools', 'financial', 'index.ts');
 
-/** The one call the bench and the scale test make: the reference platform with a synthetic catalog. */
+/**
+ * The one call the bench and the scale test make: the reference platform (its supervisor and three
+ * specialists, whose tools the reference Cedar policies name) plus `agentCount` synthetic specialists.
+ */
 export function buildSyntheticPlatform(app: App, config: EnvironmentConfig, agentCount: number, toolsPerAgent: number): AgentPlatform {
   const { agents, tools } = syntheticCatalog(agentCount, toolsPerAgent);
   const targets = [...new Set(tools.map((t) => t.target))];
   return new AgentPlatform(app, {
     config,
-    agents,
+    agents: [...Object.values(agentSpecs), ...agents],
     extraToolGroups: targets.map((target) => ({ target, tools: tools.filter((t) => t.target === target), entry: SYNTHETIC_TOOL_ENTRY })),
     agentEntries: Object.fromEntries(agents.map((a) => [a.id, SYNTHETIC_AGENT_ENTRY])),
   });

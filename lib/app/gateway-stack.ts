@@ -14,6 +14,8 @@ export interface GatewayStackProps extends StackProps {
   readonly toolGroups: readonly DeployedToolGroup[];
   readonly identity: IInboundIdentity;
   readonly key: kms.IKey;
+  /** @default - the kit's policies/ folder */
+  readonly policyDir?: string;
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: logs.RetentionDays;
 }
@@ -34,6 +36,7 @@ export class GatewayStack extends Stack {
       rateLimitPerUserPerMinute: config.gateway.rateLimitPerUserPerMinute,
       exceptionLevel: config.gateway.exceptionLevel,
       policyMode: config.policy.mode,
+      policyDir: props.policyDir,
       removalPolicy: props.removalPolicy,
       logRetention: props.logRetention,
     });

@@ -25,6 +25,13 @@ export interface AgentPlatformProps {
    */
   readonly agents?: readonly AgentSpec[];
   /**
+   * Deploy the kit's reference tool catalog (financial, HR, IT targets and their tables). It is
+   * the platform's shared catalog: every agent finds its tools there, whatever agents this
+   * platform deploys, and the reference Cedar policies are written for it.
+   * @default true
+   */
+  readonly referenceCatalog?: boolean;
+  /**
    * Tool groups beyond the reference catalog (another team's tools): one Lambda function each.
    * @default - none
    */
@@ -34,6 +41,12 @@ export interface AgentPlatformProps {
    * @default - agents/entry/<id>.ts
    */
   readonly agentEntries?: Readonly<Record<string, string>>;
+  /**
+   * Folder of the Cedar policy files enforced at the gateway (validated against the schema of
+   * every deployed tool).
+   * @default - the kit's policies/ folder, written for the reference catalog
+   */
+  readonly policyDir?: string;
   /**
    * Resources per workload stack before a new one is opened.
    * @default 400
@@ -69,8 +82,8 @@ export class AgentPlatform {
 
     this.foundation = new FoundationStack(scope, `${prefix}-Foundation`, { env, config, agents: specs });
 
-    // Tool groups: the reference catalog's targets the agents use, then any extra groups.
-    const referenceTargets = TOOL_TARGETS.filter((t) => specs.some((s) => s.tools[t]?.length));
+    // Tool groups: the shared reference catalog, then any team's extra groups.
+    const referenceTargets = props.referenceCatalog === false ? [] : TOOL_TARGETS;
     const groupSpecs: ToolGroupSpec[] = [
       ...referenceTargets.map((target): ToolGroupSpec => ({ target, tools: toolCatalog.filter((t) => t.target === target) })),
       ...(props.extraToolGroups ?? []),
@@ -79,7 +92,7 @@ export class AgentPlatform {
     const toolStacks = new StackShards(scope, `${prefix}-Tools`, { env, maxResources: props.maxResourcesPerStack });
     const agentStacks = new StackShards(scope, `${prefix}-Agents`, { env, maxResources: props.maxResourcesPerStack });
     const referenceTools = toolStacks.place('reference-tools', (stack) =>
-      referenceTargets.length ? buildToolUnit.reference(stack, { config, targets: referenceTargets as ToolTarget[], key: this.foundation.key, removalPolicy, logRetention }) : [],
+      referenceTargets.length ? buildToolUnit.reference(stack, { config, targets: referenceTargets, key: this.foundation.key, removalPolicy, logRetention }) : [],
     );
     const extraTools = (props.extraToolGroups ?? []).map((spec) =>
       toolStacks.place('tool-group', (stack) => buildToolUnit.custom(stack, { config, spec, key: this.foundation.key, removalPolicy, logRetention })),
@@ -94,6 +107,7 @@ export class AgentPlatform {
       toolGroups: this.toolGroups,
       identity: this.foundation.identity,
       key: this.foundation.key,
+      policyDir: props.policyDir,
       removalPolicy,
       logRetention,
     });
@@ -169,7 +183,7 @@ function validateAgents(specs: readonly AgentSpec[], props: AgentPlatformProps):
   if (dup.length) problems.push(`agents: ids must be unique, ${[...new Set(dup)].join(', ')} given twice`);
   const http = specs.filter((s) => s.protocol === 'HTTP');
   if (http.length > 1) problems.push(`agents: at most one HTTP (user-facing) agent, got ${http.map((s) => s.id).join(', ')}`);
-  const known = new Set<string>([...TOOL_TARGETS, ...(props.extraToolGroups ?? []).map((g) => g.target)]);
+  const known = new Set<string>([...(props.referenceCatalog === false ? [] : TOOL_TARGETS), ...(props.extraToolGroups ?? []).map((g) => g.target)]);
   for (const s of specs) {
     for (const target of Object.keys(s.tools)) {
       if (!known.has(target)) problems.push(`agents.${s.id}.tools: unknown gateway target "${target}"; expected one of ${[...known].join(', ')}`);

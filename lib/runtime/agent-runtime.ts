@@ -316,8 +316,16 @@ export class AgentRuntime extends Construct {
       'auth: set allowedClients or allowedAudiences (at least one), otherwise any token of the identity provider would be accepted',
     );
     if (props.browser) problems.check(props.browser.networkMode !== 'VPC' || props.browser.vpc !== undefined, 'browser.vpc: required when browser.networkMode is VPC');
-    const envCount = 10 + Object.keys(props.environment ?? {}).length;
-    problems.check(envCount <= MAX_ENV, `environment: ${envCount} variables with the ones the construct sets; AgentCore allows at most ${MAX_ENV}`);
+    const own = ['MODEL_ID', 'MODEL_TEMPERATURE', 'MODEL_MAX_TOKENS', 'AGENT_REGION', 'MEMORY_ID', 'JWT_DISCOVERY_URL', 'JWT_AUDIENCES'];
+    if (props.gatewayUrl) own.push('GATEWAY_URL');
+    if (props.codeInterpreter) own.push('CODE_INTERPRETER_ID');
+    if (props.browser) own.push('BROWSER_ID');
+    const given = Object.keys(props.environment ?? {});
+    const envCount = new Set([...own, ...given]).size;
+    problems.check(
+      envCount <= MAX_ENV,
+      `environment: ${envCount} variables (${given.length} given + ${own.length} set by the construct); AgentCore allows at most ${MAX_ENV} — pass only what this agent reads`,
+    );
     problems.throwIfAny();
   }
 }

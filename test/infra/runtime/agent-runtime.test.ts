@@ -183,6 +183,14 @@ describe('AgentRuntime', () => {
     );
   });
 
+  test('more environment variables than AgentCore allows are refused, counting the construct’s own', () => {
+    const extra = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`EXTRA_${i}`, 'x']));
+    expect(() => build({ environment: extra(42) })).not.toThrow();
+    expect(() => build({ environment: extra(43) })).toThrow(
+      '[InvalidAgentRuntimeProps] environment: 51 variables (43 given + 8 set by the construct); AgentCore allows at most 50 — pass only what this agent reads',
+    );
+  });
+
   test('bad props are reported together, naming each field and what is expected', () => {
     expect(() =>
       build({

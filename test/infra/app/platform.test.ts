@@ -1,0 +1,144 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { agentSpecs, type AgentSpec } from '../../../catalog/agents';
+import { AgentPlatform } from '../../../lib/app/platform';
+import { loadEnvironment } from '../../../lib/config';
+
+/** Synth without bundling: these tests are about wiring, not code assets. */
+function platform(envName: string, props: Partial<ConstructorParameters<typeof AgentPlatform>[1]> = {}): AgentPlatform {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  return new AgentPlatform(app, { config: loadEnvironment(envName), ...props });
+}
+
+const byName = (p: AgentPlatform) => Object.fromEntries(p.stacks.map((s) => [s.stackName.replace(/^AgentCoreKit-\w+-/, ''), Template.fromStack(s)]));
+
+describe('reference platform (dev)', () => {
+  const dev = platform('dev');
+  const t = byName(dev);
+
+  test('one stack per concern, tools and agents in their own shards', () => {
+    expect(Object.keys(t)).toEqual(['Foundation', 'Tools1', 'Agents1', 'Gateway', 'Observability', 'Release']);
+  });
+
+  test('gateway targets invoke the tool functions through their live aliases', () => {
+    const aliases = t.Tools1.findResources('AWS::Lambda::Alias', { Properties: { Name: 'live' } });
+    expect(Object.keys(aliases)).toHaveLength(3);
+    for (const target of ['financial', 'hr', 'it']) {
+      t.Gateway.hasResourceProperties('AWS::BedrockAgentCore::GatewayTarget', {
+        Name: target,
+        TargetConfiguration: { Mcp: { Lambda: { LambdaArn: { 'Fn::ImportValue': Match.stringLikeRegexp(`Tools1:ExportsOutputRefTools${target[0].toUpperCase()}${target.slice(1)}Live`) } } } },
+      });
+    }
+  });
+
+  test('every agent pins live to the version recorded in SSM and lets canary follow the newest version', () => {
+    for (const spec of Object.values(agentSpecs)) {
+      const name = `/agentcore-kit/release/dev-${spec.id}/live-version`;
+      t.Foundation.hasResourceProperties('AWS::SSM::Parameter', { Name: name, Value: '1' });
+      const [paramId] = Object.entries(t.Agents1.toJSON().Parameters as Record<string, { Default?: string }>).find(([, p]) => p.Default === name)!;
+      t.Agents1.hasResourceProperties('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'live', AgentRuntimeVersion: { Ref: paramId } });
+    }
+    t.Agents1.resourcePropertiesCountIs('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'canary', AgentRuntimeVersion: { 'Fn::GetAtt': [Match.anyValue(), 'AgentRuntimeVersion'] } }, 4);
+  });
+
+  test('specialists get the tool gateway URL; the supervisor gets the specialists and the orchestration mode', () => {
+    t.Agents1.hasResourceProperties('AWS::BedrockAgentCore::Runtime', {
+      AgentRuntimeName: 'hr_policy_assistant_dev',
+      ProtocolConfiguration: 'A2A',
+      EnvironmentVariables: Match.objectLike({ GATEWAY_URL: { 'Fn::ImportValue': Match.stringLikeRegexp('Gateway') }, MODEL_ID: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' }),
+    });
+    t.Agents1.hasResourceProperties('AWS::BedrockAgentCore::Runtime', {
+      AgentRuntimeName: 'supervisor_dev',
+      ProtocolConfiguration: 'HTTP',
+      EnvironmentVariables: Match.objectLike({
+        ORCHESTRATION: 'hierarchical',
+        SPECIALIST_QUALIFIER: 'live',
+        SPECIALIST_FINANCIAL_URL: Match.anyValue(),
+        SPECIALIST_HR_URL: Match.anyValue(),
+        SPECIALIST_IT_URL: Match.anyValue(),
+      }),
+    });
+    const supervisor = Object.values(t.Agents1.findResources('AWS::BedrockAgentCore::Runtime', { Properties: { AgentRuntimeName: 'supervisor_dev' } }))[0];
+    expect(supervisor.Properties.EnvironmentVariables.GATEWAY_URL).toBeUndefined();
+  });
+
+  test('the user-facing agent alone gets a traffic split, canary alarms and a rollout state machine', () => {
+    t.Release.resourceCountIs('AWS::BedrockAgentCore::GatewayRule', 1);
+    t.Release.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    t.Release.hasResourceProperties('AWS::SSM::Parameter', { Name: '/agentcore-kit/release/dev-supervisor/config' });
+    // The rollback fires on any canary alarm, including the policy-denial and evaluation-score hooks.
+    const rule = JSON.stringify(Object.values(t.Release.findResources('AWS::CloudWatch::CompositeAlarm'))[0].Properties.AlarmRule);
+    for (const alarm of ['ErrorRate', 'LatencyP95', 'Throttles', 'PolicyDenials', 'EvaluationScore']) expect(rule).toContain(`CanaryAlarmssupervisor${alarm}`);
+    t.Release.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'dev-supervisor-evaluation-score', Threshold: 0.7, ComparisonOperator: 'LessThanThreshold' });
+  });
+
+  test('every table is encrypted with the environment key and destroyed with the dev stack', () => {
+    const keyImport = Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('Foundation:ExportsOutputFnGetAttDataKey') });
+    for (const tpl of Object.values(t)) {
+      for (const table of Object.values(tpl.findResources('AWS::DynamoDB::Table'))) {
+        expect(table.DeletionPolicy).toBe('Delete');
+        const kmsId = table.Properties.SSESpecification.KMSMasterKeyId;
+        expect(kmsId['Fn::ImportValue'] ?? kmsId['Fn::GetAtt']).toBeDefined();
+      }
+    }
+    t.Tools1.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyImport } });
+  });
+
+  test('dev loads seed data and allows the gateway to return debug errors', () => {
+    t.Tools1.resourceCountIs('Custom::ToolSeedData', 1);
+    t.Gateway.hasResourceProperties('AWS::BedrockAgentCore::Gateway', { ExceptionLevel: 'DEBUG' });
+  });
+});
+
+describe('reference platform (prod)', () => {
+  const t = byName(platform('prod'));
+
+  test('policy is enforced and stateful resources are retained', () => {
+    t.Gateway.hasResourceProperties('AWS::BedrockAgentCore::Gateway', { PolicyEngineConfiguration: { Mode: 'ENFORCE' } });
+    for (const tpl of Object.values(t)) {
+      for (const table of Object.values(tpl.findResources('AWS::DynamoDB::Table'))) expect(table.DeletionPolicy).toBe('Retain');
+    }
+    t.Foundation.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
+  });
+
+  test('no seed data and no debug errors in prod', () => {
+    t.Tools1.resourceCountIs('Custom::ToolSeedData', 0);
+    const gw = Object.values(t.Gateway.findResources('AWS::BedrockAgentCore::Gateway'))[0];
+    expect(gw.Properties.ExceptionLevel).toBeUndefined();
+  });
+
+  test('tool canaries use the configured CodeDeploy config', () => {
+    t.Tools1.resourcePropertiesCountIs('AWS::CodeDeploy::DeploymentGroup', { DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent10Minutes' }, 3);
+  });
+});
+
+describe('platform props', () => {
+  const spec = (over: Partial<AgentSpec>): AgentSpec => ({ ...agentSpecs.hr, ...over });
+
+  test('agents are spread over more stacks when a stack would be too large', () => {
+    const p = platform('dev', { maxResourcesPerStack: 60 });
+    const agentStacks = p.stacks.filter((s) => /-Agents\d+$/.test(s.stackName));
+    expect(agentStacks.length).toBeGreaterThan(1);
+    for (const s of p.stacks) expect(Object.keys(Template.fromStack(s).toJSON().Resources).length).toBeLessThan(500);
+  });
+
+  test('bad agent lists fail with every problem named', () => {
+    expect(() =>
+      platform('dev', {
+        agents: [agentSpecs.supervisor, spec({ id: 'it' }), spec({ id: 'it', tools: { payroll: ['x'] } }), spec({ id: 'financial', protocol: 'HTTP' })],
+      }),
+    ).toThrow(/ids must be unique, it given twice[\s\S]*at most one HTTP \(user-facing\) agent, got supervisor, financial[\s\S]*agents\.it\.tools: unknown gateway target "payroll"/);
+  });
+
+  test('a platform of one specialist still serves the shared catalog but has nothing to release', () => {
+    const p = platform('dev', { agents: [agentSpecs.hr] });
+    const tools = Template.fromStack(p.stacks.find((s) => s.stackName.endsWith('Tools1')) as Stack);
+    tools.resourcePropertiesCountIs('AWS::Lambda::Alias', { Name: 'live' }, 3);
+    Template.fromStack(p.stacks.find((s) => s.stackName.endsWith('Agents1')) as Stack).resourceCountIs('AWS::BedrockAgentCore::Runtime', 1);
+    Template.fromStack(p.release).resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+  });
+
+  test('without the reference catalog an agent naming its targets is rejected', () => {
+    expect(() => platform('dev', { agents: [agentSpecs.hr], referenceCatalog: false })).toThrow(/agents\.hr\.tools: unknown gateway target "hr"/);
+  });
+});
