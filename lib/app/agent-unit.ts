@@ -1,7 +1,7 @@
 import type { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import type { AgentSpec } from '../../catalog/agents';
+import { SPECIALIST_IDS, type AgentSpec } from '../../catalog/agents';
 import type { EnvironmentConfig } from '../config';
 import { KitError } from '../errors';
 import { AgentCode, AgentRuntime, LIVE_ENDPOINT } from '../runtime';
@@ -54,7 +54,10 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
       ? {
           ORCHESTRATION: config.agents.orchestration,
           SPECIALIST_QUALIFIER: LIVE_ENDPOINT,
-          ...Object.fromEntries(props.specialists.map((s) => [`SPECIALIST_${s.spec.id.toUpperCase().replace(/-/g, '_')}_URL`, s.runtime.invocationUrl])),
+          // The supervisor routes to the reference specialists it knows (agents/entry/supervisor.ts).
+          ...Object.fromEntries(
+            props.specialists.filter((s) => (SPECIALIST_IDS as readonly string[]).includes(s.spec.id)).map((s) => [`SPECIALIST_${s.spec.id.toUpperCase()}_URL`, s.runtime.invocationUrl]),
+          ),
         }
       : undefined,
     codeInterpreter: config.agents.codeInterpreter && !isSupervisor ? {} : undefined,

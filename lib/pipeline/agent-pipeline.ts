@@ -193,7 +193,7 @@ export class AgentPipeline extends Construct {
     });
 
     this.pipeline.buildPipeline();
-    if (props.selfMutation ?? true) this.scopeSelfMutationRole();
+    this.narrowGeneratedWildcards();
 
     exemptFromCustomerManagedKey(accessLogs, 'S3 server access logs are delivered only to buckets encrypted with SSE-S3');
     acknowledgeGeneratedFindings(
@@ -216,30 +216,38 @@ export class AgentPipeline extends Construct {
   }
 
   /**
-   * CDK Pipelines gives the self-mutation step `cloudformation:DescribeStacks` and `s3:ListBucket` on
-   * `Resource: "*"`. It only deploys the pipeline stack of this account and region from the CDK bootstrap
-   * asset bucket, so narrow both to that account, region and the bootstrap buckets.
+   * CDK Pipelines grants a few actions on `Resource: "*"` to roles it generates: the self-mutation step
+   * gets `cloudformation:DescribeStacks` and `s3:ListBucket`, the asset-publishing roles get
+   * `codebuild:StartBuild`/`BatchGetBuilds`/`StopBuild`. They only touch the stacks and CDK bootstrap
+   * buckets of the pipeline's account and region and the pipeline's own build projects, so the rendered
+   * statements are narrowed to those.
    */
-  private scopeSelfMutationRole(): void {
-    const role = this.pipeline.selfMutationProject.role;
-    const policy = role?.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
-    const cfn = policy?.node.defaultChild as iam.CfnPolicy | undefined;
-    if (!policy || !cfn) return;
-    const scoped: Record<string, string> = {
-      'cloudformation:DescribeStacks': `arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/*`,
-      's3:ListBucket': `arn:${Aws.PARTITION}:s3:::cdk-*-assets-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
+  private narrowGeneratedWildcards(): void {
+    const projects = this.pipeline.node.findAll().filter((c): c is codebuild.Project => c instanceof codebuild.Project);
+    const projectArns = projects.map((p) => p.projectArn);
+    const narrowed: Record<string, string[]> = {
+      'cloudformation:DescribeStacks': [`arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/*`],
+      's3:ListBucket': [`arn:${Aws.PARTITION}:s3:::cdk-*-assets-${Aws.ACCOUNT_ID}-${Aws.REGION}`],
+      'codebuild:StartBuild': projectArns,
+      'codebuild:BatchGetBuilds': projectArns,
+      'codebuild:StopBuild': projectArns,
     };
-    const document: IResolvable = {
-      creationStack: [],
-      resolve: (ctx: IResolveContext) => {
-        const doc = policy.document.resolve(ctx) as { Statement: Array<{ Action: unknown; Resource: unknown }> };
-        return {
-          ...doc,
-          Statement: doc.Statement.map((st) => (st.Resource === '*' && typeof st.Action === 'string' && scoped[st.Action] ? { ...st, Resource: scoped[st.Action] } : st)),
-        };
-      },
-      toString: () => Token.asString(document),
+    const narrow = (st: { Action: unknown; Resource: unknown }) => {
+      const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
+      if (st.Resource !== '*' || !actions.every((a) => typeof a === 'string' && narrowed[a]?.length)) return st;
+      return { ...st, Resource: [...new Set(actions.flatMap((a) => narrowed[a as string]))] };
     };
-    cfn.addPropertyOverride('PolicyDocument', document);
+    for (const policy of this.pipeline.node.findAll().filter((c): c is iam.Policy => c instanceof iam.Policy)) {
+      const cfn = policy.node.defaultChild as iam.CfnPolicy;
+      const document: IResolvable = {
+        creationStack: [],
+        resolve: (ctx: IResolveContext) => {
+          const doc = policy.document.resolve(ctx) as { Statement: Array<{ Action: unknown; Resource: unknown }> } | undefined;
+          return doc && { ...doc, Statement: doc.Statement.map(narrow) };
+        },
+        toString: () => Token.asString(document),
+      };
+      cfn.addPropertyOverride('PolicyDocument', document);
+    }
   }
 }
