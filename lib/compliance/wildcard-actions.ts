@@ -26,10 +26,4 @@ export const WILDCARD_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
   'xray:GetTraceSegmentDestination': 'the X-Ray segment destination is an account setting (Transaction Search)',
   'xray:UpdateIndexingRule': 'X-Ray indexing rules are an account setting (Transaction Search sampling)',
   'xray:GetIndexingRules': 'X-Ray indexing rules are an account setting (Transaction Search sampling)',
-  'logs:CreateLogDelivery': 'CloudWatch Logs vended-log deliveries (Step Functions logging) have no resource-level permissions',
-  'logs:GetLogDelivery': 'CloudWatch Logs vended-log deliveries (Step Functions logging) have no resource-level permissions',
-  'logs:UpdateLogDelivery': 'CloudWatch Logs vended-log deliveries (Step Functions logging) have no resource-level permissions',
-  'logs:DeleteLogDelivery': 'CloudWatch Logs vended-log deliveries (Step Functions logging) have no resource-level permissions',
-  'logs:ListLogDeliveries': 'CloudWatch Logs vended-log deliveries (Step Functions logging) have no resource-level permissions',
-  'logs:DescribeLogGroups': 'DescribeLogGroups lists the log groups of an account-region; it has no resource-level scoping by name',
 };

@@ -224,15 +224,19 @@ export class AgentPipeline extends Construct {
    */
   private narrowGeneratedWildcards(): void {
     const projects = this.pipeline.node.findAll().filter((c): c is codebuild.Project => c instanceof codebuild.Project);
-    const projectArns = projects.map((p) => p.projectArn);
-    const narrowed: Record<string, string[]> = {
-      'cloudformation:DescribeStacks': [`arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/*`],
-      's3:ListBucket': [`arn:${Aws.PARTITION}:s3:::cdk-*-assets-${Aws.ACCOUNT_ID}-${Aws.REGION}`],
-      'codebuild:StartBuild': projectArns,
-      'codebuild:BatchGetBuilds': projectArns,
-      'codebuild:StopBuild': projectArns,
+    const narrowedFor = (policy: iam.Policy): Record<string, string[]> => {
+      // A generated role starts the projects that run as that role; other roles any project of this pipeline.
+      const own = projects.filter((p) => p.role === policy.node.scope);
+      const projectArns = (own.length ? own : projects).map((p) => p.projectArn);
+      return {
+        'cloudformation:DescribeStacks': [`arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/*`],
+        's3:ListBucket': [`arn:${Aws.PARTITION}:s3:::cdk-*-assets-${Aws.ACCOUNT_ID}-${Aws.REGION}`],
+        'codebuild:StartBuild': projectArns,
+        'codebuild:BatchGetBuilds': projectArns,
+        'codebuild:StopBuild': projectArns,
+      };
     };
-    const narrow = (st: { Action: unknown; Resource: unknown }) => {
+    const narrow = (narrowed: Record<string, string[]>) => (st: { Action: unknown; Resource: unknown }) => {
       const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
       if (st.Resource !== '*' || !actions.every((a) => typeof a === 'string' && narrowed[a]?.length)) return st;
       return { ...st, Resource: [...new Set(actions.flatMap((a) => narrowed[a as string]))] };
@@ -243,7 +247,7 @@ export class AgentPipeline extends Construct {
         creationStack: [],
         resolve: (ctx: IResolveContext) => {
           const doc = policy.document.resolve(ctx) as { Statement: Array<{ Action: unknown; Resource: unknown }> } | undefined;
-          return doc && { ...doc, Statement: doc.Statement.map(narrow) };
+          return doc && { ...doc, Statement: doc.Statement.map(narrow(narrowedFor(policy))) };
         },
         toString: () => Token.asString(document),
       };
