@@ -59,7 +59,8 @@ export class ObservabilityStack extends Stack {
 
     this.observability = new AgentObservability(this, 'Observability', {
       environmentName: `agentcore-kit-${config.name}`,
-      agents: props.agents.map((a) => ({ name: a.spec.id, runtime: a.runtime.runtime, prices: config.models.primary })),
+      // modelId adds the Bedrock per-model token graphs, which need no agent instrumentation.
+      agents: props.agents.map((a) => ({ name: a.spec.id, runtime: a.runtime.runtime, prices: config.models.primary, modelId: config.models.primary.modelId })),
       logRetentionDays: config.logRetentionDays,
       alarms: config.alarms,
       encryptionKey: props.key,

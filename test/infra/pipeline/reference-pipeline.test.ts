@@ -56,4 +56,12 @@ describe('AgentPipeline over the reference platform', () => {
     expect(formatEncryptionFindings(checkEncryption(templates))).toBe('');
     expect(formatValidationFindings(readValidationFindings(assembly))).toBe('');
   });
+
+  test('the generated asset-publishing role may start only its own asset projects', () => {
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => /AssetsFileRoleDefaultPolicy/.test(id));
+    expect(policies).toHaveLength(1);
+    const startBuild = (policies[0][1].Properties.PolicyDocument.Statement as Array<{ Action: string[]; Resource: Array<{ 'Fn::GetAtt': string[] }> }>).find((st) => st.Action.includes('codebuild:StartBuild'))!;
+    expect(startBuild.Resource.length).toBeGreaterThan(0);
+    expect(startBuild.Resource.map((r) => r['Fn::GetAtt'][0])).toEqual(startBuild.Resource.map(() => expect.stringMatching(/PipelineAssetsFileAsset\w+$/)));
+  });
 });
