@@ -22,6 +22,7 @@ import { bedrockModel, modelSettingsFromEnv } from './shared/model';
 import { startSpecialistServer } from './specialist/a2a-server';
 import { startSupervisor } from './supervisor/app';
 import type { Orchestration } from './supervisor/supervisor-agent';
+import type { UsageRecorder } from './usage/recorder';
 
 export interface LocalAgentsOptions {
   /** MCP endpoint of the tools (local tool server or gateway). */
@@ -44,6 +45,8 @@ export interface LocalAgentsOptions {
   readonly port?: number;
   /** Request logs of the supervisor runtime server. @default false */
   readonly logging?: boolean;
+  /** Records every agent's token usage per invocation (e.g. into an `InMemoryMetricsSink`). @default - not recorded */
+  readonly usage?: UsageRecorder;
 }
 
 export interface LocalAgents extends RunningServer {
@@ -79,6 +82,7 @@ export async function startLocalAgents(options: LocalAgentsOptions): Promise<Loc
         verify: options.verify,
         region,
         clock: options.clock,
+        usage: options.usage,
         port: 0,
         host,
       });
@@ -94,6 +98,7 @@ export async function startLocalAgents(options: LocalAgentsOptions): Promise<Loc
       region,
       clock: options.clock,
       logging: options.logging ?? false,
+      usage: options.usage,
       port: options.port ?? 0,
       host,
     });

@@ -1,8 +1,8 @@
 /** agentcore-kit: the public construct library. One export line per concept folder. */
 export * from './errors';
-export * from './evaluation';
 export * from './compliance';
 export * from './config';
+export * from './evaluation';
 export * from './gateway';
 export * from './identity';
 export * from './memory';

@@ -4,6 +4,7 @@ import { specialistSpecs, type SpecialistId } from '../../catalog/agents';
 import { bedrockModel, modelSettingsFromEnv } from '../shared/model';
 import { memoryFromEnv, specialistEnv, verifierFromEnv } from '../shared/runtime-config';
 import { startSpecialistServer } from '../specialist/a2a-server';
+import { CloudWatchMetricsSink, UsageRecorder } from '../usage';
 
 export function runSpecialist(id: SpecialistId): void {
   const start = async () => {
@@ -23,6 +24,8 @@ export function runSpecialist(id: SpecialistId): void {
         : undefined,
       verify: await verifierFromEnv(env),
       region: env.AWS_REGION,
+      // Token usage per invocation → AgentCoreKit/Agents (the dashboards' tokens and cost widgets).
+      usage: new UsageRecorder(new CloudWatchMetricsSink({ region: env.AWS_REGION })),
       publicUrl: env.AGENTCORE_RUNTIME_URL,
       port: Number(process.env.AGENT_PORT ?? 9000),
       host: '0.0.0.0',

@@ -3,6 +3,7 @@ import { SPECIALIST_IDS, specialistSpecs } from '../../catalog/agents';
 import { bedrockModel, modelSettingsFromEnv } from '../shared/model';
 import { memoryFromEnv, specialistUrls, supervisorEnv, verifierFromEnv } from '../shared/runtime-config';
 import { startSupervisor } from '../supervisor/app';
+import { CloudWatchMetricsSink, UsageRecorder } from '../usage';
 
 async function main(): Promise<void> {
   const env = supervisorEnv();
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
     orchestration: env.ORCHESTRATION,
     verify: await verifierFromEnv(env),
     region: env.AWS_REGION,
+    // Token usage per invocation → AgentCoreKit/Agents (the dashboards' tokens and cost widgets).
+    usage: new UsageRecorder(new CloudWatchMetricsSink({ region: env.AWS_REGION })),
     port: Number(process.env.AGENT_PORT ?? 8080),
     host: '0.0.0.0',
   });

@@ -17,15 +17,28 @@ export interface ModelCall {
   readonly lastToolResults: readonly string[];
 }
 
-export type ScriptedTurn =
+/** Tokens a model reports for one call (the usage of its metadata event). */
+export interface ReportedUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/**
+ * One model turn. `usage` is what the model reports for it; by default about one token per four
+ * characters of the request (system prompt and messages) and of the reply.
+ */
+export type ScriptedTurn = (
   | { readonly text: string }
-  | { readonly toolCalls: readonly { readonly name: string; readonly input: Record<string, unknown> }[]; readonly text?: string };
+  | { readonly toolCalls: readonly { readonly name: string; readonly input: Record<string, unknown> }[]; readonly text?: string }
+) & { readonly usage?: ReportedUsage };
 
 export type Script = (call: ModelCall, index: number) => ScriptedTurn;
 
 export class ScriptedModel extends Model<BaseModelConfig> {
   /** Every call, in order. */
   readonly calls: ModelCall[] = [];
+  /** The usage reported for each call, in order. */
+  readonly reportedUsage: ReportedUsage[] = [];
   private config: BaseModelConfig;
   private counter = 0;
 
@@ -69,8 +82,11 @@ export class ScriptedModel extends Model<BaseModelConfig> {
       yield { type: 'modelContentBlockStopEvent' };
     }
     yield { type: 'modelMessageStopEvent', stopReason: toolCalls.length ? 'toolUse' : 'endTurn' };
-    const inputTokens = Math.ceil((call.systemPrompt.length + JSON.stringify(call.messages).length) / 4);
-    const outputTokens = Math.ceil(((text ?? '').length + JSON.stringify(toolCalls).length) / 4);
+    const { inputTokens, outputTokens } = turn.usage ?? {
+      inputTokens: Math.ceil((call.systemPrompt.length + JSON.stringify(call.messages).length) / 4),
+      outputTokens: Math.ceil(((text ?? '').length + JSON.stringify(toolCalls).length) / 4),
+    };
+    this.reportedUsage.push({ inputTokens, outputTokens });
     yield { type: 'modelMetadataEvent', usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }, metrics: { latencyMs: 0 } };
   }
 }

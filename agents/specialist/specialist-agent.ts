@@ -9,6 +9,7 @@ import { ActorMemory, type MemoryStore } from '../memory/store';
 import { systemPrompt, type InvocationContext } from '../shared/context';
 import { declineTool, endTurnOnFinalAnswer } from '../shared/final-answer';
 import { traceToolCalls, type AgentTrace } from '../shared/trace';
+import { recordUsage, type UsageRecorder } from '../usage/recorder';
 
 export interface SpecialistDeps {
   readonly spec: AgentSpec;
@@ -19,6 +20,8 @@ export interface SpecialistDeps {
   readonly toolsUrl: string;
   /** More tools for one request (e.g. the agent's Code Interpreter), and how to release them. @default - none */
   readonly extraTools?: (ctx: InvocationContext) => { readonly tools: readonly Tool[]; close(): Promise<void> };
+  /** Publishes the specialist's token usage per invocation (dimension `agent` = spec id). @default - not published */
+  readonly usage?: UsageRecorder;
 }
 
 export interface PreparedAgent {
@@ -59,6 +62,7 @@ export async function prepareSpecialist(deps: SpecialistDeps, ctx: InvocationCon
   });
   endTurnOnFinalAnswer(agent);
   traceToolCalls(agent, trace);
+  if (deps.usage) recordUsage(agent, deps.spec.id, deps.usage);
   return {
     agent,
     trace,

@@ -10,6 +10,7 @@ import { ActorMemory, type MemoryStore, type SessionTurn } from '../memory/store
 import { systemPrompt, type InvocationContext } from '../shared/context';
 import { declineTool, endTurnOnFinalAnswer } from '../shared/final-answer';
 import { addUsage, type AgentTrace } from '../shared/trace';
+import { recordUsage, type UsageRecorder } from '../usage/recorder';
 import { delegationTool, sequenceTool, traceOf, type Handoff, type ProgressSink, type SpecialistEndpoint } from './delegation';
 
 export type Orchestration = 'hierarchical' | 'sequential';
@@ -23,6 +24,8 @@ export interface SupervisorDeps {
   readonly orchestration?: Orchestration;
   /** @default supervisorSpec */
   readonly spec?: AgentSpec;
+  /** Publishes the supervisor's own token usage per invocation (dimension `agent` = spec id). @default - not published */
+  readonly usage?: UsageRecorder;
 }
 
 export interface SupervisorAnswer {
@@ -83,6 +86,7 @@ export async function runSupervisor(deps: SupervisorDeps, ctx: InvocationContext
     traceAttributes: { 'agent.id': spec.id, 'session.id': ctx.sessionId, 'user.id': ctx.identity.userId, 'agent.orchestration': orchestration },
   });
   endTurnOnFinalAnswer(agent);
+  if (deps.usage) recordUsage(agent, spec.id, deps.usage);
   if (progress) {
     agent.addHook(ModelStreamUpdateEvent, (e) => {
       if (e.event.type === 'modelContentBlockDeltaEvent' && e.event.delta.type === 'textDelta') progress({ type: 'text', text: e.event.delta.text });

@@ -14,6 +14,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { safeParse, type $ZodType } from 'zod/v4/core';
 import { validationFailure, ToolFailure, type ToolErrorResult } from '../../catalog/result';
 import { stripTargetPrefix, type ToolDefinition } from '../../catalog/tool';
 import type { ToolContext, ToolDeps } from './deps';
@@ -22,13 +23,29 @@ import { idempotencyKeyPrefix } from './tables';
 
 const LOCAL_CONTEXT = { getRemainingTimeInMillis: () => 30_000 } as Context;
 
-/** A tool definition bound to the pure function that serves it. */
-export interface BoundTool<T extends ToolDefinition = ToolDefinition> {
-  readonly definition: T;
-  readonly handle: (input: z.output<T['input']>, ctx: ToolContext) => Promise<z.input<T['output']>>;
+/**
+ * What dispatch needs of a tool. A catalog {@link ToolDefinition} is one; the Lambda entries use a
+ * lighter spec whose input schema is built with `zod/mini` (see lambda/tools/<target>/inputs.ts), so
+ * the deployed bundle carries neither the full zod API nor the catalog's documentation.
+ */
+export interface ToolSpec<I extends $ZodType = $ZodType> {
+  readonly name: string;
+  readonly target: string;
+  readonly input: I;
+  /** True when the tool creates or changes a record: it runs through Powertools idempotency. */
+  readonly mutating?: boolean;
 }
 
-export function bind<T extends ToolDefinition>(definition: T, handle: BoundTool<T>['handle']): BoundTool<T> {
+/** The pure function serving a catalog tool: validated input in, the tool's output (typed by the catalog) out. */
+export type ToolImplementation<T extends ToolDefinition> = (input: z.output<T['input']>, ctx: ToolContext) => Promise<z.input<T['output']>>;
+
+/** A tool spec (or definition) bound to the pure function that serves it. */
+export interface BoundTool<T extends ToolSpec = ToolSpec> {
+  readonly definition: T;
+  readonly handle: (input: z.output<T['input']>, ctx: ToolContext) => Promise<T extends ToolDefinition ? z.input<T['output']> : unknown>;
+}
+
+export function bind<T extends ToolSpec>(definition: T, handle: BoundTool<T>['handle']): BoundTool<T> {
   return { definition, handle };
 }
 
@@ -70,8 +87,9 @@ export async function dispatchInGroup(group: ToolGroup, toolName: string, args: 
     ]).toResult();
   }
   try {
-    const parsed = tool.definition.input.safeParse(args ?? {});
-    if (!parsed.success) throw validationFailure(name, parsed.error);
+    // The core parser serves full zod and zod/mini schemas alike (same issues, same messages).
+    const parsed = safeParse(tool.definition.input, args ?? {});
+    if (!parsed.success) throw validationFailure(name, parsed.error as z.ZodError);
     const input = parsed.data as Record<string, unknown>;
     if (!tool.definition.mutating) return (await tool.handle(input, deps)) as Record<string, unknown>;
     const config = new IdempotencyConfig({ expiresAfterSeconds: deps.idempotencyTtlSeconds });

@@ -4,8 +4,9 @@
  * `context.clientContext.custom.bedrockAgentCoreToolName` as `<target>___<tool>`.
  *
  * A thin `handler` (see lambda/tools/<target>/index.ts) calls the pure {@link handleToolInvocation}
- * with injected logger, metrics, tracer and tool deps. One metric per invocation
- * (`ToolInvocation`, dimensions tool and outcome), one structured log line, tracer annotations.
+ * with injected logger, metrics, tool deps and an optional tracer. One metric per invocation
+ * (`ToolInvocation`, dimensions tool and outcome), one structured log line, and tracer annotations
+ * when a tracer is given (the kit's entries rely on Lambda active tracing and pass none).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';

@@ -43,7 +43,13 @@ export function synthSummary(source: Stage | CloudAssembly): string {
     }
   }
   lines.push(`Agents (${agents.length}): ${agents.sort().join(', ') || '-'}`);
-  lines.push(`Tools (${tools.length}): ${tools.sort().join(', ') || '-'}`);
+  const byTarget = new Map<string, string[]>();
+  for (const t of tools) {
+    const [target, name] = t.split('___');
+    byTarget.set(target, [...(byTarget.get(target) ?? []), name]);
+  }
+  lines.push(`Tools (${tools.length} in ${byTarget.size} gateway targets)${byTarget.size ? ':' : ''}`);
+  for (const [target, names] of [...byTarget].sort((a, b) => a[0].localeCompare(b[0]))) lines.push(`  ${target} (${names.length}): ${names.sort().join(', ')}`);
 
   const findings = readValidationFindings(assembly);
   const byPlugin = new Map<string, { errors: number; warnings: number }>();

@@ -2,7 +2,7 @@
  * Names of the kit's own CloudWatch metrics: what agents and tool handlers emit, what the
  * dashboards and alarms read. No imports, so `agents/` and `lambda/` can use it too.
  *
- * Agents emit (EMF / Powertools Metrics), per request:
+ * Agents publish (PutMetricData from agents/usage), per request:
  *   namespace `AgentCoreKit/Agents`, dimension `agent` (e.g. `financial`),
  *   metrics `InputTokens`, `OutputTokens` (Count).
  * Tool handlers emit, per call (lambda/shared/telemetry.ts, Powertools Metrics):

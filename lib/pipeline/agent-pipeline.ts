@@ -57,16 +57,22 @@ export interface AgentPipelineProps {
   readonly source: pipelines.CodePipelineSource;
   /** Command line that synthesizes the app after the tests. @default 'npx cdk synth' */
   readonly synthCommand?: string;
+  /** First stage: deployed right after synth. */
   readonly dev: PipelineStageOptions;
+  /** Second stage: deployed after dev, then scored by the evaluation gate on its canary endpoints. */
   readonly staging: PipelineStageOptions;
+  /** Last stage: deployed after the gate (and the approval), then rolled out progressively. */
   readonly prod: PipelineStageOptions;
   /** Offline evaluation of the staging canary; a threshold breach fails the pipeline before prod. */
   readonly evaluation: EvaluationGateProps;
-  /** Progressive rollout after prod deploys. @default - rollout of whichever state machine prod outputs, unscoped name */
+  /**
+   * Progressive rollout after prod deploys: every state machine the prod platform outputs, in key order.
+   * @default - default input, 30 s polls, 2 h timeout, IAM scoped to any state machine of the prod account and region
+   */
   readonly rollout?: ProgressiveRolloutProps;
   /** Ask a person to approve before prod deploys. @default true */
   readonly manualApprovalBeforeProd?: boolean;
-  /** @default - generated */
+  /** Name of the CodePipeline pipeline. @default - generated */
   readonly pipelineName?: string;
   /**
    * Let the pipeline update itself (CDK Pipelines self-mutation) when its definition changes.

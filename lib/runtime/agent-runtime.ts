@@ -112,7 +112,8 @@ const MAX_ENV = 50;
  * One agent on AgentCore Runtime: the L2 `Runtime` from a NODE_22 code asset, JWT inbound auth
  * (the `Authorization` header is passed through so the agent can act for the user), model, gateway
  * and memory settings as environment variables, application/usage logs and traces, model invoke
- * rights limited to the configured models and their inference profiles, and two endpoints:
+ * rights limited to the configured models and their inference profiles, `cloudwatch:PutMetricData`
+ * in the agents' token-usage namespace only (`AgentCoreKit/Agents`), and two endpoints:
  * `live` (pinned to {@link AgentRuntimeProps.liveVersion}) and `canary` (newest version).
  */
 export class AgentRuntime extends Construct {
@@ -216,6 +217,15 @@ export class AgentRuntime extends Construct {
         conditions: { StringEquals: { 'iam:AWSServiceName': AgentRuntimePerms.RUNTIME_IDENTITY_SERVICE } },
       }),
     );
+    // Token usage per invocation (agents/usage), in the kit's agent namespace only; PutMetricData has no resource ARN.
+    this.runtime.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishAgentUsageMetrics',
+        actions: AgentRuntimePerms.USAGE_METRICS_PUBLISH,
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': AgentRuntimePerms.USAGE_METRICS_NAMESPACE } },
+      }),
+    );
     props.memory.grantAgent(this.runtime);
     this.codeInterpreter?.grantUse(this.runtime);
     this.browser?.grantUse(this.runtime);
@@ -241,7 +251,10 @@ export class AgentRuntime extends Construct {
     const assetReason = 'Runtime L2: read of the agent code asset in the CDK asset bucket (granted when the code asset is rendered)';
     const assetBucket = (stack.synthesizer as { bucketName?: string }).bucketName;
     acknowledgeFindings(this.runtime, [
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Runtime L2: X-Ray trace upload and cloudwatch:PutMetricData (conditioned on the bedrock-agentcore namespace) support no resource-level permissions' },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: `X-Ray trace upload and cloudwatch:PutMetricData support no resource-level permissions; PutMetricData is conditioned on cloudwatch:namespace: bedrock-agentcore (Runtime L2) and ${AgentRuntimePerms.USAGE_METRICS_NAMESPACE} (the agents' token usage)`,
+      },
       ...['s3:GetObject*', 's3:GetBucket*', 's3:List*'].map((a) => ({ id: `AwsSolutions-IAM5[Action::${a}]`, reason: assetReason })),
       ...(assetBucket ? [{ id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${assetBucket.replace(/\$\{([^}]+)\}/g, '<$1>')}/*]`, reason: assetReason }] : []),
       ...[props.model, ...(props.additionalModels ?? [])]

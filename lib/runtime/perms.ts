@@ -1,3 +1,5 @@
+import { AGENT_METRICS_NAMESPACE } from '../observability/metric-names';
+
 /** IAM actions and names the agent runtimes need, in one place. */
 export namespace AgentRuntimePerms {
   /** Invoke a model or inference profile, streaming or not (Converse uses the same actions). */
@@ -5,6 +7,10 @@ export namespace AgentRuntimePerms {
   /** Service whose service-linked role AgentCore Runtime creates for workload identities. */
   export const RUNTIME_IDENTITY_SERVICE = 'runtime-identity.bedrock-agentcore.amazonaws.com';
   export const RUNTIME_IDENTITY_ROLE = 'AWSServiceRoleForBedrockAgentCoreRuntimeIdentity';
+  /** The agents publish their token usage per invocation (agents/usage); no resource-level permissions exist. */
+  export const USAGE_METRICS_PUBLISH = ['cloudwatch:PutMetricData'];
+  /** The only namespace the agents may put metrics in (`cloudwatch:namespace` condition). */
+  export const USAGE_METRICS_NAMESPACE = AGENT_METRICS_NAMESPACE;
 }
 
 /** Regions each geography's cross-region inference profiles route to. */

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, CfnOutput, Stack, type Stage } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -61,6 +61,8 @@ describe('a foreign app built from the public exports only', () => {
       manualApprovalBeforeProd: config.pipeline.manualApprovalBeforeProd,
     });
     const bucketStack = new Stack(app, 'OrdersData');
+    const dataKey = new kms.Key(bucketStack, 'DataKey', { enableKeyRotation: true });
+    new kit.AgentMemory(bucketStack, 'Memory', { encryptionKey: dataKey, description: 'Orders assistant conversations' });
     const logs = new s3.Bucket(bucketStack, 'AccessLogs', { enforceSSL: true, encryption: s3.BucketEncryption.S3_MANAGED });
     kit.exemptFromCustomerManagedKey(logs, 'S3 server access logs are delivered only to SSE-S3 buckets');
     kit.acknowledgeFinding(logs, 'AwsSolutions-S1', 'This bucket is itself the server access log target');
@@ -70,6 +72,10 @@ describe('a foreign app built from the public exports only', () => {
   test('the pipeline deploys the team platform through dev, staging (gated) and prod', () => {
     const stages = Object.values(Template.fromStack(pipelineStack).findResources('AWS::CodePipeline::Pipeline'))[0].Properties.Stages as Array<{ Name: string }>;
     expect(stages.map((s) => s.Name).filter((n) => ['Dev', 'Staging', 'Prod'].includes(n))).toEqual(['Dev', 'Staging', 'Prod']);
+  });
+
+  test('a kit construct (agent memory) sits in the foreign stack with the team key', () => {
+    Template.fromStack(app.node.findChild('OrdersData') as Stack).hasResourceProperties('AWS::BedrockAgentCore::Memory', { EncryptionKeyArn: Match.anyValue() });
   });
 
   test('the kit checks run over the foreign templates and pass', () => {

@@ -1,88 +1,21 @@
 /**
- * Financial analytics tools: pure functions over the revenue table, plus `dispatch`.
+ * Financial analytics tools bound to their catalog definitions (full zod validation), plus `dispatch` — what
+ * the local tool server and the tests use. The Lambda entry (./index.ts) binds the same functions
+ * to the zod/mini specs of ./inputs.ts.
  *
  * ```ts
- * import { dispatch, financialGroup } from './handlers';
+ * import { dispatch } from './handlers';
  * await dispatch('getQuarterlyRevenue', { region: 'EMEA', quarter: '2024-Q3' }, deps);
- * // → { revenue: 1284.6, currency: 'USD', period: '2024-Q3', region: 'EMEA' }
  * ```
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ToolFailure } from '../../../catalog/result';
-import { REVENUE_REGIONS, shiftQuarter, type RevenueRegion } from '../../../catalog/formats';
-import { FINANCIAL_TARGET, calculateGrowth, generateExecutiveSummary, getQuarterlyRevenue } from '../../../catalog/tools/financial';
-import type { ToolContext, ToolDeps } from '../../shared/deps';
+import { FINANCIAL_TARGET, getQuarterlyRevenue, calculateGrowth, generateExecutiveSummary } from '../../../catalog/tools/financial';
+import type { ToolDeps } from '../../shared/deps';
 import { bind, dispatchInGroup, toolGroup, type DispatchOptions, type ToolResult } from '../../shared/dispatch';
+import { FINANCIAL_SERVICE, quarterlyRevenue, growthCalculation, executiveSummary } from './tools';
 
-const round = (value: number, decimals: number) => Math.round(value * 10 ** decimals) / 10 ** decimals;
+export * from './tools';
 
-/** Revenue in millions of USD, or undefined when the quarter has no closed figures. */
-async function readRevenue(ctx: ToolContext, region: RevenueRegion, quarter: string): Promise<number | undefined> {
-  const { Item } = await ctx.db.send(new GetCommand({ TableName: ctx.tables.revenue, Key: { region, quarter } }));
-  return Item ? Number(Item.revenue) : undefined;
-}
-
-/** The growth calculation shared by calculateGrowth and the executive summary. */
-export function growth(currentValue: number, previousValue: number) {
-  const absoluteChange = round(currentValue - previousValue, 2);
-  const growthPercent = round(((currentValue - previousValue) / Math.abs(previousValue)) * 100, 2);
-  const direction = absoluteChange > 0 ? 'increase' : absoluteChange < 0 ? 'decrease' : 'unchanged';
-  return { growthPercent, absoluteChange, direction } as const;
-}
-
-export const quarterlyRevenue = bind(getQuarterlyRevenue, async ({ region, quarter }, ctx) => {
-  const revenue = await readRevenue(ctx, region, quarter);
-  if (revenue === undefined) throw new ToolFailure('NOT_FOUND', `No closed revenue figures for ${region} in ${quarter}.`);
-  return { revenue, currency: 'USD' as const, period: quarter, region };
-});
-
-export const growthCalculation = bind(calculateGrowth, async (input) => {
-  const { currentValue, previousValue } = input;
-  const result = growth(currentValue, previousValue);
-  return {
-    ...result,
-    formula: `(${currentValue} - ${previousValue}) / |${previousValue}| × 100 = ${result.growthPercent}%`,
-    inputs: input,
-  };
-});
-
-export const executiveSummary = bind(generateExecutiveSummary, async ({ quarter, regions }, ctx) => {
-  const wanted = [...new Set(regions ?? REVENUE_REGIONS)];
-  const previousQuarter = shiftQuarter(quarter, -1);
-  const previousYear = shiftQuarter(quarter, -4);
-  const rows = await Promise.all(
-    wanted.map(async (region) => {
-      const [revenue, prevQ, prevY] = await Promise.all([readRevenue(ctx, region, quarter), readRevenue(ctx, region, previousQuarter), readRevenue(ctx, region, previousYear)]);
-      return { region, revenue, prevQ, prevY };
-    }),
-  );
-  const missing = rows.filter((r) => r.revenue === undefined).map((r) => r.region);
-  if (missing.length) throw new ToolFailure('NOT_FOUND', `No closed revenue figures for ${missing.join(', ')} in ${quarter}.`);
-
-  const summaries = rows.map(({ region, revenue, prevQ, prevY }) => ({
-    region,
-    revenue: revenue!,
-    previousQuarterRevenue: prevQ ?? null,
-    quarterOverQuarterPercent: prevQ === undefined ? null : growth(revenue!, prevQ).growthPercent,
-    previousYearRevenue: prevY ?? null,
-    yearOverYearPercent: prevY === undefined ? null : growth(revenue!, prevY).growthPercent,
-  }));
-  const totalRevenue = round(summaries.reduce((sum, r) => sum + r.revenue, 0), 1);
-  const top = summaries.reduce((a, b) => (b.revenue > a.revenue ? b : a));
-  const highlights = [`Total revenue ${totalRevenue}M USD in ${quarter}.`];
-  if (summaries.length > 1) highlights.push(`${top.region} led with ${top.revenue}M USD.`);
-  const withQoq = summaries.filter((r) => r.quarterOverQuarterPercent !== null);
-  if (withQoq.length) {
-    const fastest = withQoq.reduce((a, b) => (b.quarterOverQuarterPercent! > a.quarterOverQuarterPercent! ? b : a));
-    const sign = fastest.quarterOverQuarterPercent! >= 0 ? '+' : '';
-    highlights.push(`${fastest.region} ${fastest.quarterOverQuarterPercent! >= 0 ? 'grew fastest' : 'declined least'} quarter over quarter (${sign}${fastest.quarterOverQuarterPercent}%).`);
-  }
-  const declining = summaries.filter((r) => r.yearOverYearPercent !== null && r.yearOverYearPercent < 0).map((r) => r.region);
-  if (declining.length) highlights.push(`Down year over year: ${declining.join(', ')}.`);
-  return { period: quarter, currency: 'USD' as const, unit: 'millions' as const, totalRevenue, topRegion: top.region, regions: summaries, highlights };
-});
-
-export const financialGroup = toolGroup(FINANCIAL_TARGET, 'finance data service', [quarterlyRevenue, growthCalculation, executiveSummary]);
+export const financialGroup = toolGroup(FINANCIAL_TARGET, FINANCIAL_SERVICE, [bind(getQuarterlyRevenue, quarterlyRevenue), bind(calculateGrowth, growthCalculation), bind(generateExecutiveSummary, executiveSummary)]);
 
 /** Run a financial tool by name (bare or `financial___` prefixed). Never throws. */
 export function dispatch(toolName: string, args: unknown, deps: ToolDeps, options?: DispatchOptions): Promise<ToolResult> {

@@ -1,105 +1,23 @@
 /**
- * HR policy tools: pure functions over the employees, policies, holidays and hrTickets tables,
- * plus `dispatch`. createHRTicket is idempotent (the dispatcher runs it through Powertools).
+ * HR policy tools bound to their catalog definitions (full zod validation), plus `dispatch` — what
+ * the local tool server and the tests use. The Lambda entry (./index.ts) binds the same functions
+ * to the zod/mini specs of ./inputs.ts.
  *
  * ```ts
  * import { dispatch } from './handlers';
  * await dispatch('checkVacationBalance', { employeeId: 'E10001' }, deps);
  * ```
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ToolFailure } from '../../../catalog/result';
-import { HR_TARGET, checkVacationBalance, createHRTicket, getPolicy, getUpcomingHolidays } from '../../../catalog/tools/hr';
-import type { ToolContext, ToolDeps } from '../../shared/deps';
+import { HR_TARGET, checkVacationBalance, getPolicy, createHRTicket, getUpcomingHolidays } from '../../../catalog/tools/hr';
+import type { ToolDeps } from '../../shared/deps';
 import { bind, dispatchInGroup, toolGroup, type DispatchOptions, type ToolResult } from '../../shared/dispatch';
+import { HR_SERVICE, vacationBalance, policyDocument, hrTicket, upcomingHolidays } from './tools';
 
-/** Service-level first-response time per ticket category, in business hours. */
-export const RESPONSE_HOURS: Record<string, number> = {
-  benefits: 48,
-  leave: 24,
-  'policy-question': 48,
-  'workplace-concern': 8,
-  onboarding: 24,
-  offboarding: 24,
-  other: 72,
-};
+export * from './tools';
 
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+export const hrGroup = toolGroup(HR_TARGET, HR_SERVICE, [bind(checkVacationBalance, vacationBalance), bind(getPolicy, policyDocument), bind(createHRTicket, hrTicket), bind(getUpcomingHolidays, upcomingHolidays)]);
 
-async function requireEmployee(ctx: ToolContext, employeeId: string): Promise<Record<string, unknown>> {
-  const { Item } = await ctx.db.send(new GetCommand({ TableName: ctx.tables.employees, Key: { employeeId } }));
-  if (!Item) throw new ToolFailure('NOT_FOUND', `No employee with id ${employeeId}.`);
-  return Item;
-}
-
-export const vacationBalance = bind(checkVacationBalance, async ({ employeeId }, ctx) => {
-  const e = await requireEmployee(ctx, employeeId);
-  const entitledDays = Number(e.entitledDays);
-  const takenDays = Number(e.takenDays);
-  const pendingDays = Number(e.pendingDays);
-  return {
-    employeeId,
-    year: Number(e.vacationYear),
-    unit: 'days' as const,
-    entitledDays,
-    takenDays,
-    pendingDays,
-    remainingDays: entitledDays - takenDays - pendingDays,
-    asOf: isoDay(ctx.now()),
-  };
-});
-
-export const policyDocument = bind(getPolicy, async ({ policyName }, ctx) => {
-  const { Item } = await ctx.db.send(new GetCommand({ TableName: ctx.tables.policies, Key: { policyName } }));
-  if (!Item) throw new ToolFailure('NOT_FOUND', `The ${policyName} policy is not published in the HR knowledge base.`);
-  return {
-    policyName,
-    title: String(Item.title),
-    version: String(Item.version),
-    effectiveDate: String(Item.effectiveDate),
-    summary: String(Item.summary),
-    sections: (Item.sections as { heading: string; text: string }[]).map(({ heading, text }) => ({ heading, text })),
-  };
-});
-
-export const hrTicket = bind(createHRTicket, async ({ employeeId, category, description }, ctx) => {
-  await requireEmployee(ctx, employeeId);
-  const ticket = {
-    ticketId: `HR-${ctx.newId()}`,
-    status: 'OPEN' as const,
-    employeeId,
-    category,
-    createdAt: ctx.now().toISOString(),
-    expectedResponseHours: RESPONSE_HOURS[category],
-  };
-  // One conditional write: the ticket exists completely or not at all.
-  await ctx.db.send(
-    new PutCommand({ TableName: ctx.tables.hrTickets, Item: { ...ticket, description }, ConditionExpression: 'attribute_not_exists(ticketId)' }),
-  );
-  return ticket;
-});
-
-export const upcomingHolidays = bind(getUpcomingHolidays, async ({ year, region }, ctx) => {
-  const { Items = [] } = await ctx.db.send(
-    new QueryCommand({
-      TableName: ctx.tables.holidays,
-      KeyConditionExpression: '#c = :c',
-      ExpressionAttributeNames: { '#c': 'calendar' },
-      ExpressionAttributeValues: { ':c': `${region}#${year}` },
-    }),
-  );
-  if (Items.length === 0) throw new ToolFailure('NOT_FOUND', `No holiday calendar is published for ${region} in ${year}.`);
-  const today = isoDay(ctx.now());
-  const from = today > `${year}-01-01` ? today : `${year}-01-01`;
-  const holidays = Items.map((i) => ({ date: String(i.date), name: String(i.name) }))
-    .filter((h) => h.date >= from)
-    .sort((a, b) => a.date.localeCompare(b.date));
-  return { year, region, from, holidays };
-});
-
-export const hrGroup = toolGroup(HR_TARGET, 'HR service', [vacationBalance, policyDocument, hrTicket, upcomingHolidays]);
-
-/** Run an HR tool by name (bare or `hr___` prefixed). Never throws. */
+/** Run a hr tool by name (bare or `hr___` prefixed). Never throws. */
 export function dispatch(toolName: string, args: unknown, deps: ToolDeps, options?: DispatchOptions): Promise<ToolResult> {
   return dispatchInGroup(hrGroup, toolName, args, deps, options);
 }

@@ -1,148 +1,23 @@
 /**
- * IT support tools: pure functions over the itUsers, itRequests and knowledgeArticles tables,
- * plus `dispatch`. resetPassword and requestSoftwareAccess are idempotent (the dispatcher runs
- * them through Powertools). No function returns a password or a secret.
+ * IT support tools bound to their catalog definitions (full zod validation), plus `dispatch` — what
+ * the local tool server and the tests use. The Lambda entry (./index.ts) binds the same functions
+ * to the zod/mini specs of ./inputs.ts.
  *
  * ```ts
  * import { dispatch } from './handlers';
  * await dispatch('checkVPNStatus', { userId: 'u20001' }, deps);
  * ```
  */
-import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ToolFailure } from '../../../catalog/result';
-import { AUTO_APPROVED_SOFTWARE } from '../../../catalog/formats';
-import { IT_TARGET, checkVPNStatus, requestSoftwareAccess, resetPassword, searchKnowledgeBase } from '../../../catalog/tools/it';
-import type { ToolContext, ToolDeps } from '../../shared/deps';
+import { IT_TARGET, resetPassword, checkVPNStatus, requestSoftwareAccess, searchKnowledgeBase } from '../../../catalog/tools/it';
+import type { ToolDeps } from '../../shared/deps';
 import { bind, dispatchInGroup, toolGroup, type DispatchOptions, type ToolResult } from '../../shared/dispatch';
+import { IT_SERVICE, passwordReset, vpnStatus, softwareAccess, knowledgeSearch } from './tools';
 
-/** The VPN client version the service desk supports. */
-export const LATEST_VPN_CLIENT = '5.2.1';
-/** Lifetime of a password reset link. */
-export const RESET_LINK_MINUTES = 30;
-export const KB_BASE_URL = 'https://kb.example.com/articles/';
+export * from './tools';
 
-interface UserItem {
-  userId: string;
-  email: string;
-  accounts: string[];
-  software: string[];
-  vpn: { connected: boolean; accountStatus: 'ACTIVE' | 'LOCKED' | 'DISABLED'; lastConnectedAt: string | null; gateway: string | null; clientVersion: string };
-}
+export const itGroup = toolGroup(IT_TARGET, IT_SERVICE, [bind(resetPassword, passwordReset), bind(checkVPNStatus, vpnStatus), bind(requestSoftwareAccess, softwareAccess), bind(searchKnowledgeBase, knowledgeSearch)]);
 
-async function requireUser(ctx: ToolContext, userId: string): Promise<UserItem> {
-  const { Item } = await ctx.db.send(new GetCommand({ TableName: ctx.tables.itUsers, Key: { userId } }));
-  if (!Item) throw new ToolFailure('NOT_FOUND', `No user with id ${userId}.`);
-  return Item as UserItem;
-}
-
-/** `alex.morgan@example.com` → `a***@example.com`. */
-export function maskEmail(email: string): string {
-  const [local, domain] = email.split('@');
-  return `${local.slice(0, 1)}***@${domain}`;
-}
-
-/** Numeric comparison of dotted versions: -1, 0 or 1. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  return 0;
-}
-
-export const passwordReset = bind(resetPassword, async ({ userId, system }, ctx) => {
-  const user = await requireUser(ctx, userId);
-  if (!user.accounts.includes(system)) throw new ToolFailure('NOT_FOUND', `User ${userId} has no ${system} account.`);
-  const now = ctx.now();
-  const request = {
-    requestId: `PWR-${ctx.newId()}`,
-    userId,
-    system,
-    status: 'RESET_LINK_SENT' as const,
-    deliveredTo: maskEmail(user.email),
-    expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000).toISOString(),
-  };
-  await ctx.db.send(
-    new PutCommand({
-      TableName: ctx.tables.itRequests,
-      Item: { ...request, kind: 'password-reset', createdAt: now.toISOString() },
-      ConditionExpression: 'attribute_not_exists(requestId)',
-    }),
-  );
-  return request;
-});
-
-export const vpnStatus = bind(checkVPNStatus, async ({ userId }, ctx) => {
-  const { vpn } = await requireUser(ctx, userId);
-  return {
-    userId,
-    connected: vpn.connected,
-    accountStatus: vpn.accountStatus,
-    lastConnectedAt: vpn.lastConnectedAt ?? null,
-    gateway: vpn.gateway ?? null,
-    clientVersion: vpn.clientVersion,
-    clientUpToDate: compareVersions(vpn.clientVersion, LATEST_VPN_CLIENT) >= 0,
-    latestClientVersion: LATEST_VPN_CLIENT,
-  };
-});
-
-export const softwareAccess = bind(requestSoftwareAccess, async ({ userId, software, justification }, ctx) => {
-  const user = await requireUser(ctx, userId);
-  if (user.software.includes(software)) throw new ToolFailure('CONFLICT', `User ${userId} already has access to ${software}.`);
-  const selfService = AUTO_APPROVED_SOFTWARE.includes(software);
-  const request = {
-    requestId: `SAR-${ctx.newId()}`,
-    userId,
-    software,
-    status: selfService ? ('APPROVED' as const) : ('PENDING_APPROVAL' as const),
-    approver: selfService ? ('self-service' as const) : ('manager' as const),
-    createdAt: ctx.now().toISOString(),
-  };
-  await ctx.db.send(
-    new PutCommand({
-      TableName: ctx.tables.itRequests,
-      Item: { ...request, kind: 'software-access', justification },
-      ConditionExpression: 'attribute_not_exists(requestId)',
-    }),
-  );
-  return request;
-});
-
-const terms = (text: string) => [...new Set(text.toLowerCase().split(/[^a-z0-9-]+/).filter((t) => t.length >= 2))];
-
-export const knowledgeSearch = bind(searchKnowledgeBase, async ({ query, maxResults = 5 }, ctx) => {
-  const wanted = terms(query);
-  const articles: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ctx.db.send(new ScanCommand({ TableName: ctx.tables.knowledgeArticles, ExclusiveStartKey }));
-    articles.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  const results = articles
-    .map((a) => {
-      const haystack = new Set(terms(`${a.title} ${(a.tags as string[]).join(' ')} ${a.body}`));
-      const hits = wanted.filter((t) => haystack.has(t)).length;
-      return { a, score: wanted.length ? Math.round((hits / wanted.length) * 100) / 100 : 0 };
-    })
-    .filter((r) => r.score > 0)
-    .sort((x, y) => y.score - x.score || String(x.a.articleId).localeCompare(String(y.a.articleId)))
-    .slice(0, maxResults)
-    .map(({ a, score }) => ({
-      articleId: String(a.articleId),
-      title: String(a.title),
-      excerpt: String(a.body).slice(0, 200),
-      score,
-      url: `${KB_BASE_URL}${a.articleId}`,
-    }));
-  return { query, results };
-});
-
-export const itGroup = toolGroup(IT_TARGET, 'IT service desk', [passwordReset, vpnStatus, softwareAccess, knowledgeSearch]);
-
-/** Run an IT tool by name (bare or `it___` prefixed). Never throws. */
+/** Run a it tool by name (bare or `it___` prefixed). Never throws. */
 export function dispatch(toolName: string, args: unknown, deps: ToolDeps, options?: DispatchOptions): Promise<ToolResult> {
   return dispatchInGroup(itGroup, toolName, args, deps, options);
 }

@@ -1,10 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { applyCompliance, readValidationFindings } from '../../../lib/compliance';
 import { AgentMemory } from '../../../lib/memory';
+import { AGENT_METRICS_NAMESPACE } from '../../../lib/observability/metric-names';
 import { AgentCode, AgentRuntime, type AgentRuntimeProps } from '../../../lib/runtime';
 
 const codeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-code-'));
@@ -109,6 +112,48 @@ describe('AgentRuntime', () => {
         },
       }),
     );
+  });
+
+  test('the role may put metrics in the agents’ usage namespace (the one the dashboards read) and no other', () => {
+    const { template } = build();
+    const statements = roleStatements(template);
+    expect(statements).toContainEqual({
+      Sid: 'PublishAgentUsageMetrics',
+      Effect: 'Allow',
+      Action: 'cloudwatch:PutMetricData',
+      Resource: '*',
+      Condition: { StringEquals: { 'cloudwatch:namespace': 'AgentCoreKit/Agents' } },
+    });
+    expect(AGENT_METRICS_NAMESPACE).toBe('AgentCoreKit/Agents');
+    // Every PutMetricData grant of the role (the L2's included) is fenced by a namespace condition.
+    const puts = statements.filter((s) => [s.Action].flat().includes('cloudwatch:PutMetricData'));
+    expect(puts.map((s) => (s.Condition as { StringEquals?: Record<string, string> } | undefined)?.StringEquals?.['cloudwatch:namespace']).sort()).toEqual(['AgentCoreKit/Agents', 'bedrock-agentcore']);
+  });
+
+  test('the wildcard-resource finding is acknowledged by a token-free id with a reason naming the namespace, and nothing is left in an environment-agnostic stack', () => {
+    const app = new App({ context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
+    const stack = new Stack(app, 'Agnostic');
+    applyCompliance(stack);
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const agent = new AgentRuntime(stack, 'Hr', {
+      runtimeName: 'hr_policy_assistant',
+      protocol: 'A2A',
+      code: AgentCode.fromDirectory(codeDir),
+      model: { modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0.2, maxTokens: 2048 },
+      auth: { discoveryUrl: DISCOVERY, allowedClients: ['client123'] },
+      memory: new AgentMemory(stack, 'Memory', { encryptionKey: key, eventExpiry: Duration.days(7) }),
+      logEncryptionKey: key,
+    });
+    // Recorded as metadata `{ "Annotation::<finding id>": reason }` on the runtime.
+    const acknowledged = Object.fromEntries(
+      agent.runtime.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.entries(m.data as Record<string, string>))
+        .map(([id, reason]) => [id.replace(/^Annotation::/, ''), reason]),
+    );
+    expect(acknowledged['AwsSolutions-IAM5[Resource::*]']).toContain('AgentCoreKit/Agents');
+    expect(Object.keys(acknowledged).filter((id) => Token.isUnresolved(id) || id.includes('${Token['))).toEqual([]);
+    expect(readValidationFindings(app.synth()).map((f) => `${f.rule} at ${f.constructPaths.join(', ')}`)).toEqual([]);
   });
 
   test('the role gets the scoped memory grant', () => {

@@ -15,6 +15,7 @@ import { handOff } from '../../../agents/supervisor/delegation';
 import { startSupervisor } from '../../../agents/supervisor/app';
 import { parseEvalResponse } from '../../../eval/runner/contract';
 import { startToolServer, type RunningToolServer, type ToolCallAudit } from '../../../local';
+import { InMemoryMetricsSink, UsageRecorder } from '../../../agents/usage';
 import { financialScript, hrScript, itScript, sessionMemory, supervisorScript } from './support/scripts';
 
 const NOW = new Date('2026-11-26T09:00:00Z');
@@ -50,12 +51,14 @@ describe('supervisor → specialist → MCP → tools, scripted model', () => {
   const models = scriptedModels();
   const sequentialModels = scriptedModels();
   const calls: ToolCallAudit[] = [];
+  const usageSink = new InMemoryMetricsSink();
+  const usage = new UsageRecorder(usageSink);
 
   beforeAll(async () => {
     tools = await startToolServer({ now: () => NOW, onToolCall: (a) => calls.push(a) });
     const verify = jwtVerifier({ jwks: tools.jwksUrl, issuer: tools.issuer, audiences: [tools.audience] });
     const common = { toolsUrl: tools.url, verify, region: 'eu-west-1', clock: () => NOW };
-    agents = await startLocalAgents({ ...common, model: (id) => models[id], memory });
+    agents = await startLocalAgents({ ...common, model: (id) => models[id], memory, usage });
     sequential = await startLocalAgents({ ...common, model: (id) => sequentialModels[id], orchestration: 'sequential' });
   });
 
@@ -176,6 +179,30 @@ describe('supervisor → specialist → MCP → tools, scripted model', () => {
     expect(hrPrompt).toContain('current_date: 2026-03-02');
     // Identity never comes from the payload: the employeeId in `context` changed nothing.
     expect(JSON.stringify(models.hr.calls.slice(-2))).not.toContain('E99999');
+  });
+
+  test('each agent of a request records the tokens its own model reported, under its spec id', async () => {
+    const alex = await tools.issueToken('alex');
+    const session = 'session-0010-aaaa-bbbb-cccc-dddddddddddd';
+    await invoke(agents, alex, 'Hi, my employee id is E10001.', session);
+    await usage.flush();
+    const before = { published: usageSink.published.length, supervisor: models.supervisor.reportedUsage.length, hr: models.hr.reportedUsage.length };
+
+    const reply = await invoke(agents, alex, 'How many vacation days do I have left?', session);
+    expect(reply.body.response).toBe('You have 10 vacation days left this year.');
+    await usage.flush();
+
+    const recorded = usageSink.published.slice(before.published);
+    expect(recorded.map((u) => u.agent).sort()).toEqual(['hr', 'supervisor']);
+    for (const id of ['supervisor', 'hr'] as const) {
+      const reported = models[id].reportedUsage.slice(before[id]);
+      expect(reported.length).toBeGreaterThan(0);
+      expect(recorded.find((u) => u.agent === id)).toMatchObject({
+        inputTokens: reported.reduce((n, u) => n + u.inputTokens, 0),
+        outputTokens: reported.reduce((n, u) => n + u.outputTokens, 0),
+      });
+    }
+    expect(usage.stats.failed + usage.stats.dropped).toBe(0);
   });
 
   test('a streamed reply sends the hand-off and the specialist text as they happen, then the reply body', async () => {

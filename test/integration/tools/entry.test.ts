@@ -8,7 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { createToolDeps } from '../../../lambda/shared/deps';
 import { TABLES, TABLE_KEYS } from '../../../lambda/shared/tables';
+import { dispatchTool } from '../../../lambda/tools/dispatch';
 import { TOOL_BUNDLING } from '../../../lib/tools/defaults';
 import { LOCAL_CREDENTIALS, startDynalite, type LocalDynamo } from '../../support/dynalite';
 
@@ -23,9 +25,12 @@ beforeAll(async () => {
 });
 afterAll(() => db.stop());
 
+/** Source files with code in each bundle (after tree shaking), from esbuild's metafile. */
+const bundledInputs: Record<string, string[]> = {};
+
 async function bundle(target: string): Promise<string> {
   const outfile = path.join(OUT, `${target}.js`);
-  await build({
+  const { metafile } = await build({
     entryPoints: [path.join(ROOT, 'lambda', 'tools', target, 'index.ts')],
     bundle: true,
     platform: 'node',
@@ -35,8 +40,11 @@ async function bundle(target: string): Promise<string> {
     mainFields: TOOL_BUNDLING.mainFields,
     external: TOOL_BUNDLING.externalModules,
     outfile,
+    metafile: true,
     logLevel: 'error',
   });
+  const [output] = Object.values(metafile.outputs);
+  bundledInputs[target] = Object.entries(output.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([file]) => file);
   return outfile;
 }
 
@@ -102,4 +110,34 @@ test('the bundled financial and it entries answer from their own tables', async 
   expect(financial.results).toEqual([{ revenue: 1027.9, currency: 'USD', period: '2025-Q4', region: 'APAC' }]);
   const it = await invoke('it', [{ tool: 'it___checkVPNStatus', args: { userId: 'u20001' } }]);
   expect(it.results[0]).toMatchObject({ userId: 'u20001', connected: true, clientUpToDate: true });
+});
+
+test('the bundled entries (zod/mini validation) reject bad arguments with exactly the catalog’s VALIDATION_ERROR', async () => {
+  const bad = {
+    financial: [
+      { tool: 'financial___calculateGrowth', args: { currentValue: '12', previousValue: 0, extra: true } },
+      { tool: 'financial___generateExecutiveSummary', args: { quarter: '2024-Q5', regions: [] } },
+    ],
+    hr: [{ tool: 'hr___createHRTicket', args: { employeeId: 'E1', category: 'payroll', description: '   too short    ' } }],
+    it: [{ tool: 'it___searchKnowledgeBase', args: { query: 'vp', maxResults: 10.5 } }, { tool: 'it___resetPassword', args: 'not an object' }],
+  };
+  const deps = createToolDeps({ client: db.client, tables: db.tables });
+  for (const [target, calls] of Object.entries(bad)) {
+    const { results } = await invoke(target, calls);
+    const expected = await Promise.all(calls.map((c) => dispatchTool(c.tool, c.args, deps)));
+    expect(expected.every((r) => 'error' in r && r.error.code === 'VALIDATION_ERROR')).toBe(true);
+    expect(results).toEqual(expected);
+  }
+});
+
+test('the bundles carry neither the X-Ray SDK and Powertools Tracer, nor full zod, nor the catalog documentation', async () => {
+  for (const target of ['financial', 'hr', 'it']) {
+    await bundle(target);
+    const inputs = bundledInputs[target];
+    expect(inputs.filter((f) => /aws-xray-sdk-core|@aws-lambda-powertools\/tracer|zod\/v4\/classic|catalog\/tools\//.test(f))).toEqual([]);
+    // What stays: zod/mini validation, Powertools idempotency, logger and metrics, the tool functions.
+    for (const needed of [/zod\/v4\/mini/, /@aws-lambda-powertools\/idempotency/, /@aws-lambda-powertools\/logger/, /@aws-lambda-powertools\/metrics/, new RegExp(`lambda/tools/${target}/tools\\.ts`)]) {
+      expect(inputs.some((f) => needed.test(f))).toBe(true);
+    }
+  }
 });

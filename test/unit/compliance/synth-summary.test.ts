@@ -48,7 +48,7 @@ describe('synthSummary', () => {
   });
 
   test('names the gateway tools, prefixed with their target', () => {
-    expect(text).toContain('Tools (2): financial___getBudget, financial___getQuarterlyRevenue');
+    expect(text).toContain('Tools (2 in 1 gateway targets):\n  financial (2): getBudget, getQuarterlyRevenue');
     expect(text).toContain('Agents (0): -');
   });
 
@@ -60,6 +60,6 @@ describe('synthSummary', () => {
   });
 
   test('accepts the cloud assembly too', () => {
-    expect(synthSummary(app.synth())).toContain('Tools (2):');
+    expect(synthSummary(app.synth())).toContain('Tools (2 in 1 gateway targets):');
   });
 });

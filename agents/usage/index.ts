@@ -1,0 +1,3 @@
+export * from './recorder';
+export * from './in-memory-sink';
+export * from './cloudwatch-sink';
