@@ -1,15 +1,20 @@
 /**
  * Tool functions: bundle size, init time and warm handler overhead.
- * (Sizes/init for the default — Powertools bundled — and for Powertools from its public layer.)
  *
  *   npm run bench:tools
  *   npm run bench:tools -- --iterations 20000 --inits 15
  *
- * Per target function (one per gateway target):
- * - bundle: esbuild with the construct's settings (minified, CJS, ESM sources preferred, @aws-sdk/*
- *   external as on the Node 22 runtime) — raw and gzipped bytes;
- * - init: time to load the bundle (module scope: Powertools, SDK clients) in a fresh node process,
- *   median over several processes;
+ * Per target function (one per gateway target), each variant bundled by esbuild with the construct's
+ * settings (minified, CJS, ESM sources preferred, @aws-sdk/* external as on the Node 22 runtime):
+ * - default: the deployed entry (catalog definitions validating, no Powertools Tracer / X-Ray SDK);
+ * - before: the same tools through the previous entry (Powertools Tracer wrapping the client),
+ *   rebuilt here for comparison;
+ * - layer: the default with Powertools from its public layer (PowertoolsSource.layerFromSsm());
+ * - sdk bundled: the default with the AWS SDK bundled too (not what the construct deploys).
+ * Sizes are raw and gzipped bytes. Init is the time to load the bundle (module scope: Powertools,
+ * SDK clients) in a fresh node process, p50 (and min–max) over several processes, with the external
+ * SDK resolved from node_modules — it is part of the figure, as the runtime's copy is in Lambda.
+ * "SDK only" is that floor: loading @aws-sdk/client-dynamodb + lib-dynamodb and building the client.
  * Per tool:
  * - dispatch p50/p99: validation + dispatch + handler + result mapping with an in-memory store
  *   (bench only) standing in for DynamoDB — the overhead the data store does not explain;
@@ -38,6 +43,26 @@ import { handleToolInvocation } from '../lambda/shared/lambda-handler';
 import { SEED_ITEMS } from '../lambda/shared/seed-data';
 import { TABLES, TABLE_KEYS, type TableKey, type TableNames } from '../lambda/shared/tables';
 import { toolGroups } from '../lambda/tools/dispatch';
+const GROUP_EXPORTS: Record<string, string> = { financial: 'financialGroup', hr: 'hrGroup', it: 'itGroup' };
+
+/** The entry as it was before: Powertools Tracer around the client, catalog definitions (full zod) validating. */
+function previousEntry(target: string): string {
+  const shared = (file: string) => JSON.stringify(path.join(ROOT, 'lambda', 'shared', file));
+  return `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { createToolDeps, defaultClientConfig } from ${shared('deps')};
+import { createToolHandler } from ${shared('lambda-handler')};
+import { tableNamesFromEnv } from ${shared('tables')};
+import { ${GROUP_EXPORTS[target]} as group } from ${JSON.stringify(path.join(ROOT, 'lambda', 'tools', target, 'handlers'))};
+const logger = new Logger();
+const metrics = new Metrics();
+const tracer = new Tracer();
+const client = tracer.captureAWSv3Client(new DynamoDBClient(defaultClientConfig()));
+export const handler = createToolHandler(group, { tools: createToolDeps({ client, tables: tableNamesFromEnv(process.env) }), logger, metrics, tracer });
+`;
+}
 
 const ROOT = path.join(__dirname, '..');
 // Inside node_modules so the external @aws-sdk/* packages resolve from the bundle.
@@ -135,40 +160,54 @@ async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const env = { ...process.env, ...Object.fromEntries(TABLE_KEYS.map((k) => [TABLES[k].envVar, k])), POWERTOOLS_SERVICE_NAME: 'bench', AWS_REGION: 'us-east-1' };
 
-  console.log(`Tool functions: esbuild minified, @aws-sdk/* external (Node 22 runtime); init = median of ${INITS} fresh processes`);
-  console.log('"bundled" = the construct default (Powertools in the bundle); "layer" = PowertoolsSource.layerFromSsm() (Powertools + X-Ray SDK from the layer)\n');
-  console.log('| function | bundled KB | bundled gzip KB | bundled init ms | layer KB | layer init ms |');
-  console.log('|---|---|---|---|---|---|');
-  const initOf = (file: string) => {
+  console.log(`Tool functions: esbuild minified, @aws-sdk/* external (Node 22 runtime) unless said; init = p50 (min–max) of ${INITS} fresh processes, SDK from node_modules\n`);
+  const initOf = (script: string) => {
     const times: number[] = [];
     for (let i = 0; i < INITS; i++) {
-      const r = spawnSync(process.execPath, ['-e', `const t=performance.now();require(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t))`], { env, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`init of ${file} failed: ${r.stderr}`);
+      const r = spawnSync(process.execPath, ['--no-warnings', '-e', `const t=performance.now();${script};process.stdout.write(String(performance.now()-t))`], { env, encoding: 'utf8', cwd: ROOT });
+      if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
       times.push(Number(r.stdout));
     }
-    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+    times.sort((a, b) => a - b);
+    return `${times[Math.floor(times.length / 2)].toFixed(1)} (${times[0].toFixed(0)}–${times[times.length - 1].toFixed(0)})`;
   };
+  const requireFile = (file: string) => `require(${JSON.stringify(file)})`;
+  const sdkOnly = initOf(
+    "const {DynamoDBClient}=require('@aws-sdk/client-dynamodb');const {DynamoDBDocumentClient}=require('@aws-sdk/lib-dynamodb');DynamoDBDocumentClient.from(new DynamoDBClient({maxAttempts:3}))",
+  );
+  console.log('| function | variant | KB | gzip KB | init ms |');
+  console.log('|---|---|---|---|---|');
+  type Variant = 'default' | 'before' | 'layer' | 'sdk bundled';
   for (const target of TOOL_TARGETS) {
-    const files: Record<'layer' | 'bundled', string> = { layer: path.join(OUT, `${target}-layer.js`), bundled: path.join(OUT, `${target}.js`) };
-    for (const [kind, outfile] of Object.entries(files)) {
+    const entry = path.join(ROOT, 'lambda', 'tools', target, 'index.ts');
+    const before = path.join(OUT, `${target}-before-entry.ts`);
+    fs.writeFileSync(before, previousEntry(target));
+    const variants: Record<Variant, { entry: string; external: string[] }> = {
+      default: { entry, external: [...TOOL_BUNDLING.externalModules!] },
+      before: { entry: before, external: [...TOOL_BUNDLING.externalModules!] },
+      // Layer modules resolve from node_modules here, as they do from /opt/nodejs in Lambda.
+      layer: { entry, external: [...TOOL_BUNDLING.externalModules!, ...POWERTOOLS_LAYER_MODULES] },
+      'sdk bundled': { entry, external: [] },
+    };
+    for (const [kind, v] of Object.entries(variants) as [Variant, (typeof variants)[Variant]][]) {
+      const outfile = path.join(OUT, `${target}-${kind.replace(' ', '-')}.js`);
       await build({
-        entryPoints: [path.join(ROOT, 'lambda', 'tools', target, 'index.ts')],
+        entryPoints: [v.entry],
         bundle: true,
         platform: 'node',
         target: TOOL_BUNDLING.target,
         format: 'cjs',
         minify: TOOL_BUNDLING.minify,
         mainFields: TOOL_BUNDLING.mainFields,
-        // Layer modules resolve from node_modules here, as they do from /opt/nodejs in Lambda.
-        external: kind === 'layer' ? [...TOOL_BUNDLING.externalModules!, ...POWERTOOLS_LAYER_MODULES] : TOOL_BUNDLING.externalModules,
+        external: v.external,
         outfile,
         logLevel: 'error',
       });
+      const bytes = fs.readFileSync(outfile);
+      console.log(`| ${target} | ${kind} | ${(bytes.length / 1024).toFixed(1)} | ${(zlib.gzipSync(bytes).length / 1024).toFixed(1)} | ${initOf(requireFile(outfile))} |`);
     }
-    const kb = (file: string) => (fs.statSync(file).size / 1024).toFixed(1);
-    const gzip = (zlib.gzipSync(fs.readFileSync(files.bundled)).length / 1024).toFixed(1);
-    console.log(`| ${target} | ${kb(files.bundled)} | ${gzip} | ${initOf(files.bundled).toFixed(1)} | ${kb(files.layer)} | ${initOf(files.layer).toFixed(1)} |`);
   }
+  console.log(`| (SDK only) | client-dynamodb + lib-dynamodb from node_modules, client built | – | – | ${sdkOnly} |`);
 
   console.log(`\nWarm overhead per call, in-memory store, ${ITERATIONS} calls after warm-up (µs)\n`);
   console.log('| tool | dispatch p50 | dispatch p99 | handler p50 | handler p99 | result |');
@@ -177,6 +216,7 @@ async function main(): Promise<void> {
   const metrics = new Metrics({ namespace: 'Bench', serviceName: 'bench' });
   const write = process.stdout.write.bind(process.stdout);
   for (const tool of toolCatalog) {
+    // The group the deployed entry serves.
     const group = toolGroups[tool.target];
     const deps = memoryDeps();
     const sample = await dispatchInGroup(group, tool.name, argsFor(tool.name, 0), deps);

@@ -23,11 +23,7 @@ import { idempotencyKeyPrefix } from './tables';
 
 const LOCAL_CONTEXT = { getRemainingTimeInMillis: () => 30_000 } as Context;
 
-/**
- * What dispatch needs of a tool. A catalog {@link ToolDefinition} is one; the Lambda entries use a
- * lighter spec whose input schema is built with `zod/mini` (see lambda/tools/<target>/inputs.ts), so
- * the deployed bundle carries neither the full zod API nor the catalog's documentation.
- */
+/** What dispatch needs of a tool: a catalog {@link ToolDefinition} is one. */
 export interface ToolSpec<I extends $ZodType = $ZodType> {
   readonly name: string;
   readonly target: string;
@@ -87,7 +83,6 @@ export async function dispatchInGroup(group: ToolGroup, toolName: string, args: 
     ]).toResult();
   }
   try {
-    // The core parser serves full zod and zod/mini schemas alike (same issues, same messages).
     const parsed = safeParse(tool.definition.input, args ?? {});
     if (!parsed.success) throw validationFailure(name, parsed.error as z.ZodError);
     const input = parsed.data as Record<string, unknown>;

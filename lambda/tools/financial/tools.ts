@@ -1,7 +1,7 @@
 /**
  * Financial analytics tools: the pure functions serving them, typed by the catalog definitions (type-only
  * imports, so the Lambda bundle does not carry the catalog). ./handlers.ts binds them to the catalog
- * definitions; ./index.ts binds them to the zod/mini specs of ./inputs.ts.
+ * definitions; ./handlers.ts binds them to the catalog definitions.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ToolFailure } from '../../../catalog/result';

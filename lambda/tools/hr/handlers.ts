@@ -1,7 +1,7 @@
 /**
  * HR policy tools bound to their catalog definitions (full zod validation), plus `dispatch` — what
- * the local tool server and the tests use. The Lambda entry (./index.ts) binds the same functions
- * to the zod/mini specs of ./inputs.ts.
+ * the local tool server and the tests use. The Lambda entry (./index.ts)
+ * serves this same group.
  *
  * ```ts
  * import { dispatch } from './handlers';

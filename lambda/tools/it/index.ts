@@ -1,7 +1,7 @@
 /**
  * Lambda entry of the `it` gateway target: Powertools logger and metrics, and a DynamoDB client
- * (3 attempts with backoff) built once per execution environment. Validation uses the zod/mini
- * specs of ./inputs.ts; the tools are the pure functions of ./tools.ts; the gateway contract is
+ * (3 attempts with backoff) built once per execution environment. Validation uses the tool
+ * definitions of the catalog (the one definition of each tool); the tools are the pure functions of ./tools.ts; the gateway contract is
  * ../../shared/lambda-handler.ts.
  *
  * Tracing is Lambda active tracing (the function's segments; every log line carries the X-Ray trace
@@ -15,13 +15,13 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createToolDeps, defaultClientConfig } from '../../shared/deps';
 import { createToolHandler } from '../../shared/lambda-handler';
 import { tableNamesFromEnv } from '../../shared/tables';
-import { itLambdaGroup } from './inputs';
+import { itGroup } from './handlers';
 
 const logger = new Logger();
 const metrics = new Metrics();
 const client = new DynamoDBClient(defaultClientConfig());
 
-export const handler = createToolHandler(itLambdaGroup, {
+export const handler = createToolHandler(itGroup, {
   tools: createToolDeps({ client, tables: tableNamesFromEnv(process.env) }),
   logger,
   metrics,
