@@ -1,14 +1,24 @@
 #!/usr/bin/env node
-/** The reference app: `cdk synth|deploy -c env=<name>` (dev by default). */
+/**
+ * The reference app: `cdk synth|deploy -c env=<name>` (dev by default) builds one environment;
+ * `-c pipeline=true` builds the delivery pipeline that deploys dev, staging and prod.
+ */
 import { App } from 'aws-cdk-lib';
+import { PIPELINE_CONTEXT, PipelineStack } from '../lib/app/pipeline-stack';
 import { AgentPlatform } from '../lib/app/platform';
 import { applyCompliance, synthSummary } from '../lib/compliance';
 import { loadEnvironment } from '../lib/config';
 
 const app = new App();
-const envName = String(app.node.tryGetContext('env') ?? 'dev');
-const config = loadEnvironment(envName);
-new AgentPlatform(app, { config });
+if (String(app.node.tryGetContext(PIPELINE_CONTEXT) ?? 'false') === 'true') {
+  const prod = loadEnvironment('prod');
+  new PipelineStack(app, 'AgentCoreKit-Pipeline', {
+    env: prod.account || prod.region ? { account: prod.account, region: prod.region } : undefined,
+    environments: { dev: loadEnvironment('dev'), staging: loadEnvironment('staging'), prod },
+  });
+} else {
+  new AgentPlatform(app, { config: loadEnvironment(String(app.node.tryGetContext('env') ?? 'dev')) });
+}
 applyCompliance(app);
 const assembly = app.synth();
 process.stderr.write(`${synthSummary(assembly)}\n`);
