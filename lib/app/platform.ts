@@ -10,7 +10,7 @@ import { KitError } from '../errors';
 import type { PlatformOutputs } from '../pipeline/agent-platform-stage';
 import { FoundationStack } from './foundation-stack';
 import { GatewayStack } from './gateway-stack';
-import { ObservabilityStack } from './observability-stack';
+import { AGENTS_PER_OBSERVABILITY_UNIT, buildObservabilityUnit, type ObservabilityUnit } from './observability-unit';
 import { ReleaseStack } from './release-stack';
 import { StackShards } from './stack-shards';
 import { buildAgentRuntime, type DeployedAgent } from './agent-unit';
@@ -65,7 +65,8 @@ export class AgentPlatform {
   readonly foundation: FoundationStack;
   readonly gateway: GatewayStack;
   readonly release: ReleaseStack;
-  readonly observability: ObservabilityStack;
+  /** Observability units, each watching up to eight agents (unit 1 also the gateway and memory). */
+  readonly observability: readonly ObservabilityUnit[];
   readonly agents: readonly DeployedAgent[];
   readonly toolGroups: readonly DeployedToolGroup[];
   /** What the pipeline's post-deploy steps read. */
@@ -135,30 +136,44 @@ export class AgentPlatform {
     // Agents read their recorded live version from the foundation's parameters at deploy time.
     for (const stack of agentStacks.stacks) stack.addStackDependency(this.foundation);
 
-    this.observability = new ObservabilityStack(scope, `${prefix}-Observability`, {
-      env,
-      config,
-      agents: deployed,
-      tools,
-      gateway: this.gateway.tools,
-      memory: this.foundation.memory,
-      key: this.foundation.key,
-      removalPolicy,
-    });
+    // Dashboards, alarms and online evaluation grow with the number of agents: groups of agents
+    // go into as many observability stacks as needed, each tool watched with the agent using it.
+    const observabilityStacks = new StackShards(scope, `${prefix}-Observability`, { env, maxResources: props.maxResourcesPerStack });
+    const units: ObservabilityUnit[] = [];
+    const unitOf = new Map<string, ObservabilityUnit>();
+    for (let i = 0; i < deployed.length; i += AGENTS_PER_OBSERVABILITY_UNIT) {
+      const group = deployed.slice(i, i + AGENTS_PER_OBSERVABILITY_UNIT);
+      const used = new Set(group.flatMap((a) => Object.entries(a.spec.tools).flatMap(([target, names]) => names.map((n) => `${target}/${n}`))));
+      const unit = observabilityStacks.place('observability', (stack) =>
+        buildObservabilityUnit(stack, {
+          config,
+          unit: units.length + 1,
+          agents: group,
+          tools: tools.filter((t) => used.has(`${t.target}/${t.name}`)),
+          gateway: this.gateway.tools,
+          memory: this.foundation.memory,
+          key: this.foundation.key,
+          removalPolicy,
+        }),
+      );
+      units.push(unit);
+      for (const a of group) unitOf.set(a.spec.id, unit);
+    }
+    this.observability = units;
 
     this.release = new ReleaseStack(scope, `${prefix}-Release`, {
       env,
       config,
       agents: deployed.filter((a) => a.spec.protocol === 'HTTP'),
       identity: this.foundation.identity,
-      canaryScore: (agentId) => this.observability.canaryScore(agentId),
+      canaryScore: (agentId) => unitOf.get(agentId)!.canaryScore(agentId),
       policyDenials: this.gateway.tools.metricDenied(),
       key: this.foundation.key,
       removalPolicy,
       logRetention,
     });
 
-    this.stacks.push(this.foundation, ...toolStacks.stacks, ...agentStacks.stacks, this.gateway, this.observability, this.release);
+    this.stacks.push(this.foundation, ...toolStacks.stacks, ...agentStacks.stacks, this.gateway, ...observabilityStacks.stacks, this.release);
     for (const stack of this.stacks) {
       Tags.of(stack).add('project', 'agentcore-kit');
       for (const [k, v] of Object.entries(config.tags)) Tags.of(stack).add(k, v);

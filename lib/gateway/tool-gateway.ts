@@ -18,7 +18,7 @@ import { KitError, Problems } from '../errors';
 import type { IInboundIdentity } from '../identity/inbound-identity';
 import { ToolPolicyEngine, type PolicyMode } from '../policy/tool-policy-engine';
 import { LAMBDA_TARGET_ACTION, RATE_LIMIT_TABLE_ACTIONS } from './perms';
-import { toInlineToolSchema } from '../tools/gateway-schema';
+import { inlineToolSchemaBytes, toAssetToolSchema, toInlineToolSchema } from '../tools/gateway-schema';
 
 export interface ToolGatewayProps {
   /** The tools the gateway serves through Lambda targets; grouped by `tool.target`, one target per group. */
@@ -68,6 +68,12 @@ export interface ToolGatewayProps {
   readonly removalPolicy?: RemovalPolicy;
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Where the Lambda targets' tool schemas live: inline in the template, or as S3 assets. A catalog
+   * of hundreds of tools does not fit inline (CloudFormation templates are limited to 1 MB).
+   * @default - inline while the whole catalog's schemas take at most 256 KB, otherwise assets
+   */
+  readonly toolSchemaLocation?: 'inline' | 'asset';
 }
 
 export interface OpenApiTargetOptions {
@@ -129,6 +135,9 @@ const GATEWAY_NAME = /^([0-9a-zA-Z][-]?){1,48}$/;
  * Further target kinds: {@link addOpenApiTarget}, {@link addSmithyTarget}, {@link addMcpServerTarget},
  * {@link addApiGatewayTarget}. Their tools are denied until a policy permits them.
  */
+/** Above this, tool schemas go to S3 assets by default. */
+export const MAX_INLINE_SCHEMA_BYTES = 256 * 1024;
+
 export class ToolGateway extends Construct {
   readonly gateway: agentcore.Gateway;
   readonly policyEngine: ToolPolicyEngine;
@@ -198,6 +207,7 @@ export class ToolGateway extends Construct {
       policyEngineConfiguration: this.policyEngine.gatewayConfiguration(),
     });
 
+    const schemaLocation = props.toolSchemaLocation ?? (inlineToolSchemaBytes(props.tools) <= MAX_INLINE_SCHEMA_BYTES ? 'inline' : 'asset');
     const targets: Record<string, agentcore.GatewayTarget> = {};
     for (const [name, tools] of groups) {
       const fn = props.targetFunctions[name];
@@ -214,7 +224,7 @@ export class ToolGateway extends Construct {
         gatewayTargetName: name,
         description: `${tools.length} tools: ${tools.map((t) => t.name).join(', ')}`.slice(0, 200),
         lambdaFunction: fn,
-        toolSchema: toInlineToolSchema(tools),
+        toolSchema: schemaLocation === 'inline' ? toInlineToolSchema(tools) : toAssetToolSchema(tools),
         credentialProviderConfigurations: [agentcore.GatewayCredentialProvider.fromIamRole()],
       });
       target.node.addDependency(permission, this.gateway.role);

@@ -17,7 +17,7 @@ describe('reference platform (dev)', () => {
   const t = byName(dev);
 
   test('one stack per concern, tools and agents in their own shards', () => {
-    expect(Object.keys(t)).toEqual(['Foundation', 'Tools1', 'Agents1', 'Gateway', 'Observability', 'Release']);
+    expect(Object.keys(t)).toEqual(['Foundation', 'Tools1', 'Agents1', 'Gateway', 'Observability1', 'Release']);
   });
 
   test('gateway targets invoke the tool functions through their live aliases', () => {
@@ -116,9 +116,12 @@ describe('platform props', () => {
   const spec = (over: Partial<AgentSpec>): AgentSpec => ({ ...agentSpecs.hr, ...over });
 
   test('agents are spread over more stacks when a stack would be too large', () => {
-    const p = platform('dev', { maxResourcesPerStack: 60 });
+    const clones = Array.from({ length: 16 }, (_, i) => spec({ id: `hr${i}` as AgentSpec['id'], runtimeName: `hr_clone_${i}` }));
+    const p = platform('dev', { maxResourcesPerStack: 250, agents: [...Object.values(agentSpecs), ...clones] });
     const agentStacks = p.stacks.filter((s) => /-Agents\d+$/.test(s.stackName));
+    const observabilityStacks = p.stacks.filter((s) => /-Observability\d+$/.test(s.stackName));
     expect(agentStacks.length).toBeGreaterThan(1);
+    expect(observabilityStacks.length).toBe(3); // 20 agents, at most 8 per observability unit
     for (const s of p.stacks) expect(Object.keys(Template.fromStack(s).toJSON().Resources).length).toBeLessThan(500);
   });
 

@@ -1,4 +1,5 @@
 /** The ToolGateway construct: gateway, Lambda targets, policy engine, interceptor, other target kinds. */
+import * as fs from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -7,7 +8,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { gatewayToolName, toGatewayToolSchema, toolCatalog, toolsByTarget, type GatewaySchema, type GatewayToolSchema } from '../../../catalog';
-import { ToolGateway, type ToolGatewayProps } from '../../../lib/gateway';
+import { MAX_INLINE_SCHEMA_BYTES, ToolGateway, type ToolGatewayProps } from '../../../lib/gateway';
+import { inlineToolSchemaBytes, toAssetToolSchema } from '../../../lib/tools';
 import { Identity, OutboundCredentials } from '../../../lib/identity';
 import { loadPolicyFiles } from '../../../lib/policy';
 
@@ -174,6 +176,32 @@ describe('ToolGateway across stacks', () => {
     expect(frontStack.dependencies.map((d) => d.stackName)).toEqual(['ToolFns']);
     expect(toolsStack.dependencies).toEqual([]);
     Template.fromStack(frontStack).resourceCountIs('AWS::Lambda::Permission', 3);
+  });
+});
+
+describe('ToolGateway schema location', () => {
+  test('a large catalog keeps its tool schemas in S3 assets the gateway role may read, not in the template', () => {
+    const { stack } = fixture({ toolSchemaLocation: 'asset' });
+    const t = Template.fromStack(stack);
+    for (const target of Object.keys(toolsByTarget)) {
+      t.hasResourceProperties('AWS::BedrockAgentCore::GatewayTarget', {
+        Name: target,
+        TargetConfiguration: { Mcp: { Lambda: { ToolSchema: { S3: { Uri: Match.anyValue() }, InlinePayload: Match.absent() } } } },
+      });
+    }
+    const rolePolicies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
+    expect(rolePolicies).toContain('s3:GetObject*');
+  });
+
+  test('the asset holds exactly the gateway schema derived from the catalog', () => {
+    const schema = toAssetToolSchema(toolsByTarget.hr) as unknown as { path: string };
+    expect(JSON.parse(fs.readFileSync(schema.path, 'utf8'))).toEqual(toolsByTarget.hr.map(toGatewayToolSchema));
+  });
+
+  test('by default the reference catalog stays inline (well under the size where assets take over)', () => {
+    expect(inlineToolSchemaBytes(toolCatalog)).toBeLessThan(MAX_INLINE_SCHEMA_BYTES);
+    const t = Template.fromStack(fixture().stack);
+    t.hasResourceProperties('AWS::BedrockAgentCore::GatewayTarget', { TargetConfiguration: { Mcp: { Lambda: { ToolSchema: { InlinePayload: Match.anyValue() } } } } });
   });
 });
 
