@@ -20,5 +20,6 @@ if (String(app.node.tryGetContext(PIPELINE_CONTEXT) ?? 'false') === 'true') {
   new AgentPlatform(app, { config: loadEnvironment(String(app.node.tryGetContext('env') ?? 'dev')) });
 }
 applyCompliance(app);
-const assembly = app.synth();
-process.stderr.write(`${synthSummary(assembly)}\n`);
+app.synth();
+// The App, not the assembly: acknowledgements live in the construct tree.
+process.stderr.write(`${synthSummary(app)}\n`);

@@ -63,6 +63,8 @@ export const buildToolUnit = {
       entry: props.spec.entry,
       logRetention: props.logRetention,
       logRemovalPolicy: props.removalPolicy,
+      // The foundation key lets CloudWatch Logs of the account use it.
+      logEncryptionKey: props.key,
     });
     return { target: group.target, group, deployment: canary(group, props.config) };
   },

@@ -13,12 +13,13 @@ import { Construct } from 'constructs';
 import { gatewayToolName, type ToolDefinition } from '../../catalog/tool';
 import { DECISION_METRICS, METRICS_NAMESPACE } from '../../lambda/interceptor/metrics';
 import { RATE_LIMIT_KEY, RATE_LIMIT_TTL_ATTRIBUTE } from '../../lambda/interceptor/rate-limiter';
-import { acknowledgeFindings } from '../compliance/acknowledge';
+import { acknowledgeFindings, acknowledgeGeneratedFindings } from '../compliance/acknowledge';
 import { KitError, Problems } from '../errors';
 import type { IInboundIdentity } from '../identity/inbound-identity';
 import { ToolPolicyEngine, type PolicyMode } from '../policy/tool-policy-engine';
 import { LAMBDA_TARGET_ACTION, RATE_LIMIT_TABLE_ACTIONS } from './perms';
 import { inlineToolSchemaBytes, toAssetToolSchema, toInlineToolSchema } from '../tools/gateway-schema';
+import { listTools } from '../tools/tool-group';
 
 export interface ToolGatewayProps {
   /** The tools the gateway serves through Lambda targets; grouped by `tool.target`, one target per group. */
@@ -222,7 +223,7 @@ export class ToolGateway extends Construct {
       });
       const target = this.gateway.addLambdaTarget(`Target-${name}`, {
         gatewayTargetName: name,
-        description: `${tools.length} tools: ${tools.map((t) => t.name).join(', ')}`.slice(0, 200),
+        description: listTools(`${tools.length} tools: `, tools, 200),
         lambdaFunction: fn,
         toolSchema: schemaLocation === 'inline' ? toInlineToolSchema(tools) : toAssetToolSchema(tools),
         credentialProviderConfigurations: [agentcore.GatewayCredentialProvider.fromIamRole()],
@@ -246,6 +247,14 @@ export class ToolGateway extends Construct {
       { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'Granted by the Gateway L2 for its encryption key only (resource is that one key ARN)' },
       { id: `AwsSolutions-IAM5[Resource::<${interceptorId}.Arn>:*]`, reason: 'Granted by LambdaInterceptor: invoke on the interceptor function and its versions, nothing else' },
     ]);
+    if (schemaLocation === 'asset') {
+      acknowledgeGeneratedFindings(
+        this.gateway.role,
+        'AwsSolutions-IAM5',
+        'Granted by the tool-schema S3 assets (Asset.grantRead): read of the CDK asset bucket objects holding this gateway\'s tool schemas',
+        /s3:|Resource::.*cdk-.*assets/,
+      );
+    }
   }
 
   private static validate(props: ToolGatewayProps): Map<string, ToolDefinition[]> {

@@ -162,7 +162,7 @@ export class ToolGroup extends Construct {
       tracing: tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       bundling: powertoolsLayer ? { ...TOOL_BUNDLING, externalModules: [...TOOL_BUNDLING.externalModules!, ...POWERTOOLS_LAYER_MODULES] } : TOOL_BUNDLING,
       layers: powertoolsLayer ? [powertoolsLayer] : undefined,
-      description: `Tools of gateway target ${props.target}: ${props.tools.map((t) => t.name).join(', ')}`,
+      description: listTools(`Tools of gateway target ${props.target}: `, props.tools, 256),
       environment: {
         ...tableEnv,
         POWERTOOLS_SERVICE_NAME: toolServiceName(props.target),
@@ -195,7 +195,7 @@ export class ToolGroup extends Construct {
   addToGateway(gateway: agentcore.Gateway, id = `${this.node.id}Target`): agentcore.GatewayTarget {
     return gateway.addLambdaTarget(id, {
       gatewayTargetName: this.target,
-      description: `Tools: ${this.tools.map((t) => t.name).join(', ')}`,
+      description: listTools('Tools: ', this.tools, 200),
       lambdaFunction: this.alias,
       toolSchema: this.toolSchema,
     });
@@ -270,4 +270,15 @@ export class ToolGroup extends Construct {
       table.encryptionKey?.grant(this.role, ...(writes ? KEY_WRITE_ACTIONS : KEY_READ_ACTIONS));
     }
   }
+}
+
+/** `prefix` and the tool names, cut to `max` characters (Lambda and gateway description limits) with a count of the rest. */
+export function listTools(prefix: string, tools: readonly ToolDefinition[], max: number): string {
+  const names = tools.map((t) => t.name);
+  for (let shown = names.length; shown > 0; shown--) {
+    const rest = names.length - shown;
+    const text = `${prefix}${names.slice(0, shown).join(', ')}${rest ? ` and ${rest} more` : ''}`;
+    if (text.length <= max) return text;
+  }
+  return `${prefix}${names.length} tools`.slice(0, max);
 }

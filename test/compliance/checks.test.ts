@@ -19,6 +19,10 @@ import {
   readValidationFindings,
 } from '../../lib/compliance';
 
+// Synth prints the validation report these tests provoke on purpose; the assertions read it from the assembly.
+beforeAll(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
+afterAll(() => jest.restoreAllMocks());
+
 const noThrowApp = () => new App({ context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
 
 describe('CloudFormation schema validation at synth', () => {

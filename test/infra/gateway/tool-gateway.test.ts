@@ -12,11 +12,11 @@ import { MAX_INLINE_SCHEMA_BYTES, ToolGateway, type ToolGatewayProps } from '../
 import { inlineToolSchemaBytes, toAssetToolSchema } from '../../../lib/tools';
 import { Identity, OutboundCredentials } from '../../../lib/identity';
 import { loadPolicyFiles } from '../../../lib/policy';
+import { applyCompliance, readValidationFindings } from '../../../lib/compliance';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 
-function fixture(overrides: Partial<ToolGatewayProps> = {}) {
-  const app = new App();
+function fixture(overrides: Partial<ToolGatewayProps> = {}, app = new App()) {
   const stack = new Stack(app, 'Tools', { env: ENV });
   const kmsKey = new kms.Key(stack, 'Key', { enableKeyRotation: true });
   const targetFunctions = Object.fromEntries(
@@ -191,6 +191,13 @@ describe('ToolGateway schema location', () => {
     }
     const rolePolicies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
     expect(rolePolicies).toContain('s3:GetObject*');
+  });
+
+  test('the asset read grant is acknowledged with its reason, leaving no unacknowledged finding', () => {
+    const { app, gw } = fixture({ toolSchemaLocation: 'asset' }, new App({ context: { '@aws-cdk/core:failSynthOnValidationErrors': false } }));
+    applyCompliance(app);
+    const findings = readValidationFindings(app.synth()).filter((f) => f.constructPaths.some((p) => p.startsWith(gw.gateway.role.node.path)));
+    expect(findings).toEqual([]);
   });
 
   test('the asset holds exactly the gateway schema derived from the catalog', () => {

@@ -4,6 +4,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { acknowledgeFinding, applyCompliance, synthSummary } from '../../../lib/compliance';
 
+// Synth prints the validation report these tests provoke on purpose; the assertions read it from the assembly.
+beforeAll(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
+afterAll(() => jest.restoreAllMocks());
+
 function sampleApp(): App {
   const app = new App({ context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
   applyCompliance(app);
@@ -14,6 +18,7 @@ function sampleApp(): App {
   acknowledgeFinding(dlq, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue of the sample');
   new bedrockagentcore.CfnGatewayTarget(stack, 'Finance', {
     name: 'financial',
+    // Deliberately not a gateway id: the schema validation reports it, and the summary must show it.
     gatewayIdentifier: 'gw-123',
     credentialProviderConfigurations: [{ credentialProviderType: 'GATEWAY_IAM_ROLE' }],
     targetConfiguration: {
@@ -34,9 +39,13 @@ function sampleApp(): App {
 }
 
 describe('synthSummary', () => {
-  const app = sampleApp();
-  app.synth();
-  const text = synthSummary(app);
+  let app: App;
+  let text: string;
+  beforeAll(() => {
+    app = sampleApp();
+    app.synth();
+    text = synthSummary(app);
+  });
 
   test('lists each stack with its resource count', () => {
     expect(text).toMatch(/^Stacks \(1, \d+ resources\):\n {2}Sample +\d+ resources +\d+\.\d KB$/m);
@@ -56,6 +65,8 @@ describe('synthSummary', () => {
     expect(text).toMatch(/^ {2}AwsSolutions: 2 errors, 0 warnings$/m);
     expect(text).toMatch(/error AwsSolutions-SQS3 at Sample\/Queue\/Resource/);
     expect(text).toMatch(/error AwsSolutions-SQS4 at Sample\/Queue\/Resource/);
+    expect(text).toMatch(/^ {2}CloudFormation Validate: 0 errors, 1 warnings$/m);
+    expect(text).toMatch(/warning F3031 at Sample\/Finance: GatewayIdentifier: 'gw-123' does not match pattern/);
     expect(text).toContain('acknowledgements: 1');
   });
 
