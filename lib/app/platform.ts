@@ -3,7 +3,7 @@ import { CfnOutput, RemovalPolicy, Stack, Tags, type Environment } from 'aws-cdk
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { agentSpecs, type AgentSpec } from '../../catalog/agents';
-import { toolCatalog, type ToolTarget, TOOL_TARGETS } from '../../catalog';
+import { TOOL_TARGETS } from '../../catalog';
 import type { ToolDefinition } from '../../catalog/tool';
 import type { EnvironmentConfig } from '../config';
 import { KitError } from '../errors';
@@ -85,21 +85,17 @@ export class AgentPlatform {
 
     // Tool groups: the shared reference catalog, then any team's extra groups.
     const referenceTargets = props.referenceCatalog === false ? [] : TOOL_TARGETS;
-    const groupSpecs: ToolGroupSpec[] = [
-      ...referenceTargets.map((target): ToolGroupSpec => ({ target, tools: toolCatalog.filter((t) => t.target === target) })),
-      ...(props.extraToolGroups ?? []),
-    ];
     // Two shard sets: the gateway needs the tool functions, and the agents need the gateway.
     const toolStacks = new StackShards(scope, `${prefix}-Tools`, { env, maxResources: props.maxResourcesPerStack });
     const agentStacks = new StackShards(scope, `${prefix}-Agents`, { env, maxResources: props.maxResourcesPerStack });
-    const referenceTools = toolStacks.place('reference-tools', (stack) =>
-      referenceTargets.length ? buildToolUnit.reference(stack, { config, targets: referenceTargets, key: this.foundation.key, removalPolicy, logRetention }) : [],
-    );
+    const referenceTools = referenceTargets.length
+      ? toolStacks.place('reference-tools', (stack) => buildToolUnit.reference(stack, { config, targets: referenceTargets, key: this.foundation.key, removalPolicy, logRetention }))
+      : [];
     const extraTools = (props.extraToolGroups ?? []).map((spec) =>
       toolStacks.place('tool-group', (stack) => buildToolUnit.custom(stack, { config, spec, key: this.foundation.key, removalPolicy, logRetention })),
     );
     this.toolGroups = [...referenceTools, ...extraTools];
-    const tools: ToolDefinition[] = groupSpecs.flatMap((g) => [...g.tools]);
+    const tools: ToolDefinition[] = this.toolGroups.flatMap((g) => [...g.group.tools]);
 
     this.gateway = new GatewayStack(scope, `${prefix}-Gateway`, {
       env,
