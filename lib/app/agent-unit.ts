@@ -61,7 +61,7 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
         }
       : undefined,
     codeInterpreter: config.agents.codeInterpreter && !isSupervisor ? {} : undefined,
-    // The IT agent reads vendor status pages; the reference app has no VPC, so only PUBLIC applies.
+    // Provisioned for the IT agent, where web lookups belong; the reference app has no VPC, so only PUBLIC applies.
     browser: config.agents.browser === 'PUBLIC' && spec.id === 'it' ? { networkMode: 'PUBLIC' } : undefined,
     logRetention: props.logRetention,
     logEncryptionKey: foundation.key,
