@@ -43,7 +43,7 @@ const dev: EnvironmentConfigInput = {
     thresholds: { toolSelection: 0.95, parameters: 0.98, refusals: 1, latencyP50Ms: 2000, latencyP95Ms: 5000, tokensPerQuery: 5000 },
     driftScoreMin: 0.85,
   },
-  release: { canaryPercent: 50, rollout: 'ALL_AT_ONCE', toolDeployment: 'ALL_AT_ONCE' },
+  release: { rollout: 'ALL_AT_ONCE', toolDeployment: 'ALL_AT_ONCE' },
   pipeline: { manualApprovalBeforeProd: false },
 };
 
@@ -60,7 +60,7 @@ const staging: EnvironmentConfigInput = {
   agents: { orchestration: 'hierarchical', codeInterpreter: true, browser: 'PUBLIC' },
   alarms: { errorRatePercent: 5, latencyP95Ms: 8000, toolLatencyP95Ms: 2000, throttles: 5, policyDenialsPer5Min: 20, evaluationScoreMin: 0.8, evaluationPeriods: 3 },
   evaluation: { ...dev.evaluation, samplingPercent: 25, driftScoreMin: 0.88 },
-  release: { canaryPercent: 10, rollout: 'LINEAR_25PERCENT_EVERY_5MINUTES', toolDeployment: 'CANARY_10PERCENT_5MINUTES' },
+  release: { rollout: 'LINEAR_25PERCENT_EVERY_5MINUTES', toolDeployment: 'CANARY_10PERCENT_5MINUTES' },
 };
 
 const prod: EnvironmentConfigInput = {
@@ -74,7 +74,7 @@ const prod: EnvironmentConfigInput = {
   agents: { orchestration: 'hierarchical', codeInterpreter: false, browser: 'off' },
   alarms: { errorRatePercent: 2, latencyP95Ms: 6000, toolLatencyP95Ms: 1500, throttles: 1, policyDenialsPer5Min: 20, evaluationScoreMin: 0.85, evaluationPeriods: 3 },
   evaluation: { ...dev.evaluation, samplingPercent: 10, driftScoreMin: 0.9 },
-  release: { canaryPercent: 10, rollout: 'CANARY_10PERCENT_10MINUTES', toolDeployment: 'CANARY_10PERCENT_10MINUTES' },
+  release: { rollout: 'CANARY_10PERCENT_10MINUTES', toolDeployment: 'CANARY_10PERCENT_10MINUTES' },
   pipeline: { manualApprovalBeforeProd: true },
 };
 

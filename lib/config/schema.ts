@@ -185,8 +185,7 @@ export const environmentConfigSchema = z
 
     release: z
       .object({
-        /** Canary share while a release is in progress, before the rollout moves it. */
-        canaryPercent: z.number().int().min(1).max(99),
+        /** The steps of a progressive rollout: a preset, or canary shares with bake times ending at 100. */
         rollout: z.union([z.enum(ROLLOUT_PRESETS), z.array(rolloutStepSchema).min(1).max(20)], {
           error: (iss) =>
             iss.code === 'invalid_union'

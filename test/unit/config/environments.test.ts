@@ -20,30 +20,30 @@ describe('environment config', () => {
   });
 
   test('every problem is reported at once', () => {
-    const bad = { ...BUILT_IN_ENVIRONMENTS.staging, logRetentionDays: 8, release: { canaryPercent: 150, rollout: 'ALL_AT_ONCE', toolDeployment: 'ALL_AT_ONCE' } };
-    expect(() => resolveEnvironment(bad)).toThrow(/logRetentionDays[\s\S]*release\.canaryPercent: Too big/);
+    const bad = { ...BUILT_IN_ENVIRONMENTS.staging, logRetentionDays: 8, release: { rollout: 'ALL_AT_ONCE', toolDeployment: 'CANARY_5' } };
+    expect(() => resolveEnvironment(bad)).toThrow(/logRetentionDays[\s\S]*release\.toolDeployment: Invalid option/);
   });
 
   test('an unknown rollout preset lists the presets and the step form', () => {
-    const bad = { ...BUILT_IN_ENVIRONMENTS.prod, release: { canaryPercent: 10, rollout: 'CANARY_5', toolDeployment: 'ALL_AT_ONCE' } };
+    const bad = { ...BUILT_IN_ENVIRONMENTS.prod, release: { rollout: 'CANARY_5', toolDeployment: 'ALL_AT_ONCE' } };
     expect(() => resolveEnvironment(bad)).toThrow(
       'release.rollout: expected one of CANARY_10PERCENT_10MINUTES, LINEAR_25PERCENT_EVERY_5MINUTES, ALL_AT_ONCE or a list of {canaryPercent, bakeMinutes} steps, got "CANARY_5"',
     );
   });
 
   test('a rollout of the wrong type gets the same guidance, not "Invalid input"', () => {
-    const bad = { ...BUILT_IN_ENVIRONMENTS.prod, release: { canaryPercent: 10, rollout: 5, toolDeployment: 'ALL_AT_ONCE' } };
+    const bad = { ...BUILT_IN_ENVIRONMENTS.prod, release: { rollout: 5, toolDeployment: 'ALL_AT_ONCE' } };
     expect(() => resolveEnvironment(bad)).toThrow(/release\.rollout: expected one of .* or a list of \{canaryPercent, bakeMinutes\} steps, got 5$/);
   });
 
   test('a bad rollout step names the step field, and the last step must reach 100', () => {
-    const bad = { ...BUILT_IN_ENVIRONMENTS.prod, release: { canaryPercent: 10, rollout: [{ canaryPercent: 200, bakeMinutes: 5 }], toolDeployment: 'ALL_AT_ONCE' } };
+    const bad = { ...BUILT_IN_ENVIRONMENTS.prod, release: { rollout: [{ canaryPercent: 200, bakeMinutes: 5 }], toolDeployment: 'ALL_AT_ONCE' } };
     expect(() => resolveEnvironment(bad)).toThrow(/release\.rollout\.0\.canaryPercent: Too big: expected number to be <=100[\s\S]*release\.rollout: the last rollout step must reach canaryPercent 100/);
   });
 
   test('rollout steps ending at 100 are accepted', () => {
     const steps = [{ canaryPercent: 10, bakeMinutes: 10 }, { canaryPercent: 100, bakeMinutes: 0 }];
-    expect(resolveEnvironment({ ...BUILT_IN_ENVIRONMENTS.prod, release: { canaryPercent: 10, rollout: steps, toolDeployment: 'ALL_AT_ONCE' } }).release.rollout).toEqual(steps);
+    expect(resolveEnvironment({ ...BUILT_IN_ENVIRONMENTS.prod, release: { rollout: steps, toolDeployment: 'ALL_AT_ONCE' } }).release.rollout).toEqual(steps);
   });
 
   test('an unsupported log retention lists the values CloudWatch Logs accepts', () => {
