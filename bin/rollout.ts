@@ -6,6 +6,9 @@
  *   npm run rollout -- start    --release <name> [--force]
  *   npm run rollout -- promote  --release <name>
  *   npm run rollout -- abort    --release <name> --reason "<why>"     (alias: rollback)
+ *   npm run rollout -- ab-test start  --release <name> --role-arn <arn> --live-eval-config <arn|id> --canary-eval-config <arn|id> [--treatment-percent 10]
+ *   npm run rollout -- ab-test status --release <name> --ab-test-id <id> [--json]
+ *   npm run rollout -- ab-test stop   --release <name> --ab-test-id <id>
  *
  * The release's wiring is read from the SSM parameter /agentcore-kit/release/<name>/config, which the
  * ReleaseController construct writes at deploy time.
@@ -15,14 +18,20 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
+import { readAbTest, sdkAbTestApi, startAbTest, stopAbTest, CONTROL_VARIANT, TREATMENT_VARIANT, type AbTestApi, type AbTestReport } from '../lambda/rollout/ab-test';
 import { parseReleaseConfig, type ReleaseConfig } from '../lambda/rollout/core/config';
 import { beginPromotion, finishPromotion, promotionStatus, rollback, type ReleaseDeps } from '../lambda/rollout/core/operations';
 import { SDK_CLIENT_DEFAULTS } from '../lambda/rollout/core/ports';
 import { describeRoute, formatRoute } from '../lambda/rollout/core/routing';
 import { createAwsClients, releaseDeps } from '../lambda/rollout/core/runtime-deps';
 
-export const COMMANDS = ['status', 'start', 'promote', 'abort', 'rollback'] as const;
+export const COMMANDS = ['status', 'start', 'promote', 'abort', 'rollback', 'ab-test'] as const;
 export type Command = (typeof COMMANDS)[number];
+export const AB_TEST_ACTIONS = ['start', 'status', 'stop'] as const;
+export type AbTestAction = (typeof AB_TEST_ACTIONS)[number];
+/** Share of sessions `ab-test start` sends to the canary when --treatment-percent is not given. */
+export const DEFAULT_TREATMENT_PERCENT = 10;
 
 export interface CliArgs {
   readonly command: Command;
@@ -32,6 +41,15 @@ export interface CliArgs {
   readonly force: boolean;
   readonly json: boolean;
   readonly configParameter?: string;
+  /** Only for `ab-test`: start, status or stop. */
+  readonly abTestAction?: AbTestAction;
+  readonly abTestId?: string;
+  readonly roleArn?: string;
+  readonly treatmentPercent?: number;
+  /** Online evaluation config (ARN or id) scoring the live endpoint's sessions (variant C). */
+  readonly liveEvalConfig?: string;
+  /** Online evaluation config (ARN or id) scoring the canary endpoint's sessions (variant T1). */
+  readonly canaryEvalConfig?: string;
 }
 
 /** Wrong usage: exit code 2 with the message and a pointer to --help. */
@@ -45,6 +63,10 @@ Commands
   promote    stop the rollout and promote the canary now (live pinned to its version, all traffic on live)
   abort      stop the rollout and roll back (all traffic on live at its last good version); needs --reason
   rollback   same as abort
+  ab-test start   start an A/B test on the release's gateway: variant C = live target, T1 = canary target,
+                  each scored by its own online evaluation config (prints the test id)
+  ab-test status  variant weights, per-evaluator mean / change / p-value and a verdict (--json for scripts)
+  ab-test stop    stop the A/B test (routing returns to the gateway rule)
 
 Options
   --release <name>           release name (the ReleaseController's releaseName; usually the runtime name)
@@ -53,6 +75,13 @@ Options
   --force                    start even if this version was rolled back before
   --json                     status as JSON
   --config-parameter <name>  SSM parameter with the release wiring (default /agentcore-kit/release/<name>/config)
+
+A/B test options
+  --role-arn <arn>                 ab-test start, required: IAM role the service runs the test with
+  --live-eval-config <arn|id>      ab-test start, required: online evaluation config scoring live (C)
+  --canary-eval-config <arn|id>    ab-test start, required: online evaluation config scoring canary (T1)
+  --treatment-percent <1-99>       ab-test start: share of sessions on the canary (default ${DEFAULT_TREATMENT_PERCENT})
+  --ab-test-id <id>                ab-test status / stop, required: the id ab-test start printed
 `;
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -69,6 +98,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
         force: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         'config-parameter': { type: 'string' },
+        'ab-test-id': { type: 'string' },
+        'role-arn': { type: 'string' },
+        'treatment-percent': { type: 'string' },
+        'live-eval-config': { type: 'string' },
+        'canary-eval-config': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -81,7 +115,44 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const command = positionals[0];
   if (!command) problems.push(`missing command: expected one of ${COMMANDS.join(', ')}`);
   else if (!(COMMANDS as readonly string[]).includes(command)) problems.push(`unknown command "${command}": expected one of ${COMMANDS.join(', ')}`);
-  if (positionals.length > 1) problems.push(`unexpected argument "${positionals[1]}": options take the form --name value`);
+  const isAbTest = command === 'ab-test';
+  const action = isAbTest ? positionals[1] : undefined;
+  if (isAbTest && !action) problems.push(`ab-test needs a subcommand: expected one of ${AB_TEST_ACTIONS.join(', ')}`);
+  else if (isAbTest && !(AB_TEST_ACTIONS as readonly string[]).includes(action!)) problems.push(`unknown ab-test subcommand "${action}": expected one of ${AB_TEST_ACTIONS.join(', ')}`);
+  const extra = positionals[isAbTest ? 2 : 1];
+  if (extra !== undefined) problems.push(`unexpected argument "${extra}": options take the form --name value`);
+  const abStart = isAbTest && action === 'start';
+  const onlyAbStart = (flag: string) => problems.push(`${flag} only applies to ab-test start`);
+  let treatmentPercent: number | undefined;
+  if (abStart) {
+    if (!values['role-arn']) problems.push('--role-arn is required for ab-test start: the IAM role the service runs the test with, e.g. --role-arn arn:aws:iam::111111111111:role/ab-test');
+    else if (!IAM_ROLE_ARN.test(values['role-arn'])) problems.push(`--role-arn: expected an IAM role ARN (arn:aws:iam::<account>:role/<name>), got "${values['role-arn']}"`);
+    for (const flag of ['live-eval-config', 'canary-eval-config'] as const) {
+      const v = values[flag];
+      const which = flag === 'live-eval-config' ? 'live' : 'canary';
+      if (!v) problems.push(`--${flag} is required for ab-test start: the online evaluation config (ARN or id) scoring the ${which} endpoint`);
+      else if (!EVAL_CONFIG_ARN.test(v) && !EVAL_CONFIG_ID.test(v)) {
+        problems.push(`--${flag}: expected an online evaluation config ARN (arn:aws:bedrock-agentcore:<region>:<account>:online-evaluation-config/<id>) or id (letters, digits, "_", "-"), got "${v}"`);
+      }
+    }
+    if (values['live-eval-config'] && values['live-eval-config'] === values['canary-eval-config']) {
+      problems.push('--canary-eval-config: must differ from --live-eval-config (each variant is scored by its own config)');
+    }
+    const raw = values['treatment-percent'];
+    treatmentPercent = raw === undefined ? DEFAULT_TREATMENT_PERCENT : /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+    if (!Number.isInteger(treatmentPercent) || treatmentPercent < 1 || treatmentPercent > 99) {
+      problems.push(`--treatment-percent: expected a whole number 1–99 (share of sessions on the canary), got "${raw}"`);
+    }
+  } else {
+    if (values['role-arn'] !== undefined) onlyAbStart('--role-arn');
+    if (values['live-eval-config'] !== undefined) onlyAbStart('--live-eval-config');
+    if (values['canary-eval-config'] !== undefined) onlyAbStart('--canary-eval-config');
+    if (values['treatment-percent'] !== undefined) onlyAbStart('--treatment-percent');
+  }
+  if (isAbTest && (action === 'status' || action === 'stop')) {
+    if (!values['ab-test-id']) problems.push(`--ab-test-id is required for ab-test ${action}: the id ab-test start printed`);
+    else if (!AB_TEST_ID.test(values['ab-test-id'])) problems.push(`--ab-test-id: expected letters, digits, "_" or "-", got "${values['ab-test-id']}"`);
+  } else if (values['ab-test-id'] !== undefined) problems.push('--ab-test-id only applies to ab-test status and ab-test stop');
   if (!values.release) problems.push('--release is required: the release name, e.g. --release supervisor');
   else if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/.test(values.release)) problems.push(`--release: expected 1–64 letters, digits, "_", "." or "-", got "${values.release}"`);
   if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(values.region)) problems.push(`--region: expected an AWS region such as us-east-1, got "${values.region}"`);
@@ -89,7 +160,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     problems.push(`--reason is required for ${command}: say why, e.g. --reason "answers cite the wrong policy"`);
   }
   if (values.force && command !== 'start') problems.push('--force only applies to start');
-  if (values.json && command !== 'status') problems.push('--json only applies to status');
+  if (values.json && command !== 'status' && !(isAbTest && action === 'status')) problems.push('--json only applies to status and ab-test status');
   if (problems.length) throw new UsageError(problems.join('\n'));
   return {
     command: command as Command,
@@ -99,8 +170,19 @@ export function parseCliArgs(argv: string[]): CliArgs {
     force: values.force ?? false,
     json: values.json ?? false,
     configParameter: values['config-parameter'],
+    abTestAction: action as AbTestAction | undefined,
+    abTestId: values['ab-test-id'],
+    roleArn: values['role-arn'],
+    treatmentPercent,
+    liveEvalConfig: values['live-eval-config'],
+    canaryEvalConfig: values['canary-eval-config'],
   };
 }
+
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const EVAL_CONFIG_ARN = /^arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\d{12}:online-evaluation-config\/[A-Za-z0-9_-]+$/;
+const EVAL_CONFIG_ID = /^[A-Za-z][A-Za-z0-9_-]{0,99}$/;
+const AB_TEST_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** What the commands need beyond the release operations. */
 export interface Executions {
@@ -114,6 +196,10 @@ export interface CliDeps {
   readonly executions: Executions;
   readonly who: string;
   readonly region: string;
+  /** The data-plane A/B test API (ab-test commands only). */
+  readonly abTests?: AbTestApi;
+  /** Client token for CreateABTest. @default a random UUID */
+  readonly clientToken?: () => string;
   /** Pause between promotion polls. @default 10 s */
   readonly pollMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -219,6 +305,113 @@ export async function abort(args: CliArgs, deps: CliDeps, io: Output): Promise<n
   return 0;
 }
 
+/** Partition, region and account of the release's resources, read from an ARN in its config. */
+function releaseArnParts(c: ReleaseConfig, region: string): { partition: string; region: string; account: string } {
+  for (const arn of [c.gatewayId, c.stateMachineArn, c.topicArn]) {
+    const m = arn && /^arn:(aws[a-z-]*):[a-z0-9-]+:([a-z0-9-]*):(\d{12}):/.exec(arn);
+    if (m) return { partition: m[1], region: m[2] || region, account: m[3] };
+  }
+  throw new Error(`the config of release ${c.releaseName} holds no ARN to read the account from (stateMachineArn or topicArn); redeploy the ReleaseController`);
+}
+
+/** The gateway ARN of a release, and an online evaluation config ARN from an ARN or an id (pure). */
+export function abTestArns(c: ReleaseConfig, region: string, evalConfigs: { live: string; canary: string }) {
+  const p = releaseArnParts(c, region);
+  const base = `arn:${p.partition}:bedrock-agentcore:${p.region}:${p.account}`;
+  const evalArn = (v: string) => (v.startsWith('arn:') ? v : `${base}:online-evaluation-config/${v}`);
+  return {
+    gatewayArn: c.gatewayId.startsWith('arn:') ? c.gatewayId : `${base}:gateway/${c.gatewayId}`,
+    live: evalArn(evalConfigs.live),
+    canary: evalArn(evalConfigs.canary),
+  };
+}
+
+/** A/B test name: the release name plus the start minute, within CreateABTest's 48 characters. */
+export function abTestName(releaseName: string, now: Date): string {
+  const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, '');
+  return `${releaseName.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 48 - stamp.length - 1)}-${stamp}`;
+}
+
+/** One reading of all evaluators together, for people. */
+export function overallVerdict(r: AbTestReport): string {
+  const worse = r.evaluators.filter((e) => e.verdict === 'treatment worse').length;
+  const better = r.evaluators.filter((e) => e.verdict === 'treatment better').length;
+  const withData = r.evaluators.filter((e) => e.verdict !== 'no data').length;
+  if (worse) return `canary worse on ${worse} of ${r.evaluators.length} evaluator(s): do not roll it out`;
+  if (!withData) return 'no results yet: let the test run longer';
+  if (better) return `canary better on ${better} of ${r.evaluators.length} evaluator(s), worse on none`;
+  return 'no significant difference yet';
+}
+
+function printAbReport(r: AbTestReport, io: Output): void {
+  const num = (n: number | undefined, digits = 3) => (n === undefined ? '–' : n.toFixed(digits));
+  const signed = (n: number | undefined) => (n === undefined ? '–' : `${n >= 0 ? '+' : ''}${n.toFixed(3)}`);
+  io.out(`A/B test ${r.abTestId} (${r.name})`);
+  io.out(`  Status    ${r.executionStatus} (${r.status})${r.analysedAt ? `   analysed ${r.analysedAt}` : ''}`);
+  const label: Record<string, string> = { [CONTROL_VARIANT]: 'live', [TREATMENT_VARIANT]: 'canary' };
+  io.out(`  Weights   ${Object.entries(r.weights).map(([v, w]) => `${v}${label[v] ? ` (${label[v]})` : ''} ${w}%`).join(' / ')}`);
+  if (r.evaluators.length) {
+    io.out(`  ${'Evaluator'.padEnd(40)} ${'live mean'.padStart(10)} ${'canary mean'.padStart(12)} ${'change'.padStart(8)} ${'change %'.padStart(9)} ${'p-value'.padStart(8)}  verdict`);
+    for (const e of r.evaluators) {
+      const t = e.treatment;
+      const pct = t?.percentChange === undefined ? '–' : `${t.percentChange >= 0 ? '+' : ''}${t.percentChange.toFixed(1)}%`;
+      io.out(
+        `  ${e.evaluatorArn.replace(/^.*[:/]/, '').padEnd(40)} ${`${num(e.control.mean)} (${e.control.sessions})`.padStart(10)} ${`${num(t?.mean)} (${t?.sessions ?? 0})`.padStart(12)} ${signed(t?.change).padStart(8)} ${pct.padStart(9)} ${num(t?.pValue, 4).padStart(8)}  ${e.verdict}`,
+      );
+    }
+  } else io.out('  Results   none yet (the service analyses sessions as they are scored)');
+  for (const e of r.errors) io.out(`  Error     ${e}`);
+  io.out(`  Verdict   ${overallVerdict(r)}`);
+}
+
+export async function abTest(args: CliArgs, deps: CliDeps, io: Output): Promise<number> {
+  const api = deps.abTests;
+  if (!api) throw new Error('no A/B test client configured');
+  const c = deps.release.config;
+  if (args.abTestAction === 'start') {
+    const state = await deps.release.store.get(c.releaseName);
+    if (state?.phase === 'ROLLING_OUT' || state?.phase === 'PROMOTING') {
+      io.out(`Not started: release ${c.releaseName} is ${state.phase} and an A/B test would route the same gateway; wait for the rollout to end or abort it.`);
+      return 1;
+    }
+    const arns = abTestArns(c, deps.region, { live: args.liveEvalConfig!, canary: args.canaryEvalConfig! });
+    const name = abTestName(c.releaseName, new Date());
+    const percent = args.treatmentPercent ?? DEFAULT_TREATMENT_PERCENT;
+    const r = await startAbTest(
+      {
+        name,
+        description: `live (${c.liveTarget}) vs canary (${c.canaryTarget}) of release ${c.releaseName}, started by ${deps.who}`,
+        gatewayArn: arns.gatewayArn,
+        roleArn: args.roleArn!,
+        controlTarget: c.liveTarget,
+        treatmentTarget: c.canaryTarget,
+        treatmentPercent: percent,
+        controlEvaluationConfigArn: arns.live,
+        treatmentEvaluationConfigArn: arns.canary,
+      },
+      api,
+      (deps.clientToken ?? randomUUID)(),
+    );
+    io.out(`Started A/B test ${r.abTestId} (${name}): ${r.executionStatus}`);
+    io.out(`  ${CONTROL_VARIANT}  (live)   ${c.liveTarget} ${100 - percent}%   scored by ${arns.live}`);
+    io.out(`  ${TREATMENT_VARIANT} (canary) ${c.canaryTarget} ${percent}%   scored by ${arns.canary}`);
+    io.out(`Read results: npm run rollout -- ab-test status --release ${c.releaseName} --ab-test-id ${r.abTestId}`);
+    io.out(`Stop it:      npm run rollout -- ab-test stop --release ${c.releaseName} --ab-test-id ${r.abTestId}`);
+    return 0;
+  }
+  if (args.abTestAction === 'stop') {
+    const r = await stopAbTest(args.abTestId!, api);
+    io.out(`Stopped A/B test ${args.abTestId}: ${r.executionStatus}. Final reading:`);
+  }
+  const report = await readAbTest(args.abTestId!, api);
+  if (args.json) {
+    io.out(JSON.stringify({ ...report, verdict: overallVerdict(report) }, null, 2));
+    return 0;
+  }
+  printAbReport(report, io);
+  return 0;
+}
+
 /** Turn an SDK failure into one line a person can act on. */
 export function explain(e: unknown, region: string): string {
   const err = e as { name?: string; message?: string; Code?: string };
@@ -261,6 +454,7 @@ export async function connect(args: CliArgs): Promise<CliDeps> {
   return {
     release: releaseDeps(config, clients),
     executions: sdkExecutions(new SFNClient({ ...SDK_CLIENT_DEFAULTS, region })),
+    abTests: args.command === 'ab-test' ? sdkAbTestApi(new BedrockAgentCoreClient({ ...SDK_CLIENT_DEFAULTS, region })) : undefined,
     who: `cli:${process.env.USER ?? userInfo().username}`,
     region,
   };
@@ -292,6 +486,8 @@ export async function run(argv: string[], io: { out(l: string): void; err(l: str
       case 'abort':
       case 'rollback':
         return await abort(args, deps, io);
+      case 'ab-test':
+        return await abTest(args, deps, io);
     }
   } catch (e) {
     io.err(`rollout: ${explain(e, region)}`);
