@@ -351,12 +351,12 @@ function printAbReport(r: AbTestReport, io: Output): void {
   const label: Record<string, string> = { [CONTROL_VARIANT]: 'live', [TREATMENT_VARIANT]: 'canary' };
   io.out(`  Weights   ${Object.entries(r.weights).map(([v, w]) => `${v}${label[v] ? ` (${label[v]})` : ''} ${w}%`).join(' / ')}`);
   if (r.evaluators.length) {
-    io.out(`  ${'Evaluator'.padEnd(40)} ${'live mean'.padStart(10)} ${'canary mean'.padStart(12)} ${'change'.padStart(8)} ${'change %'.padStart(9)} ${'p-value'.padStart(8)}  verdict`);
+    io.out(`  ${'Evaluator'.padEnd(40)} ${'live mean (n)'.padStart(13)} ${'canary mean (n)'.padStart(15)} ${'change'.padStart(8)} ${'change %'.padStart(9)} ${'p-value'.padStart(8)}  verdict`);
     for (const e of r.evaluators) {
       const t = e.treatment;
       const pct = t?.percentChange === undefined ? '–' : `${t.percentChange >= 0 ? '+' : ''}${t.percentChange.toFixed(1)}%`;
       io.out(
-        `  ${e.evaluatorArn.replace(/^.*[:/]/, '').padEnd(40)} ${`${num(e.control.mean)} (${e.control.sessions})`.padStart(10)} ${`${num(t?.mean)} (${t?.sessions ?? 0})`.padStart(12)} ${signed(t?.change).padStart(8)} ${pct.padStart(9)} ${num(t?.pValue, 4).padStart(8)}  ${e.verdict}`,
+        `  ${e.evaluatorArn.replace(/^.*[:/]/, '').padEnd(40)} ${`${num(e.control.mean)} (${e.control.sessions})`.padStart(13)} ${`${num(t?.mean)} (${t?.sessions ?? 0})`.padStart(15)} ${signed(t?.change).padStart(8)} ${pct.padStart(9)} ${num(t?.pValue, 4).padStart(8)}  ${e.verdict}`,
       );
     }
   } else io.out('  Results   none yet (the service analyses sessions as they are scored)');

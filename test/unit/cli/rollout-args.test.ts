@@ -33,7 +33,7 @@ describe('rollout CLI arguments', () => {
   });
 
   test('a missing command and release are named', () => {
-    expect(() => parseCliArgs([])).toThrow(/missing command: expected one of status, start, promote, abort, rollback\n--release is required/);
+    expect(() => parseCliArgs([])).toThrow(/missing command: expected one of status, start, promote, abort, rollback, ab-test\n--release is required/);
   });
 
   test('unknown flags are refused', () => {

@@ -45,6 +45,16 @@ describe('rollout CLI without credentials', () => {
     expect(r.stderr).toContain('No AWS credentials found');
   });
 
+  test('ab-test start without credentials exits 1 before any call', () => {
+    const r = cli(
+      ['ab-test', 'start', '--release', 'supervisor', '--role-arn', 'arn:aws:iam::111111111111:role/ab-test', '--live-eval-config', 'live-eval', '--canary-eval-config', 'canary-eval'],
+      { AWS_REGION: 'us-east-1' },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('rollout: No AWS credentials found');
+    expect(r.stdout).toBe('');
+  });
+
   test('no region is named as the problem', () => {
     const r = cli(['status', '--release', 'supervisor'], { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'example' });
     expect(r.status).toBe(1);

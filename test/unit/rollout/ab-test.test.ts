@@ -1,44 +1,5 @@
-import type { CreateABTestCommandInput, GetABTestCommandOutput, UpdateABTestCommandInput } from '@aws-sdk/client-bedrock-agentcore';
-import { readAbTest, startAbTest, stopAbTest, type AbTestApi, type AbTestPlan } from '../../../lambda/rollout/ab-test';
-
-/** In-memory stand-in for the data-plane A/B test API: keeps tests by id like the service does. */
-class FakeAbTests implements AbTestApi {
-  readonly tests = new Map<string, GetABTestCommandOutput>();
-  private readonly byToken = new Map<string, string>();
-  async create(input: CreateABTestCommandInput) {
-    const existing = input.clientToken ? this.byToken.get(input.clientToken) : undefined;
-    const id = existing ?? `ab-${this.tests.size + 1}`;
-    if (!existing) {
-      this.tests.set(id, {
-        $metadata: {},
-        abTestId: id,
-        abTestArn: `arn:aws:bedrock-agentcore:us-east-1:111111111111:ab-test/${id}`,
-        name: input.name,
-        status: 'ACTIVE',
-        executionStatus: input.enableOnCreate ? 'RUNNING' : 'NOT_STARTED',
-        gatewayArn: input.gatewayArn,
-        variants: input.variants,
-        evaluationConfig: input.evaluationConfig,
-        createdAt: new Date(),
-        updatedAt: new Date(),
-      });
-      if (input.clientToken) this.byToken.set(input.clientToken, id);
-    }
-    const t = this.tests.get(id)!;
-    return { abTestId: id, status: t.status!, executionStatus: t.executionStatus! };
-  }
-  async get(id: string) {
-    const t = this.tests.get(id);
-    if (!t) throw Object.assign(new Error(`ab test ${id} not found`), { name: 'ResourceNotFoundException' });
-    return t;
-  }
-  async update(input: UpdateABTestCommandInput) {
-    const t = await this.get(input.abTestId!);
-    const next = { ...t, executionStatus: input.executionStatus ?? t.executionStatus, stoppedAt: input.executionStatus === 'STOPPED' ? new Date() : t.stoppedAt };
-    this.tests.set(input.abTestId!, next);
-    return { status: next.status!, executionStatus: next.executionStatus! };
-  }
-}
+import { readAbTest, startAbTest, stopAbTest, type AbTestPlan } from '../../../lambda/rollout/ab-test';
+import { FakeAbTests } from '../../support/fake-ab-tests';
 
 const PLAN: AbTestPlan = {
   name: 'supervisor-v4',

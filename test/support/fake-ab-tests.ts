@@ -1,5 +1,5 @@
 import type { CreateABTestCommandInput, GetABTestCommandOutput, UpdateABTestCommandInput } from '@aws-sdk/client-bedrock-agentcore';
-import type { AbTestApi } from '../../../../lambda/rollout/ab-test';
+import type { AbTestApi } from '../../lambda/rollout/ab-test';
 
 /** In-memory stand-in for the data-plane A/B test API: keeps tests by id like the service does. */
 export class FakeAbTests implements AbTestApi {

@@ -1,0 +1,201 @@
+import { abTest, parseCliArgs, run, type CliDeps } from '../../../bin/rollout';
+import { startDynalite, type LocalDynamo } from '../rollout/support/dynalite';
+import { releaseFixture, rollingOutAt, type Fixture } from '../rollout/support/release-fixture';
+import { FakeAbTests } from '../../support/fake-ab-tests';
+
+const ROLE = 'arn:aws:iam::111111111111:role/ab-test';
+const LIVE_EVAL = 'arn:aws:bedrock-agentcore:us-east-1:111111111111:online-evaluation-config/live-eval';
+const START = ['ab-test', 'start', '--release', 'supervisor', '--role-arn', ROLE, '--live-eval-config', LIVE_EVAL, '--canary-eval-config', 'canary_eval'];
+
+describe('ab-test arguments', () => {
+  test('start reads the role, both evaluation configs and the treatment share, 10 % by default', () => {
+    expect(parseCliArgs(START)).toMatchObject({ command: 'ab-test', abTestAction: 'start', roleArn: ROLE, liveEvalConfig: LIVE_EVAL, canaryEvalConfig: 'canary_eval', treatmentPercent: 10 });
+    expect(parseCliArgs([...START, '--treatment-percent', '25']).treatmentPercent).toBe(25);
+  });
+
+  test('start names every missing or malformed flag at once', () => {
+    expect(() => parseCliArgs(['ab-test', 'start', '--release', 'supervisor', '--live-eval-config', 'arn:aws:s3:::bucket', '--treatment-percent', '100'])).toThrow(
+      new RegExp(
+        [
+          '--role-arn is required for ab-test start',
+          '--live-eval-config: expected an online evaluation config ARN \\(arn:aws:bedrock-agentcore:<region>:<account>:online-evaluation-config/<id>\\) or id .*got "arn:aws:s3:::bucket"',
+          '--canary-eval-config is required for ab-test start: the online evaluation config \\(ARN or id\\) scoring the canary endpoint',
+          '--treatment-percent: expected a whole number 1–99 \\(share of sessions on the canary\\), got "100"',
+        ].join('[\\s\\S]*'),
+      ),
+    );
+  });
+
+  test.each([['0'], ['12.5'], ['ten'], ['-5']])('start refuses --treatment-percent=%s', (v) => {
+    expect(() => parseCliArgs([...START, `--treatment-percent=${v}`])).toThrow(`--treatment-percent: expected a whole number 1–99 (share of sessions on the canary), got "${v}"`);
+  });
+
+  test('start refuses a non-role ARN and the same config for both variants', () => {
+    const args = ['ab-test', 'start', '--release', 'supervisor', '--role-arn', 'arn:aws:iam::111111111111:user/alice', '--live-eval-config', 'same', '--canary-eval-config', 'same'];
+    expect(() => parseCliArgs(args)).toThrow(/--role-arn: expected an IAM role ARN \(arn:aws:iam::<account>:role\/<name>\), got "arn:aws:iam::111111111111:user\/alice"[\s\S]*--canary-eval-config: must differ from --live-eval-config/);
+  });
+
+  test('status and stop need the test id; start-only flags are refused there', () => {
+    expect(parseCliArgs(['ab-test', 'status', '--release', 'supervisor', '--ab-test-id', 'ab-1', '--json'])).toMatchObject({ abTestAction: 'status', abTestId: 'ab-1', json: true });
+    expect(() => parseCliArgs(['ab-test', 'stop', '--release', 'supervisor', '--treatment-percent', '20'])).toThrow(
+      /--treatment-percent only applies to ab-test start[\s\S]*--ab-test-id is required for ab-test stop: the id ab-test start printed/,
+    );
+    expect(() => parseCliArgs(['ab-test', 'stop', '--release', 'supervisor', '--ab-test-id', 'ab 1'])).toThrow('--ab-test-id: expected letters, digits, "_" or "-", got "ab 1"');
+  });
+
+  test('a missing or unknown subcommand is named; ab-test flags are refused on other commands', () => {
+    expect(() => parseCliArgs(['ab-test', '--release', 'supervisor'])).toThrow('ab-test needs a subcommand: expected one of start, status, stop');
+    expect(() => parseCliArgs(['ab-test', 'pause', '--release', 'supervisor'])).toThrow('unknown ab-test subcommand "pause": expected one of start, status, stop');
+    expect(() => parseCliArgs(['ab-test', 'status', 'now', '--release', 'supervisor', '--ab-test-id', 'ab-1'])).toThrow('unexpected argument "now"');
+    expect(() => parseCliArgs(['status', '--release', 'supervisor', '--ab-test-id', 'ab-1', '--role-arn', ROLE])).toThrow(
+      /--role-arn only applies to ab-test start[\s\S]*--ab-test-id only applies to ab-test status and ab-test stop/,
+    );
+    expect(() => parseCliArgs(['ab-test', 'stop', '--release', 'supervisor', '--ab-test-id', 'ab-1', '--json'])).toThrow('--json only applies to status and ab-test status');
+  });
+
+  test('bad flags exit 2 with the usage (which documents the default share) and never connect', async () => {
+    const err: string[] = [];
+    const connect = jest.fn();
+    expect(await run(['ab-test', 'start', '--release', 'supervisor'], { out: () => {}, err: (l) => err.push(l) }, connect)).toBe(2);
+    expect(err.join('\n')).toMatch(/rollout: --role-arn is required[\s\S]*--treatment-percent <1-99> +ab-test start: share of sessions on the canary \(default 10\)/);
+    expect(connect).not.toHaveBeenCalled();
+  });
+});
+
+let db: LocalDynamo;
+beforeAll(async () => {
+  db = await startDynalite();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+function cli(f: Fixture) {
+  const abTests = new FakeAbTests();
+  const lines: string[] = [];
+  const deps: CliDeps = {
+    release: { ...f.deps, config: { ...f.config, stateMachineArn: 'arn:aws:states:us-east-1:111111111111:stateMachine:rollout' } },
+    executions: { describe: jest.fn(), start: jest.fn(), stop: jest.fn() },
+    abTests,
+    clientToken: () => 'token-1',
+    who: 'cli:alice',
+    region: 'us-east-1',
+  };
+  return { deps, abTests, lines, io: { out: (l: string) => lines.push(...l.split('\n')) } };
+}
+
+function withResults(api: FakeAbTests, id: string) {
+  const t = api.tests.get(id)!;
+  api.tests.set(id, {
+    ...t,
+    results: {
+      analysisTimestamp: new Date('2026-11-26T02:00:00Z'),
+      evaluatorMetrics: [
+        {
+          evaluatorArn: 'arn:aws:bedrock-agentcore:us-east-1:111111111111:evaluator/helpfulness',
+          controlStats: { variantName: 'C', sampleSize: 400, mean: 0.82 },
+          variantResults: [{ variantName: 'T1', sampleSize: 100, mean: 0.88, absoluteChange: 0.06, percentChange: 7.3, pValue: 0.01, isSignificant: true }],
+        },
+        {
+          evaluatorArn: 'arn:aws:bedrock-agentcore:us-east-1:111111111111:evaluator/correctness',
+          controlStats: { variantName: 'C', sampleSize: 400, mean: 0.9 },
+          variantResults: [{ variantName: 'T1', sampleSize: 100, mean: 0.7, absoluteChange: -0.2, percentChange: -22.2, pValue: 0.001, isSignificant: true }],
+        },
+      ],
+    },
+  });
+}
+
+describe('ab-test commands', () => {
+  test('start creates a test on the release gateway: C = live target, T1 = canary target, one evaluation config each', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+
+    expect(await abTest(parseCliArgs([...START, '--treatment-percent', '20']), c.deps, c.io)).toBe(0);
+
+    expect(c.abTests.created).toHaveLength(1);
+    expect(c.abTests.created[0]).toMatchObject({
+      name: expect.stringMatching(/^supervisor-\d{8}T\d{4}$/),
+      gatewayArn: 'arn:aws:bedrock-agentcore:us-east-1:111111111111:gateway/gw-1',
+      roleArn: ROLE,
+      clientToken: 'token-1',
+      enableOnCreate: true,
+      variants: [
+        { name: 'C', weight: 80, variantConfiguration: { target: { name: f.config.liveTarget } } },
+        { name: 'T1', weight: 20, variantConfiguration: { target: { name: f.config.canaryTarget } } },
+      ],
+      evaluationConfig: {
+        perVariantOnlineEvaluationConfig: [
+          { name: 'C', onlineEvaluationConfigArn: LIVE_EVAL },
+          { name: 'T1', onlineEvaluationConfigArn: 'arn:aws:bedrock-agentcore:us-east-1:111111111111:online-evaluation-config/canary_eval' },
+        ],
+      },
+    });
+    expect(c.lines[0]).toMatch(/^Started A\/B test ab-1 \(supervisor-\d{8}T\d{4}\): RUNNING$/);
+    expect(c.lines[1]).toContain(`${f.config.liveTarget} 80%`);
+    expect(c.lines[2]).toContain(`${f.config.canaryTarget} 20%`);
+    expect(c.lines).toContain('Read results: npm run rollout -- ab-test status --release supervisor --ab-test-id ab-1');
+  });
+
+  test('start is refused while a rollout moves weights on the same gateway, and creates nothing', async () => {
+    const f = await releaseFixture(db);
+    await rollingOutAt(f, 10);
+    const c = cli(f);
+
+    expect(await abTest(parseCliArgs(START), c.deps, c.io)).toBe(1);
+
+    expect(c.lines).toEqual(['Not started: release supervisor is ROLLING_OUT and an A/B test would route the same gateway; wait for the rollout to end or abort it.']);
+    expect(c.abTests.created).toHaveLength(0);
+  });
+
+  test('status prints weights, per-evaluator mean / change / p-value and a verdict', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    withResults(c.abTests, 'ab-1');
+    c.lines.length = 0;
+
+    expect(await abTest(parseCliArgs(['ab-test', 'status', '--release', 'supervisor', '--ab-test-id', 'ab-1']), c.deps, c.io)).toBe(0);
+
+    const text = c.lines.join('\n');
+    expect(text).toMatch(/^A\/B test ab-1 \(supervisor-\d{8}T\d{4}\)/);
+    expect(text).toContain('Status    RUNNING (ACTIVE)   analysed 2026-11-26T02:00:00.000Z');
+    expect(text).toContain('Weights   C (live) 90% / T1 (canary) 10%');
+    expect(text).toMatch(/helpfulness +0\.820 \(400\) +0\.880 \(100\) +\+0\.060 +\+7\.3% +0\.0100 +treatment better/);
+    expect(text).toMatch(/correctness +0\.900 \(400\) +0\.700 \(100\) +-0\.200 +-22\.2% +0\.0010 +treatment worse/);
+    expect(text).toContain('Verdict   canary worse on 1 of 2 evaluator(s): do not roll it out');
+  });
+
+  test('status --json gives the report and the verdict to scripts; a test without results says so', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    c.lines.length = 0;
+
+    await abTest(parseCliArgs(['ab-test', 'status', '--release', 'supervisor', '--ab-test-id', 'ab-1', '--json']), c.deps, c.io);
+
+    expect(JSON.parse(c.lines.join('\n'))).toMatchObject({ abTestId: 'ab-1', executionStatus: 'RUNNING', weights: { C: 90, T1: 10 }, evaluators: [], verdict: 'no results yet: let the test run longer' });
+  });
+
+  test('stop sets the execution status to STOPPED and prints the final reading', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    c.lines.length = 0;
+
+    expect(await abTest(parseCliArgs(['ab-test', 'stop', '--release', 'supervisor', '--ab-test-id', 'ab-1']), c.deps, c.io)).toBe(0);
+
+    expect(c.abTests.updates).toEqual([{ abTestId: 'ab-1', executionStatus: 'STOPPED' }]);
+    expect(c.lines[0]).toBe('Stopped A/B test ab-1: STOPPED. Final reading:');
+    expect(c.lines).toContain('  Status    STOPPED (ACTIVE)');
+  });
+
+  test('an unknown test id fails through run with exit 1 and the service error', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    const err: string[] = [];
+    const code = await run(['ab-test', 'status', '--release', 'supervisor', '--ab-test-id', 'ab-9'], { out: c.io.out, err: (l) => err.push(l) }, async () => c.deps);
+    expect(code).toBe(1);
+    expect(err).toEqual(['rollout: ResourceNotFoundException: ab test ab-9 not found']);
+  });
+});
