@@ -1,5 +1,4 @@
 import { Aws, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -46,7 +45,7 @@ export interface ToolCatalogProps extends ToolFunctionOptions {
  *
  * ```ts
  * const tools = new ToolCatalog(this, 'Tools', { encryptionKey: key, removalPolicy: RemovalPolicy.DESTROY, seedData: true });
- * tools.addTargetsTo(gateway);                     // one Lambda target per group, invoking the live alias
+ * new ToolGateway(this, 'Gateway', { tools: tools.tools, targetFunctions: tools.aliases, ... }); // one target per group
  * new ToolCanaryDeployment(this, 'HrCanary', { alias: tools.aliases.hr, ... });
  * ```
  */
@@ -123,10 +122,6 @@ export class ToolCatalog extends Construct {
     return Object.values(this.groups).flatMap((g) => g!.tools);
   }
 
-  /** Register every group as a Lambda target of the gateway (target name = group target). */
-  addTargetsTo(gateway: agentcore.Gateway): agentcore.GatewayTarget[] {
-    return Object.values(this.groups).map((g) => g!.addToGateway(gateway));
-  }
 }
 
 function pascal(target: string): string {

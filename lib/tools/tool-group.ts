@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
-import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,7 +14,6 @@ import { SUCCESS_OUTCOME, TOOL_INVOCATION_METRIC, TOOL_METRICS_NAMESPACE, toolSe
 import { acknowledgeFindings } from '../compliance/acknowledge';
 import { Problems } from '../errors';
 import { DEFAULT_LOG_RETENTION, DEFAULT_MEMORY_MB, DEFAULT_REMOVAL_POLICY, DEFAULT_TIMEOUT, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, LIVE_ALIAS, POWERTOOLS_LAYER_MODULES, TOOL_ARCHITECTURE, TOOL_BUNDLING, TOOL_RUNTIME } from './defaults';
-import { toInlineToolSchema } from './gateway-schema';
 import { PowertoolsSource } from './powertools';
 
 /** Powertools log levels. */
@@ -98,8 +96,8 @@ const TARGET_NAME = /^[a-z][a-z0-9-]{0,47}$/;
  * published version, a log group with retention, and a role allowed exactly the table actions the
  * target needs (idempotency records only under `<target>.*`).
  *
- * Register it on a gateway with {@link ToolGroup.addToGateway}, or by hand:
- * `gateway.addLambdaTarget(id, { gatewayTargetName: group.target, lambdaFunction: group.alias, toolSchema: group.toolSchema })`.
+ * Register it on a gateway with `ToolGateway` (lib/gateway), which also puts the alias' resource
+ * permission in place before the target is created.
  */
 export class ToolGroup extends Construct {
   readonly target: string;
@@ -109,8 +107,6 @@ export class ToolGroup extends Construct {
   readonly alias: lambda.Alias;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
-  /** The inline tool schema for `gateway.addLambdaTarget`. */
-  readonly toolSchema: agentcore.ToolSchema;
   private readonly namespace: string;
 
   constructor(scope: Construct, id: string, props: ToolGroupProps) {
@@ -174,7 +170,6 @@ export class ToolGroup extends Construct {
       },
     });
     this.alias = new lambda.Alias(this, 'Live', { aliasName: LIVE_ALIAS, version: this.function.currentVersion });
-    this.toolSchema = toInlineToolSchema(props.tools);
 
     if (tracing) {
       acknowledgeFindings(this.role, [
@@ -189,16 +184,6 @@ export class ToolGroup extends Construct {
   /** Gateway names of the tools (`<target>___<tool>`): the Cedar action ids. */
   get gatewayToolNames(): string[] {
     return this.tools.map(gatewayToolName);
-  }
-
-  /** Add this group as a Lambda target of an AgentCore gateway, invoking the `live` alias. */
-  addToGateway(gateway: agentcore.Gateway, id = `${this.node.id}Target`): agentcore.GatewayTarget {
-    return gateway.addLambdaTarget(id, {
-      gatewayTargetName: this.target,
-      description: listTools('Tools: ', this.tools, 200),
-      lambdaFunction: this.alias,
-      toolSchema: this.toolSchema,
-    });
   }
 
   /** Lambda errors of the live alias (crashes and timeouts; tool failures are results, see {@link metricToolFailures}). */

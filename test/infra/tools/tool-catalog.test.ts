@@ -1,6 +1,5 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +8,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { toolsByTarget } from '../../../catalog';
 import { TABLES, TARGET_TABLE_ACCESS } from '../../../lambda/shared/tables';
 import { checkEncryption, checkIamPolicies, formatEncryptionFindings, formatIamFindings } from '../../../lib/compliance';
+import { ToolGateway } from '../../../lib/gateway';
+import { Identity } from '../../../lib/identity';
 import { POWERTOOLS_VERSION, PowertoolsSource, ToolCatalog, ToolGroup } from '../../../lib/tools';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
@@ -19,9 +20,17 @@ const app = new App();
 const stack = new Stack(app, 'Tools', { env });
 const key = new kms.Key(stack, 'DataKey', { enableKeyRotation: true });
 const catalog = new ToolCatalog(stack, 'Catalog', { encryptionKey: key, removalPolicy: RemovalPolicy.DESTROY, logRetention: logs.RetentionDays.TWO_WEEKS, seedData: true });
-const gateway = new agentcore.Gateway(stack, 'Gateway', { gatewayName: 'tools' });
-catalog.addTargetsTo(gateway);
+// The gateway registers the groups as Lambda targets (ToolGateway is the one way to do it), in its own stack.
+const gatewayStack = new Stack(app, 'Front', { env });
+new ToolGateway(gatewayStack, 'Gateway', {
+  tools: catalog.tools,
+  targetFunctions: catalog.aliases as Record<string, lambda.IFunction>,
+  identity: Identity.oidc({ discoveryUrl: 'https://login.example.com/.well-known/openid-configuration', allowedAudiences: ['api://tools'] }),
+  kmsKey: key,
+  rateLimitPerUserPerMinute: 60,
+});
 const template = Template.fromStack(stack);
+const gatewayTemplate = Template.fromStack(gatewayStack);
 const resources = template.toJSON().Resources as Resources;
 const keyRef = stack.resolve((key.node.defaultChild as kms.CfnKey).logicalId);
 const logicalId = (c: { node: { defaultChild?: unknown } }) => stack.resolve((c.node.defaultChild as dynamodb.CfnTable).logicalId) as string;
@@ -176,14 +185,14 @@ describe('least privilege', () => {
 
 describe('gateway wiring', () => {
   test('one Lambda target per group invoking the live alias, with the inline schema from the catalog', () => {
-    template.resourceCountIs('AWS::BedrockAgentCore::GatewayTarget', 3);
-    template.hasResourceProperties('AWS::BedrockAgentCore::GatewayTarget', {
+    gatewayTemplate.resourceCountIs('AWS::BedrockAgentCore::GatewayTarget', 3);
+    gatewayTemplate.hasResourceProperties('AWS::BedrockAgentCore::GatewayTarget', {
       Name: 'hr',
       CredentialProviderConfigurations: [{ CredentialProviderType: 'GATEWAY_IAM_ROLE' }],
       TargetConfiguration: {
         Mcp: {
           Lambda: {
-            LambdaArn: { Ref: stack.resolve((catalog.aliases.hr!.node.defaultChild as dynamodb.CfnTable).logicalId) },
+            LambdaArn: { 'Fn::ImportValue': Match.stringLikeRegexp(`:ExportsOutputRef${stack.resolve((catalog.aliases.hr!.node.defaultChild as dynamodb.CfnTable).logicalId)}`) },
             ToolSchema: { InlinePayload: toolsByTarget.hr.map((t) => Match.objectLike({ Name: t.name, InputSchema: Match.objectLike({ Type: 'object' }) })) },
           },
         },
@@ -192,7 +201,7 @@ describe('gateway wiring', () => {
   });
 
   test('the inline schema keeps only the keywords Lambda targets accept, with constraints in descriptions', () => {
-    template.hasResourceProperties('AWS::BedrockAgentCore::GatewayTarget', {
+    gatewayTemplate.hasResourceProperties('AWS::BedrockAgentCore::GatewayTarget', {
       Name: 'financial',
       TargetConfiguration: {
         Mcp: {
