@@ -1,2 +1,3 @@
 export * from './dev-tokens';
 export * from './tool-server';
+export * from './dynalite';

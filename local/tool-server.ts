@@ -30,7 +30,7 @@ import { CedarAuthorizer, type AuthorizationResult } from '../lib/policy/cedar-a
 import { loadPolicyFiles } from '../lib/policy/policy-files';
 import { createToolDeps, type ToolDeps } from '../lambda/shared/deps';
 import { dispatchTool } from '../lambda/tools/dispatch';
-import { startDynalite, type LocalDynamo } from '../test/support/dynalite';
+import { startDynalite, type LocalDynamo } from './dynalite';
 import { DEV_AUDIENCE, DEV_ISSUER, DevTokenIssuer, type DevUserClaims, type DevUserName, type IssueOptions } from './dev-tokens';
 
 /** The gateway's built-in semantic search tool (enabled on the kit's gateway). */

@@ -3,7 +3,7 @@
  * end-to-end test needs. Names may be bare (`getPolicy`) or gateway-prefixed (`hr___getPolicy`).
  *
  * ```ts
- * import { startDynalite } from '../../test/support/dynalite';
+ * import { startDynalite } from '../../local/dynalite';
  * import { createToolDeps } from '../shared/deps';
  * import { dispatchTool } from './dispatch';
  * const db = await startDynalite({ seed: true });

@@ -10,7 +10,7 @@ import { gatewayToolName, toGatewayToolSchema, toolCatalog } from '../../../cata
 import { SEARCH_TOOL_NAME, startToolServer, type RunningToolServer, type ToolCallAudit } from '../../../local';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../../local/dev-tokens';
 import { createToolDeps } from '../../../lambda/shared/deps';
-import { startDynalite } from '../../support/dynalite';
+import { startDynalite } from '../../../local/dynalite';
 
 let tools: RunningToolServer;
 const audits: ToolCallAudit[] = [];

@@ -13,7 +13,7 @@ import { createToolDeps } from '../../../lambda/shared/deps';
 import { TABLES, TABLE_KEYS } from '../../../lambda/shared/tables';
 import { dispatchTool } from '../../../lambda/tools/dispatch';
 import { TOOL_BUNDLING } from '../../../lib/tools/defaults';
-import { LOCAL_CREDENTIALS, startDynalite, type LocalDynamo } from '../../support/dynalite';
+import { LOCAL_CREDENTIALS, startDynalite, type LocalDynamo } from '../../../local/dynalite';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..', '..');

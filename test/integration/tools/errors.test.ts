@@ -5,7 +5,7 @@ import { toolCatalog } from '../../../catalog';
 import { createToolDeps } from '../../../lambda/shared/deps';
 import { TABLE_KEYS, type TableNames } from '../../../lambda/shared/tables';
 import { dispatchTool } from '../../../lambda/tools/dispatch';
-import { LOCAL_CREDENTIALS, startDynalite } from '../../support/dynalite';
+import { LOCAL_CREDENTIALS, startDynalite } from '../../../local/dynalite';
 
 /** A TCP server that accepts and immediately resets every connection: a store that is down. */
 async function resettingServer() {

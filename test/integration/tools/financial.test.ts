@@ -2,7 +2,7 @@ import { getQuarterlyRevenue, generateExecutiveSummary, calculateGrowth } from '
 import { createToolDeps, type ToolDeps } from '../../../lambda/shared/deps';
 import { dispatch } from '../../../lambda/tools/financial/handlers';
 import { SEED } from '../../../lambda/shared/seed-data';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite';
+import { startDynalite, type LocalDynamo } from '../../../local/dynalite';
 
 let db: LocalDynamo;
 let deps: ToolDeps;

@@ -3,7 +3,7 @@ import { isToolError } from '../../../catalog';
 import { createToolDeps, type ToolDeps } from '../../../lambda/shared/deps';
 import { SEED } from '../../../lambda/shared/seed-data';
 import { dispatchTool } from '../../../lambda/tools/dispatch';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite';
+import { startDynalite, type LocalDynamo } from '../../../local/dynalite';
 
 let db: LocalDynamo;
 let deps: ToolDeps;

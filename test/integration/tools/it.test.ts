@@ -3,7 +3,7 @@ import { checkVPNStatus, requestSoftwareAccess, resetPassword, searchKnowledgeBa
 import { createToolDeps, type ToolDeps } from '../../../lambda/shared/deps';
 import { SEED } from '../../../lambda/shared/seed-data';
 import { dispatch } from '../../../lambda/tools/it/handlers';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite';
+import { startDynalite, type LocalDynamo } from '../../../local/dynalite';
 
 const NOW = new Date('2026-11-26T09:30:00.000Z');
 let db: LocalDynamo;

@@ -6,7 +6,7 @@ import { createToolHandler, resolveToolName, toolNameFromContext } from '../../.
 import { TOOL_INVOCATION_METRIC, TOOL_METRICS_NAMESPACE } from '../../../lambda/shared/telemetry';
 import { financialGroup } from '../../../lambda/tools/financial/handlers';
 import { hrGroup } from '../../../lambda/tools/hr/handlers';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite';
+import { startDynalite, type LocalDynamo } from '../../../local/dynalite';
 
 /** A Lambda context as the gateway sends it: the tool name in clientContext.custom. */
 function gatewayContext(toolName?: string): Context {

@@ -4,7 +4,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { SEED_ITEMS } from '../../../lambda/shared/seed-data';
 import { handle, respondToCloudFormation } from '../../../lambda/tools/seed/handler';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite';
+import { startDynalite, type LocalDynamo } from '../../../local/dynalite';
 
 /** Stands in for CloudFormation's pre-signed S3 response URL on loopback. */
 let responses: { method: string; body: Record<string, unknown> }[];

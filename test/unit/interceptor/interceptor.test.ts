@@ -7,7 +7,7 @@ import { UnsecuredJWT } from 'jose';
 import { handle, handler, type AuditRecord, type Deps } from '../../../lambda/interceptor';
 import { CALLER_HEADERS, CALLER_META_KEY } from '../../../lambda/interceptor/contract';
 import { DynamoRateLimiter, RATE_LIMIT_KEY } from '../../../lambda/interceptor/rate-limiter';
-import { startDynalite, type LocalDynamo } from '../../support/dynalite';
+import { startDynalite, type LocalDynamo } from '../../../local/dynalite';
 
 const TABLE = 'test-rate-limit';
 let db: LocalDynamo;

@@ -4,8 +4,8 @@
  * optionally the reference seed data loaded.
  *
  * ```ts
- * import { startDynalite, type LocalDynamo } from '../../support/dynalite';
- * import { createToolDeps } from '../../../lambda/shared/deps';
+ * import { startDynalite, type LocalDynamo } from '../../local/dynalite'; // from a test two folders deep
+ * import { createToolDeps } from '../lambda/shared/deps';
  * let db: LocalDynamo;
  * beforeAll(async () => { db = await startDynalite({ seed: true }); });
  * afterAll(() => db.stop());
@@ -17,8 +17,8 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, type AttributeDefinition, type DynamoDBClientConfig, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { loadSeedData } from '../../lambda/shared/seed';
-import { TABLES, TABLE_KEYS, type TableNames, type TableSpec } from '../../lambda/shared/tables';
+import { loadSeedData } from '../lambda/shared/seed';
+import { TABLES, TABLE_KEYS, type TableNames, type TableSpec } from '../lambda/shared/tables';
 
 export interface LocalDynamo {
   /** `http://127.0.0.1:<port>` */
