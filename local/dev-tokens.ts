@@ -12,6 +12,7 @@
  */
 import { SignJWT, exportJWK, generateKeyPair, jwtVerify, type JWK, type JWTPayload, type CryptoKey } from 'jose';
 import { ROLES, type Role } from '../lambda/identity/claims';
+import { REFERENCE_USERS, REFERENCE_USER_NAMES, type ReferenceUserName } from '../lambda/identity/reference-users';
 
 export const DEV_ISSUER = 'https://agentcore-kit.local/dev-idp';
 export const DEV_AUDIENCE = 'agentcore-tools';
@@ -29,22 +30,11 @@ export interface DevUserClaims {
   readonly [claim: string]: unknown;
 }
 
-/** Dev users matching the seed data: one per role, with their own employee and directory ids. */
-export const DEV_USERS = {
-  /** Junior analyst of EMEA. */
-  alex: { sub: 'dev-alex', role: 'analyst', department: 'finance', region: 'EMEA', employeeId: 'E10001', userId: 'u20001' },
-  /** Senior analyst, every region. */
-  sam: { sub: 'dev-sam', role: 'senior-analyst', department: 'finance', region: 'EMEA APAC AMER', employeeId: 'E10005', userId: 'u20005' },
-  /** Finance administrator. */
-  fran: { sub: 'dev-fran', role: 'finance-admin', department: 'finance', region: 'EMEA APAC AMER', employeeId: 'E10004', userId: 'u20004' },
-  /** Employee without finance access. */
-  priya: { sub: 'dev-priya', role: 'employee', department: 'sales', region: 'APAC', employeeId: 'E10002', userId: 'u20002' },
-  /** HR staff. */
-  hana: { sub: 'dev-hana', role: 'hr-staff', department: 'hr', employeeId: 'E10003', userId: 'u20003' },
-  /** IT staff. */
-  ivan: { sub: 'dev-ivan', role: 'it-staff', department: 'it', employeeId: 'E10006', userId: 'u20006' },
-} as const satisfies Record<string, DevUserClaims>;
-export type DevUserName = keyof typeof DEV_USERS;
+/** Dev users: the reference identities (one per role, matching the seed data), with a `dev-` subject. */
+export const DEV_USERS = Object.fromEntries(
+  REFERENCE_USER_NAMES.map((name) => [name, { sub: `dev-${name}`, ...REFERENCE_USERS[name] }]),
+) as { readonly [N in ReferenceUserName]: DevUserClaims & (typeof REFERENCE_USERS)[N] & { readonly sub: `dev-${N}` } };
+export type DevUserName = ReferenceUserName;
 
 export interface IssueOptions {
   /** Lifetime, e.g. `'1h'`, or seconds. @default '12h' */

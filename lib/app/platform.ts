@@ -162,6 +162,7 @@ export class AgentPlatform {
       config,
       agents: deployed.filter((a) => a.spec.protocol === 'HTTP'),
       identity: this.foundation.identity,
+      canaryHealth: (agentId) => unitOf.get(agentId)!.observability.alarms.endpointHealth(agentId, 'canary'),
       canaryScore: (agentId) => unitOf.get(agentId)!.canaryScore(agentId),
       policyDenials: this.gateway.tools.metricDenied(),
       key: this.foundation.key,

@@ -5,7 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import type { IInboundIdentity } from '../identity';
-import { AgentTrafficSplit, CanaryAlarms, ReleaseController } from '../release';
+import { AgentTrafficSplit, CanaryAlarms, ReleaseController, type EndpointHealthAlarms } from '../release';
 import type { DeployedAgent } from './agent-unit';
 import { releaseNameOf } from './foundation-stack';
 
@@ -14,6 +14,11 @@ export interface ReleaseStackProps extends StackProps {
   /** User-facing agents whose traffic is split between `live` and `canary`. */
   readonly agents: readonly DeployedAgent[];
   readonly identity: IInboundIdentity;
+  /**
+   * The environment's existing error-rate, latency and throttle alarms of an agent's canary endpoint:
+   * the rollback composite reuses them rather than watching the same metrics twice.
+   */
+  readonly canaryHealth: (agentId: string) => EndpointHealthAlarms;
   /** Online-evaluation score of an agent's canary endpoint (0–1). */
   readonly canaryScore?: (agentId: string) => cloudwatch.IMetric;
   /** Tool calls denied by policy at the gateway. */
@@ -25,8 +30,9 @@ export interface ReleaseStackProps extends StackProps {
 
 /**
  * Release safety of the user-facing agents: an HTTP gateway splitting traffic between the
- * `live` and `canary` endpoints, canary-only alarms, and the rollout state machine with its
- * automated rollback.
+ * `live` and `canary` endpoints, the canary's rollback composite (the observability stack's
+ * canary alarms plus policy denials and the online score), and the rollout state machine with
+ * its automated rollback.
  */
 export class ReleaseStack extends Stack {
   readonly splits: AgentTrafficSplit[] = [];
@@ -48,9 +54,7 @@ export class ReleaseStack extends Stack {
       const alarms = new CanaryAlarms(this, `CanaryAlarms-${name}`, {
         runtime: agent.runtime.runtime,
         alarmNamePrefix: `${config.name}-${name}`,
-        errorRatePercent: config.alarms.errorRatePercent,
-        latencyP95Ms: config.alarms.latencyP95Ms,
-        throttles: config.alarms.throttles,
+        endpointAlarms: props.canaryHealth(name),
         evaluationPeriods: config.alarms.evaluationPeriods,
         period: Duration.minutes(1),
         policyDenials: props.policyDenials ? { metric: props.policyDenials, threshold: config.alarms.policyDenialsPer5Min } : undefined,

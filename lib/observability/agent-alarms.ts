@@ -12,7 +12,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { Problems } from '../errors';
+import { KitError, Problems } from '../errors';
 import { AgentMetrics, policyDenials, toolFailuresQuery, type MonitoredAgent, type MonitoredTool } from './agent-metrics';
 import type { ScoreMetric } from './agent-dashboards';
 
@@ -210,9 +210,19 @@ export class AgentAlarms extends Construct {
     }
   }
 
-  /** The alarms of one agent endpoint (error rate, p95 latency, throttles). */
-  alarmsFor(agent: string, endpoint: string): cloudwatch.Alarm[] {
-    return (this.byEndpoint[endpoint] ?? []).filter((a) => a.node.id.startsWith(`${agent}-${endpoint}-`));
+  /**
+   * The health alarms of one agent endpoint by name, e.g. for a release's rollback composite
+   * (`CanaryAlarms.endpointAlarms`), so the canary is watched by one set of alarms only.
+   */
+  endpointHealth(agent: string, endpoint: string): { errorRate: cloudwatch.Alarm; latencyP95: cloudwatch.Alarm; throttles: cloudwatch.Alarm } {
+    const find = (kind: string) => {
+      const alarm = this.node.tryFindChild(`${agent}-${endpoint}-${kind}`);
+      if (!(alarm instanceof cloudwatch.Alarm)) {
+        throw new KitError('UnknownAgentEndpoint', [`endpointHealth: no alarms for agent "${agent}" endpoint "${endpoint}"; alarmed endpoints: ${Object.keys(this.byEndpoint).join(', ')} of the agents given as props`]);
+      }
+      return alarm;
+    };
+    return { errorRate: find('ErrorRate'), latencyP95: find('LatencyP95'), throttles: find('Throttles') };
   }
 
   private createTopic(props: AgentAlarmsProps): sns.Topic {

@@ -10,6 +10,13 @@ export interface MetricThreshold {
   readonly threshold: number;
 }
 
+/** Alarms that already watch the canary endpoint, e.g. `AgentAlarms.endpointHealth(agent, 'canary')`. */
+export interface EndpointHealthAlarms {
+  readonly errorRate: cloudwatch.IAlarm;
+  readonly latencyP95: cloudwatch.IAlarm;
+  readonly throttles: cloudwatch.IAlarm;
+}
+
 export interface CanaryAlarmsProps {
   /** The runtime; alarms read its metrics for the canary endpoint only (dimension `Name=<runtime>::<endpoint>`). */
   readonly runtime: agentcore.IBedrockAgentRuntime;
@@ -18,12 +25,19 @@ export interface CanaryAlarmsProps {
    * @default 'canary'
    */
   readonly canaryEndpointName?: string;
-  /** Errors (system + user) as a percentage of invocations, above which the canary is unhealthy (0–100). */
-  readonly errorRatePercent: number;
-  /** p95 latency in milliseconds above which the canary is unhealthy. */
-  readonly latencyP95Ms: number;
-  /** Throttled requests per period above which the canary is unhealthy. */
-  readonly throttles: number;
+  /**
+   * Error-rate, latency and throttle alarms the environment's monitoring already keeps on the canary
+   * endpoint. Given, the rollback composite uses them instead of creating a second set that watches the
+   * same metrics (and could disagree with the first); the three thresholds below must then be left out.
+   * @default - the three alarms are created from `errorRatePercent`, `latencyP95Ms` and `throttles`
+   */
+  readonly endpointAlarms?: EndpointHealthAlarms;
+  /** Errors (system + user) as a percentage of invocations, above which the canary is unhealthy (0–100). Required without `endpointAlarms`. */
+  readonly errorRatePercent?: number;
+  /** p95 latency in milliseconds above which the canary is unhealthy. Required without `endpointAlarms`. */
+  readonly latencyP95Ms?: number;
+  /** Throttled requests per period above which the canary is unhealthy. Required without `endpointAlarms`. */
+  readonly throttles?: number;
   /**
    * Policy denials of the canary's traffic (a metric from the policy or interceptor layer) and the count
    * per period above which the canary is unhealthy: a sudden spike means the new version asks for tools
@@ -55,14 +69,14 @@ export interface CanaryAlarmsProps {
 }
 
 /**
- * Alarms that watch the canary endpoint alone — error rate, p95 latency, throttles, and optionally policy
- * denials and the online evaluation score — and one composite alarm that is in ALARM when any of them is.
- * The composite is what triggers a rollback.
+ * Alarms that watch the canary endpoint alone — error rate, p95 latency, throttles (created here, or
+ * the environment's existing ones), and optionally policy denials and the online evaluation score — and
+ * one composite alarm that is in ALARM when any of them is. The composite is what triggers a rollback.
  */
 export class CanaryAlarms extends Construct {
-  readonly errorRate: cloudwatch.Alarm;
-  readonly latencyP95: cloudwatch.Alarm;
-  readonly throttles: cloudwatch.Alarm;
+  readonly errorRate: cloudwatch.IAlarm;
+  readonly latencyP95: cloudwatch.IAlarm;
+  readonly throttles: cloudwatch.IAlarm;
   readonly policyDenials?: cloudwatch.Alarm;
   readonly evaluationScore?: cloudwatch.Alarm;
   /** In ALARM when any canary alarm is. */
@@ -81,9 +95,17 @@ export class CanaryAlarms extends Construct {
     const prefix = props.alarmNamePrefix ?? `${runtimeName}-${endpoint}`;
 
     const problems = new Problems('InvalidCanaryAlarms');
-    problems.check(props.errorRatePercent >= 0 && props.errorRatePercent <= 100, `errorRatePercent: expected 0–100, got ${props.errorRatePercent}`);
-    problems.check(Number.isInteger(props.latencyP95Ms) && props.latencyP95Ms >= 1, `latencyP95Ms: expected a whole number of milliseconds ≥ 1, got ${props.latencyP95Ms}`);
-    problems.check(props.throttles >= 0, `throttles: expected ≥ 0, got ${props.throttles}`);
+    const thresholds = { errorRatePercent: props.errorRatePercent, latencyP95Ms: props.latencyP95Ms, throttles: props.throttles };
+    if (props.endpointAlarms) {
+      for (const [field, value] of Object.entries(thresholds)) {
+        problems.check(value === undefined, `${field}: leave it out when endpointAlarms is given (the threshold belongs to the existing alarm)`);
+      }
+    } else {
+      for (const [field, value] of Object.entries(thresholds)) problems.check(value !== undefined, `${field}: required when endpointAlarms is not given`);
+      if (props.errorRatePercent !== undefined) problems.check(props.errorRatePercent >= 0 && props.errorRatePercent <= 100, `errorRatePercent: expected 0–100, got ${props.errorRatePercent}`);
+      if (props.latencyP95Ms !== undefined) problems.check(Number.isInteger(props.latencyP95Ms) && props.latencyP95Ms >= 1, `latencyP95Ms: expected a whole number of milliseconds ≥ 1, got ${props.latencyP95Ms}`);
+      if (props.throttles !== undefined) problems.check(props.throttles >= 0, `throttles: expected ≥ 0, got ${props.throttles}`);
+    }
     problems.check(Number.isInteger(evaluationPeriods) && evaluationPeriods >= 1 && evaluationPeriods <= 60, `evaluationPeriods: expected an integer 1–60, got ${evaluationPeriods}`);
     problems.check(period.toSeconds() >= 60 && period.toSeconds() % 60 === 0, `period: expected whole minutes (AgentCore publishes per-minute metrics), got ${period.toSeconds()} seconds`);
     if (props.evaluationScore) {
@@ -93,39 +115,12 @@ export class CanaryAlarms extends Construct {
     if (!Token.isUnresolved(prefix)) problems.check(/^[\w.\-:]{1,200}$/.test(prefix), `alarmNamePrefix: expected at most 200 letters, digits or "_.-:", got ${JSON.stringify(prefix)}`);
     problems.throwIfAny();
 
-    // The L2 metrics are scoped to the DEFAULT endpoint; point them at the canary.
-    const dims = { dimensionsMap: { Name: `${runtimeName}::${endpoint}` }, period };
-    const invocations = props.runtime.metricInvocations(dims);
-    const errors = props.runtime.metricTotalErrors(dims);
     const common = { evaluationPeriods, datapointsToAlarm: evaluationPeriods, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
-
-    this.errorRate = new cloudwatch.MathExpression({
-      expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
-      usingMetrics: { invocations, errors },
-      period,
-      label: `${endpoint} error rate (%)`,
-    }).createAlarm(this, 'ErrorRate', {
-      ...common,
-      alarmName: `${prefix}-error-rate`,
-      alarmDescription: `Errors on the ${endpoint} endpoint above ${props.errorRatePercent}% of invocations`,
-      threshold: props.errorRatePercent,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    });
-    this.latencyP95 = props.runtime.metricLatency({ ...dims, statistic: 'p95' }).createAlarm(this, 'LatencyP95', {
-      ...common,
-      alarmName: `${prefix}-latency-p95`,
-      alarmDescription: `p95 latency of the ${endpoint} endpoint above ${props.latencyP95Ms} ms`,
-      threshold: props.latencyP95Ms,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    });
-    this.throttles = props.runtime.metricThrottles(dims).createAlarm(this, 'Throttles', {
-      ...common,
-      alarmName: `${prefix}-throttles`,
-      alarmDescription: `Throttles on the ${endpoint} endpoint above ${props.throttles} per ${period.toMinutes()} min`,
-      threshold: props.throttles,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    });
-    const children: cloudwatch.Alarm[] = [this.errorRate, this.latencyP95, this.throttles];
+    const health = props.endpointAlarms ?? this.createEndpointAlarms(props.runtime, endpoint, period, prefix, common, thresholds as { [K in keyof typeof thresholds]: number });
+    this.errorRate = health.errorRate;
+    this.latencyP95 = health.latencyP95;
+    this.throttles = health.throttles;
+    const children: cloudwatch.IAlarm[] = [this.errorRate, this.latencyP95, this.throttles];
     if (props.policyDenials) {
       this.policyDenials = new cloudwatch.Alarm(this, 'PolicyDenials', {
         ...common,
@@ -155,5 +150,48 @@ export class CanaryAlarms extends Construct {
     });
     this.alarms = [this.composite, ...children];
     this.detectionTime = Duration.seconds(period.toSeconds() * evaluationPeriods);
+  }
+
+  /** The canary's error-rate, p95 latency and throttle alarms (the L2 metrics are scoped to DEFAULT: point them at the canary). */
+  private createEndpointAlarms(
+    runtime: agentcore.IBedrockAgentRuntime,
+    endpoint: string,
+    period: Duration,
+    prefix: string,
+    common: Pick<cloudwatch.CreateAlarmOptions, 'evaluationPeriods' | 'datapointsToAlarm' | 'treatMissingData'>,
+    t: { errorRatePercent: number; latencyP95Ms: number; throttles: number },
+  ): EndpointHealthAlarms {
+    const runtimeName = runtime.agentRuntimeName;
+    const dims = { dimensionsMap: { Name: `${runtimeName}::${endpoint}` }, period };
+    const invocations = runtime.metricInvocations(dims);
+    const errors = runtime.metricTotalErrors(dims);
+
+    const errorRate = new cloudwatch.MathExpression({
+      expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
+      usingMetrics: { invocations, errors },
+      period,
+      label: `${endpoint} error rate (%)`,
+    }).createAlarm(this, 'ErrorRate', {
+      ...common,
+      alarmName: `${prefix}-error-rate`,
+      alarmDescription: `Errors on the ${endpoint} endpoint above ${t.errorRatePercent}% of invocations`,
+      threshold: t.errorRatePercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    const latencyP95 = runtime.metricLatency({ ...dims, statistic: 'p95' }).createAlarm(this, 'LatencyP95', {
+      ...common,
+      alarmName: `${prefix}-latency-p95`,
+      alarmDescription: `p95 latency of the ${endpoint} endpoint above ${t.latencyP95Ms} ms`,
+      threshold: t.latencyP95Ms,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    const throttles = runtime.metricThrottles(dims).createAlarm(this, 'Throttles', {
+      ...common,
+      alarmName: `${prefix}-throttles`,
+      alarmDescription: `Throttles on the ${endpoint} endpoint above ${t.throttles} per ${period.toMinutes()} min`,
+      threshold: t.throttles,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    return { errorRate, latencyP95, throttles };
   }
 }

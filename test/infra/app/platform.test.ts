@@ -66,9 +66,14 @@ describe('reference platform (dev)', () => {
     t.Release.resourceCountIs('AWS::BedrockAgentCore::GatewayRule', 1);
     t.Release.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     t.Release.hasResourceProperties('AWS::SSM::Parameter', { Name: '/agentcore-kit/release/dev-supervisor/config' });
-    // The rollback fires on any canary alarm, including the policy-denial and evaluation-score hooks.
+    // The rollback fires on any canary alarm: the observability stack's error-rate, latency and throttle
+    // alarms of the canary (one set of alarms per endpoint, not a second copy here), plus the release's
+    // policy-denial and evaluation-score hooks.
     const rule = JSON.stringify(Object.values(t.Release.findResources('AWS::CloudWatch::CompositeAlarm'))[0].Properties.AlarmRule);
-    for (const alarm of ['ErrorRate', 'LatencyP95', 'Throttles', 'PolicyDenials', 'EvaluationScore']) expect(rule).toContain(`CanaryAlarmssupervisor${alarm}`);
+    for (const alarm of ['ErrorRate', 'LatencyP95', 'Throttles']) expect(rule).toMatch(new RegExp(`Fn::ImportValue[^}]*Observability1:ExportsOutputFnGetAttObservabilityAlarmssupervisorcanary${alarm}`));
+    for (const alarm of ['PolicyDenials', 'EvaluationScore']) expect(rule).toContain(`CanaryAlarmssupervisor${alarm}`);
+    const releaseAlarms = Object.values(t.Release.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName);
+    expect(releaseAlarms.sort()).toEqual(['dev-supervisor-evaluation-score', 'dev-supervisor-policy-denials']);
     t.Release.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'dev-supervisor-evaluation-score', Threshold: 0.7, ComparisonOperator: 'LessThanThreshold' });
   });
 

@@ -290,7 +290,9 @@ describe('alarms', () => {
     const [composite] = Object.values(rule);
     const text = composite.Properties.AlarmRule['Fn::Join'][1].filter((p) => typeof p === 'string').join('');
     expect(text.match(/ALARM\(/g)).toHaveLength(6);
-    expect(obs.alarms.alarmsFor('financial', 'canary').map((a) => a.node.id)).toEqual(['financial-canary-ErrorRate', 'financial-canary-LatencyP95', 'financial-canary-Throttles']);
+    const health = obs.alarms.endpointHealth('financial', 'canary');
+    expect([health.errorRate, health.latencyP95, health.throttles].map((a) => a.node.id)).toEqual(['financial-canary-ErrorRate', 'financial-canary-LatencyP95', 'financial-canary-Throttles']);
+    expect(() => obs.alarms.endpointHealth('financial', 'blue')).toThrow('endpointHealth: no alarms for agent "financial" endpoint "blue"; alarmed endpoints: live, canary');
   });
 
   test('bad thresholds are all reported at once', () => {

@@ -75,4 +75,32 @@ describe('CanaryAlarms', () => {
       /\[InvalidCanaryAlarms\] 5 problems:[\s\S]*errorRatePercent: expected 0–100, got 120[\s\S]*latencyP95Ms[\s\S]*throttles: expected ≥ 0, got -1[\s\S]*evaluationPeriods: expected an integer 1–60, got 0[\s\S]*period: expected whole minutes/,
     );
   });
+
+  test('existing endpoint alarms are reused: the composite watches them and no second copy is created', () => {
+    const s = runtimeStack();
+    const existing = (kind: string) => cloudwatch.Alarm.fromAlarmArn(s.stack, kind, `arn:aws:cloudwatch:eu-west-1:111122223333:alarm:env-supervisor-canary-${kind}`);
+    const score = new cloudwatch.Metric({ namespace: 'AgentCoreKit/Evaluation', metricName: 'Score', statistic: 'Average', period: Duration.minutes(1) });
+    const alarms = new CanaryAlarms(s.stack, 'CanaryAlarms', {
+      runtime: s.runtime,
+      endpointAlarms: { errorRate: existing('error-rate'), latencyP95: existing('latency-p95'), throttles: existing('throttles') },
+      evaluationScore: { metric: score, threshold: 0.8 },
+    });
+    const t = Template.fromStack(s.stack);
+    expect(Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName)).toEqual(['supervisor-canary-evaluation-score']);
+    const rule = JSON.stringify(t.findResources('AWS::CloudWatch::CompositeAlarm'));
+    for (const kind of ['error-rate', 'latency-p95', 'throttles']) expect(rule).toContain(`alarm:env-supervisor-canary-${kind}`);
+    expect(rule.match(/ALARM\(/g)).toHaveLength(4);
+    expect(alarms.alarms).toHaveLength(5);
+  });
+
+  test('thresholds are required without endpoint alarms and refused beside them', () => {
+    const s = runtimeStack();
+    expect(() => new CanaryAlarms(s.stack, 'A', { runtime: s.runtime, latencyP95Ms: 5000 })).toThrow(
+      /errorRatePercent: required when endpointAlarms is not given[\s\S]*throttles: required when endpointAlarms is not given/,
+    );
+    const existing = cloudwatch.Alarm.fromAlarmArn(s.stack, 'E', 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:x');
+    expect(() => new CanaryAlarms(s.stack, 'B', { runtime: s.runtime, endpointAlarms: { errorRate: existing, latencyP95: existing, throttles: existing }, errorRatePercent: 2 })).toThrow(
+      'errorRatePercent: leave it out when endpointAlarms is given',
+    );
+  });
 });
