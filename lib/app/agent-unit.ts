@@ -5,7 +5,7 @@ import { SPECIALIST_IDS, type AgentSpec } from '../../catalog/agents';
 import type { EnvironmentConfig } from '../config';
 import { KitError } from '../errors';
 import { AgentCode, AgentRuntime, LIVE_ENDPOINT } from '../runtime';
-import type { FoundationStack } from './foundation-stack';
+import { releasedByRollout, type FoundationStack } from './foundation-stack';
 
 export interface DeployedAgent {
   readonly spec: AgentSpec;
@@ -29,7 +29,7 @@ export interface AgentUnitProps {
 /**
  * One agent on AgentCore Runtime, configured from its spec and the environment: model settings,
  * the shared memory, the identity provider's JWT settings, and `live` pinned to the version the
- * release machinery recorded (read at deploy time, so a deploy never undoes a rollback).
+ * release machinery recorded (user-facing agents) or following the newest version (specialists).
  */
 export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): DeployedAgent {
   const { config, spec, foundation } = props;
@@ -37,7 +37,9 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
     throw new KitError('InvalidEnvironmentConfig', [`${config.name}: agents.browser: VPC needs a VPC the reference app does not create; use PUBLIC or off here, or the AgentRuntime construct with browser.vpc in your own stack`]);
   }
   const isSupervisor = spec.protocol === 'HTTP';
-  const liveVersion = ssm.StringParameter.valueForStringParameter(stack, foundation.liveVersionParameterNames[spec.id]);
+  // A rolled-out agent's live endpoint stays on the version its release recorded (read at deploy
+  // time, so a deploy never undoes a rollback); an agent released by deploy serves the newest.
+  const liveVersion = releasedByRollout(spec) ? ssm.StringParameter.valueForStringParameter(stack, foundation.liveVersionParameterNames[spec.id]) : AgentRuntime.NEWEST;
   const usesTools = Object.keys(spec.tools).length > 0;
   const runtime = new AgentRuntime(stack, `Agent-${spec.id}`, {
     runtimeName: `${spec.runtimeName}_${config.name.replace(/-/g, '_')}`.slice(0, 48),

@@ -76,9 +76,10 @@ export interface AgentRuntimeProps {
   /** More environment variables. @default - none */
   readonly environment?: Readonly<Record<string, string>>;
   /**
-   * Version the `live` endpoint serves. Only the newest version is known at synth time, so the
-   * version in production comes from outside (context, SSM, release state). The `canary`
-   * endpoint always follows the newest version.
+   * Version the `live` endpoint serves. Only the newest version is known at synth time, so for an
+   * agent released by a progressive rollout the version comes from outside (context, SSM, release
+   * state). {@link AgentRuntime.NEWEST} makes `live` follow every deploy, for agents that no rollout
+   * controls. The `canary` endpoint always follows the newest version.
    * @default '1'
    */
   readonly liveVersion?: string;
@@ -117,6 +118,9 @@ const MAX_ENV = 50;
  * `live` (pinned to {@link AgentRuntimeProps.liveVersion}) and `canary` (newest version).
  */
 export class AgentRuntime extends Construct {
+  /** `liveVersion` that makes the live endpoint serve the newest version, like the canary. */
+  static readonly NEWEST = 'newest';
+
   readonly runtime: Runtime;
   readonly live: RuntimeEndpoint;
   readonly canary: RuntimeEndpoint;
@@ -233,8 +237,8 @@ export class AgentRuntime extends Construct {
     this.live = new RuntimeEndpoint(this, 'LiveEndpoint', {
       endpointName: LIVE_ENDPOINT,
       agentRuntimeId: this.runtime.agentRuntimeId,
-      agentRuntimeVersion: liveVersion,
-      description: `${props.runtimeName}: recorded good version`,
+      agentRuntimeVersion: liveVersion === AgentRuntime.NEWEST ? this.runtime.agentRuntimeVersion : liveVersion,
+      description: liveVersion === AgentRuntime.NEWEST ? `${props.runtimeName}: newest version (released by deploy)` : `${props.runtimeName}: recorded good version`,
     });
     this.canary = new RuntimeEndpoint(this, 'CanaryEndpoint', {
       endpointName: CANARY_ENDPOINT,
@@ -315,7 +319,7 @@ export class AgentRuntime extends Construct {
     if (known(props.runtimeName)) {
       problems.check(NAME_PATTERN.test(props.runtimeName), `runtimeName: "${props.runtimeName}" must start with a letter and hold only letters, digits and _ (at most 48 characters)`);
     }
-    if (known(liveVersion)) problems.check(/^[1-9]\d{0,4}$/.test(liveVersion), `liveVersion: "${liveVersion}" must be a runtime version number such as "1" or "12"`);
+    if (known(liveVersion)) problems.check(liveVersion === AgentRuntime.NEWEST || /^[1-9]\d{0,4}$/.test(liveVersion), `liveVersion: "${liveVersion}" must be a runtime version number such as "1" or "12", or AgentRuntime.NEWEST`);
     problems.check(props.model.temperature >= 0 && props.model.temperature <= 1, `model.temperature: ${props.model.temperature} must be from 0 to 1`);
     problems.check(Number.isInteger(props.model.maxTokens) && props.model.maxTokens >= 1 && props.model.maxTokens <= 64_000, `model.maxTokens: ${props.model.maxTokens} must be a whole number from 1 to 64000`);
     for (const m of [props.model, ...(props.additionalModels ?? [])]) {

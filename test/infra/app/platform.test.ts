@@ -31,14 +31,16 @@ describe('reference platform (dev)', () => {
     }
   });
 
-  test('every agent pins live to the version recorded in SSM and lets canary follow the newest version', () => {
-    for (const spec of Object.values(agentSpecs)) {
-      const name = `/agentcore-kit/release/dev-${spec.id}/live-version`;
-      t.Foundation.hasResourceProperties('AWS::SSM::Parameter', { Name: name, Value: '1' });
-      const [paramId] = Object.entries(t.Agents1.toJSON().Parameters as Record<string, { Default?: string }>).find(([, p]) => p.Default === name)!;
-      t.Agents1.hasResourceProperties('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'live', AgentRuntimeVersion: { Ref: paramId } });
-    }
-    t.Agents1.resourcePropertiesCountIs('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'canary', AgentRuntimeVersion: { 'Fn::GetAtt': [Match.anyValue(), 'AgentRuntimeVersion'] } }, 4);
+  test('the rolled-out supervisor pins live to the version recorded in SSM; specialists, released by deploy, serve the newest on both endpoints', () => {
+    const name = '/agentcore-kit/release/dev-supervisor/live-version';
+    t.Foundation.hasResourceProperties('AWS::SSM::Parameter', { Name: name, Value: '1' });
+    // Nothing would ever promote a specialist's parameter: none is created, and live is not pinned to one.
+    expect(Object.values(t.Foundation.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name)).toEqual([name]);
+    const [paramId] = Object.entries(t.Agents1.toJSON().Parameters as Record<string, { Default?: string }>).find(([, p]) => p.Default === name)!;
+    t.Agents1.resourcePropertiesCountIs('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'live', AgentRuntimeVersion: { Ref: paramId } }, 1);
+    const newest = { 'Fn::GetAtt': [Match.anyValue(), 'AgentRuntimeVersion'] };
+    t.Agents1.resourcePropertiesCountIs('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'live', AgentRuntimeVersion: newest }, 3);
+    t.Agents1.resourcePropertiesCountIs('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'canary', AgentRuntimeVersion: newest }, 4);
   });
 
   test('specialists get the tool gateway URL; the supervisor gets the specialists and the orchestration mode', () => {
