@@ -1,6 +1,25 @@
 import { Stage, type CfnOutput, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 
+/**
+ * How the evaluation gate reaches agents that use JWT inbound auth: the stage's evaluation app client
+ * (client-credentials tokens carrying a test persona's claims) and a role the gate assumes in the
+ * stage's account to read that client's secret.
+ */
+export interface EvaluationAccess {
+  readonly userPoolId: CfnOutput;
+  readonly clientId: CfnOutput;
+  /** `https://<domain>/oauth2/token`. */
+  readonly tokenUrl: CfnOutput;
+  /** OAuth scope the tokens are requested with, e.g. `agentcore-tools/invoke`. */
+  readonly scope: CfnOutput;
+  /**
+   * Name (not ARN: the pipeline scopes its IAM at synth time) of the role in the stage's account that
+   * may read the evaluation client; it must trust the pipeline's account.
+   */
+  readonly roleName: string;
+}
+
 /** What a platform hands to the pipeline: stack outputs the post-deploy steps read. */
 export interface PlatformOutputs {
   /**
@@ -8,6 +27,11 @@ export interface PlatformOutputs {
    * @default - none: the stage cannot be evaluated
    */
   readonly agentRuntimeArns?: Readonly<Record<string, CfnOutput>>;
+  /**
+   * Persona tokens for the evaluation gate, when the agents use JWT inbound auth.
+   * @default - none: the gate signs its calls with the pipeline's AWS credentials (IAM-authorized runtimes only)
+   */
+  readonly evaluationAccess?: EvaluationAccess;
   /**
    * ARN of each release's state machine that walks its progressive rollout (and rolls back on alarm),
    * keyed by release name; rolled out in key order.

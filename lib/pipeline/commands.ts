@@ -16,8 +16,30 @@ export interface EvaluationTarget {
   readonly runtimeArnVariable: string;
 }
 
+/** Environment variables the gate's persona tokens are configured with (read by `npm run eval -- --auth cognito`). */
+export const EVALUATION_ACCESS_VARIABLES = {
+  userPoolId: 'EVAL_USER_POOL_ID',
+  clientId: 'EVAL_CLIENT_ID',
+  tokenUrl: 'EVAL_TOKEN_URL',
+  scope: 'EVAL_SCOPE',
+  roleArn: 'EVAL_ROLE_ARN',
+} as const;
+
 export interface EvaluationGateOptions {
   readonly targets: readonly EvaluationTarget[];
+  /**
+   * How the runner talks to the agents: `a2a` (JSON-RPC `message/send`, the specialists) or `http`
+   * (`POST /invocations`, the supervisor).
+   * @default 'a2a'
+   */
+  readonly protocol?: 'a2a' | 'http';
+  /**
+   * Run every case as its persona with tokens of the stage's evaluation client (`--auth cognito`):
+   * the step first assumes the role in `EVAL_ROLE_ARN`, then the runner reads the client's secret and
+   * requests one token per persona. Without it, calls are signed with the step's AWS credentials.
+   * @default false
+   */
+  readonly personaTokens?: boolean;
   /** Environment whose thresholds apply (`--env`). */
   readonly environment: string;
   /**
@@ -41,16 +63,21 @@ const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/
 
 /**
  * Score each agent's canary endpoint with the offline evaluation suite. `npm run eval` exits 1 on a
- * threshold breach, which fails the step and stops the pipeline before prod.
+ * threshold breach, which fails the step and stops the pipeline before prod. With persona tokens the
+ * step first takes the credentials of the role in `EVAL_ROLE_ARN` (POSIX sh: CodeBuild's default shell).
  */
 export function evaluationGateCommands(options: EvaluationGateOptions): string[] {
   const qualifier = options.qualifier ?? 'canary';
   const extra = (options.extraArgs ?? []).map(quote).join(' ');
+  const auth = options.personaTokens ? ' --auth cognito' : '';
+  // One command line, so a failed assume-role fails the step (CodeBuild checks each line's status).
+  const assumeRole = `CREDENTIALS=$(aws sts assume-role --role-arn "$${EVALUATION_ACCESS_VARIABLES.roleArn}" --role-session-name evaluation-gate --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text) && set -- $CREDENTIALS && export AWS_ACCESS_KEY_ID="$1" AWS_SECRET_ACCESS_KEY="$2" AWS_SESSION_TOKEN="$3"`;
   return [
     'npm ci',
+    ...(options.personaTokens ? [assumeRole] : []),
     ...options.targets.map(
       (t) =>
-        `npm run eval -- --agent ${quote(t.agent)} --endpoint "$${t.runtimeArnVariable}" --qualifier ${quote(qualifier)} --env ${quote(options.environment)} --out eval/results/${quote(t.agent)}${extra ? ` ${extra}` : ''}`,
+        `npm run eval -- --agent ${quote(t.agent)} --endpoint "$${t.runtimeArnVariable}" --protocol ${options.protocol ?? 'a2a'}${auth} --qualifier ${quote(qualifier)} --env ${quote(options.environment)} --out eval/results/${quote(t.agent)}${extra ? ` ${extra}` : ''}`,
     ),
   ];
 }

@@ -10,10 +10,14 @@ const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
 
 /** A stand-in platform: one stack with the outputs the pipeline steps read. */
-const fakePlatform = (agents: string[], rollout = true) => (stage: Stage): PlatformOutputs => {
+const fakePlatform = (agents: string[], rollout = true, personaTokens = false) => (stage: Stage): PlatformOutputs => {
   const stack = new Stack(stage, 'Release');
   new CfnWaitConditionHandle(stack, 'Marker');
+  const out = (id: string, value: string) => new CfnOutput(stack, id, { value });
   return {
+    evaluationAccess: personaTokens
+      ? { userPoolId: out('UserPoolId', `${REGION}_abc`), clientId: out('EvalClientId', 'client123'), tokenUrl: out('TokenUrl', 'https://kit.auth.example.com/oauth2/token'), scope: out('Scope', 'agentcore-tools/invoke'), roleName: 'agentcore-kit-staging-evaluation-gate' }
+      : undefined,
     agentRuntimeArns: Object.fromEntries(agents.map((a) => [a, new CfnOutput(stack, `${a}RuntimeArn`, { value: `arn:aws:bedrock-agentcore:${REGION}:${ACCOUNT}:runtime/${a}-abc` })])),
     rolloutStateMachineArns: rollout ? { supervisor: new CfnOutput(stack, 'RolloutArn', { value: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:agentcore-kit-prod-rollout` }) } : undefined,
   };
@@ -88,9 +92,9 @@ describe('AgentPipeline (approval on, CodeStar source)', () => {
     const spec = JSON.parse(projectOf(built.template, gate).Properties.Source.BuildSpec);
     expect(spec.phases.build.commands).toEqual([
       'npm ci',
-      'npm run eval -- --agent financial --endpoint "$RUNTIME_ARN_FINANCIAL" --qualifier canary --env staging --out eval/results/financial',
-      'npm run eval -- --agent hr --endpoint "$RUNTIME_ARN_HR" --qualifier canary --env staging --out eval/results/hr',
-      'npm run eval -- --agent it --endpoint "$RUNTIME_ARN_IT" --qualifier canary --env staging --out eval/results/it',
+      'npm run eval -- --agent financial --endpoint "$RUNTIME_ARN_FINANCIAL" --protocol a2a --qualifier canary --env staging --out eval/results/financial',
+      'npm run eval -- --agent hr --endpoint "$RUNTIME_ARN_HR" --protocol a2a --qualifier canary --env staging --out eval/results/hr',
+      'npm run eval -- --agent it --endpoint "$RUNTIME_ARN_IT" --protocol a2a --qualifier canary --env staging --out eval/results/it',
     ]);
     const env = JSON.parse(gate.Configuration!.EnvironmentVariables as string) as Array<{ name: string; value: string }>;
     expect(env.map((e) => e.name).sort()).toEqual(['RUNTIME_ARN_FINANCIAL', 'RUNTIME_ARN_HR', 'RUNTIME_ARN_IT']);
@@ -143,6 +147,41 @@ describe('AgentPipeline (approval on, CodeStar source)', () => {
     built.template.hasResourceProperties('AWS::CodePipeline::Pipeline', { ArtifactStore: { EncryptionKey: Match.objectLike({ Type: 'KMS' }) } });
     expect(formatEncryptionFindings(checkEncryption(collectTemplates(built.assembly)))).toBe('');
     expect(formatValidationFindings(readValidationFindings(built.assembly as CloudAssembly))).toBe('');
+  });
+});
+
+describe('AgentPipeline with persona tokens (JWT-authorized staging agents in another account)', () => {
+  const STAGING_ACCOUNT = '222222222222';
+  let built: ReturnType<typeof build>;
+  let gate: Action;
+  beforeAll(() => {
+    const agents = ['financial', 'hr', 'it'];
+    built = build({ staging: { env: { account: STAGING_ACCOUNT, region: REGION }, platform: fakePlatform(agents, true, true) } });
+    gate = stagesOf(built.template).find((s) => s.Name === 'Staging')!.Actions.find((a) => a.Name === 'EvaluationGate')!;
+  });
+
+  test('the gate assumes the staging evaluation role, then scores each specialist as its personas over A2A', () => {
+    const spec = JSON.parse(projectOf(built.template, gate).Properties.Source.BuildSpec);
+    expect(spec.phases.build.commands[1]).toMatch(/aws sts assume-role --role-arn "\$EVAL_ROLE_ARN"/);
+    expect(spec.phases.build.commands.slice(2)).toEqual(
+      ['financial', 'hr', 'it'].map((a) => `npm run eval -- --agent ${a} --endpoint "$RUNTIME_ARN_${a.toUpperCase()}" --protocol a2a --auth cognito --qualifier canary --env staging --out eval/results/${a}`),
+    );
+    const env = JSON.parse(gate.Configuration!.EnvironmentVariables as string) as Array<{ name: string; value: unknown }>;
+    // Stage outputs arrive as action variables; the role ARN is known at synth and set on the project.
+    expect(env.map((e) => e.name).sort()).toEqual(['EVAL_CLIENT_ID', 'EVAL_SCOPE', 'EVAL_TOKEN_URL', 'EVAL_USER_POOL_ID', 'RUNTIME_ARN_FINANCIAL', 'RUNTIME_ARN_HR', 'RUNTIME_ARN_IT']);
+    expect(env.find((e) => e.name === 'EVAL_CLIENT_ID')!.value).toMatch(/^#\{\w*StagingRelease\w*\.EvalClientId\}$/);
+    const project = projectOf(built.template, gate) as unknown as { Properties: { Environment: { EnvironmentVariables: Array<{ Name: string; Value: unknown }> } } };
+    const roleArn = project.Properties.Environment.EnvironmentVariables.find((e) => e.Name === 'EVAL_ROLE_ARN')!.Value;
+    expect(JSON.stringify(roleArn)).toContain(`:iam::${STAGING_ACCOUNT}:role/agentcore-kit-staging-evaluation-gate`);
+  });
+
+  test('the gate role may assume that one role and invoke nothing itself (the agents take bearer tokens)', () => {
+    const statements = policyOfRole(built.template, projectOf(built.template, gate).Properties.ServiceRole['Fn::GetAtt'][0]);
+    expect(statements.filter((s) => JSON.stringify(s.Action).includes('bedrock-agentcore'))).toEqual([]);
+    expect(statements.filter((s) => s.Action === 'sts:AssumeRole')).toEqual([
+      expect.objectContaining({ Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${STAGING_ACCOUNT}:role/agentcore-kit-staging-evaluation-gate`]] } }),
+    ]);
+    expect(formatIamFindings(checkIamPolicies(collectTemplates(built.assembly)))).toBe('');
   });
 });
 
