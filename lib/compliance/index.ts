@@ -2,6 +2,7 @@ export * from './acknowledge';
 export * from './apply-compliance';
 export * from './encryption-check';
 export * from './iam-check';
+export * from './resource-policy-check';
 export * from './kit-checks-plugin';
 export * from './synth-summary';
 export * from './template-limits';

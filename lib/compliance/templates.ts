@@ -26,6 +26,8 @@ export interface SynthesizedTemplate {
   readonly template: CfnTemplate;
   /** True for a nested stack template. */
   readonly nested: boolean;
+  /** The stack's account when the assembly names one (env-specific stacks). @default - unknown */
+  readonly account?: string;
 }
 
 /**
@@ -33,27 +35,27 @@ export interface SynthesizedTemplate {
  * assembly (pipeline stages), plus the nested-stack templates beside them.
  */
 export function collectTemplates(assembly: CloudAssembly): SynthesizedTemplate[] {
-  return loadTemplates(assembly.stacksRecursively.map((s) => ({ file: s.templateFullPath, name: s.stackName })));
+  return loadTemplates(assembly.stacksRecursively.map((s) => ({ file: s.templateFullPath, name: s.stackName, account: /^\d{12}$/.test(s.environment.account) ? s.environment.account : undefined })));
 }
 
 /**
  * Read the given top-level templates and the nested-stack templates (`*.nested.template.json`) beside them.
  * @param stacks template file and stack name of each top-level stack
  */
-export function loadTemplates(stacks: ReadonlyArray<{ readonly file: string; readonly name: string }>): SynthesizedTemplate[] {
+export function loadTemplates(stacks: ReadonlyArray<{ readonly file: string; readonly name: string; readonly account?: string }>): SynthesizedTemplate[] {
   const out: SynthesizedTemplate[] = [];
   const seen = new Set<string>();
-  const add = (file: string, name: string, nested: boolean) => {
+  const add = (file: string, name: string, nested: boolean, account: string | undefined) => {
     if (seen.has(file)) return;
     seen.add(file);
     const text = fs.readFileSync(file, 'utf8');
-    out.push({ name, file, bytes: Buffer.byteLength(text), template: JSON.parse(text) as CfnTemplate, nested });
+    out.push({ name, file, bytes: Buffer.byteLength(text), template: JSON.parse(text) as CfnTemplate, nested, ...(account ? { account } : {}) });
   };
   for (const stack of stacks) {
-    add(stack.file, stack.name, false);
+    add(stack.file, stack.name, false, stack.account);
     const dir = path.dirname(stack.file);
     for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.nested.template.json')).sort()) {
-      add(path.join(dir, f), f.slice(0, -'.nested.template.json'.length), true);
+      add(path.join(dir, f), f.slice(0, -'.nested.template.json'.length), true, stack.account);
     }
   }
   return out;

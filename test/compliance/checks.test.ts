@@ -6,13 +6,16 @@ import { App, CfnResource, CfnWaitConditionHandle, Duration, Stack, Validations 
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   acknowledgeFinding,
   applyCompliance,
   checkEncryption,
   checkIamPolicies,
+  checkResourcePolicies,
   collectAcknowledgements,
   collectTemplates,
   exemptFromCustomerManagedKey,
@@ -198,5 +201,55 @@ describe('the kit checks at synth (applyCompliance)', () => {
     const crowded = new Stack(crowdedApp, 'Crowded');
     for (let i = 0; i < 501; i++) new CfnWaitConditionHandle(crowded, `Handle${i}`);
     expect(() => crowdedApp.synth()).toThrow(/501 is greater than allowed maximum of 500/);
+  });
+});
+
+describe('resource-policy walk', () => {
+  const synthResources = (build: (stack: Stack) => void) => {
+    const app = noThrowApp();
+    build(new Stack(app, 'Resources', { env: { account: '111122223333', region: 'eu-west-1' } }));
+    return collectTemplates(app.synth());
+  };
+  const fn = (stack: Stack, id = 'Fn') => new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>1') });
+
+  test('reports open principals without a condition, wildcard actions on resources, open trust policies and unbound Lambda permissions', () => {
+    const findings = checkResourcePolicies(
+      synthResources((stack) => {
+        const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+        key.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.ArnPrincipal('arn:aws:iam::444455556666:root')], actions: ['kms:*'], resources: ['*'] }));
+        const topic = new sns.Topic(stack, 'Topic', { masterKey: key });
+        topic.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['sns:Publish'], resources: [topic.topicArn] }));
+        const bucket = new s3.Bucket(stack, 'Bucket', { encryptionKey: key });
+        bucket.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('444455556666')], actions: ['*'], resources: [bucket.arnForObjects('*')] }));
+        new iam.Role(stack, 'OpenTrust', { assumedBy: new iam.AnyPrincipal() });
+        fn(stack).addPermission('Anyone', { principal: new iam.AnyPrincipal() });
+        fn(stack, 'Fn2').addPermission('Events', { principal: new iam.ServicePrincipal('events.amazonaws.com') });
+      }),
+    );
+    const problems = findings.map((f) => `${f.logicalId} ${f.location}: ${f.problem}`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Key\w+ KeyPolicy: service-wide wildcard action "kms:\*"/),
+        expect.stringMatching(/^TopicPolicy\w+ PolicyDocument: Principal "\*" without a Condition/),
+        expect.stringMatching(/^BucketPolicy\w+ PolicyDocument: Action "\*" grants every action on the resource/),
+        expect.stringMatching(/^OpenTrust\w+ AssumeRolePolicyDocument: Principal "\*" without a Condition/),
+        expect.stringMatching(/^FnAnyone\w+ Properties: Principal "\*" without SourceArn/),
+        expect.stringMatching(/^Fn2Events\w+ Properties: service principal events\.amazonaws\.com without SourceArn or SourceAccount/),
+      ]),
+    );
+    // The default key policy (kms:* for the key's own account root) is the one wildcard that belongs.
+    expect(findings.filter((f) => f.location === 'KeyPolicy')).toHaveLength(1);
+  });
+
+  test('conditioned open principals, Deny statements, the default key policy and bound Lambda permissions pass', () => {
+    const templates = synthResources((stack) => {
+      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      const bucket = new s3.Bucket(stack, 'Bucket', { encryptionKey: key, enforceSSL: true });
+      bucket.addToResourcePolicy(
+        new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')], conditions: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } }),
+      );
+      fn(stack).addPermission('Rule', { principal: new iam.ServicePrincipal('events.amazonaws.com'), sourceArn: 'arn:aws:events:eu-west-1:111122223333:rule/r' });
+    });
+    expect(checkResourcePolicies(templates)).toEqual([]);
   });
 });

@@ -5,9 +5,12 @@
 import {
   checkEncryption,
   checkIamPolicies,
+  checkResourcePolicies,
   checkTemplateLimits,
+  countResourcePolicyStatements,
   formatEncryptionFindings,
   formatIamFindings,
+  formatResourcePolicyFindings,
   formatValidationFindings,
   STATEFUL_KEY_RULES,
 } from '../../lib/compliance';
@@ -50,6 +53,11 @@ describe.each(ENVIRONMENTS)('environment %s', (name) => {
 
   test('IAM: no Action "*", no service-wide wildcards, no Resource "*" outside the allow-list', () => {
     expect(formatIamFindings(checkIamPolicies(synth.templates))).toBe('');
+  });
+
+  test('resource policies: no open principal without a condition, no wildcard actions, no unbound Lambda permission', () => {
+    expect(countResourcePolicyStatements(synth.templates)).toBeGreaterThan(20);
+    expect(formatResourcePolicyFindings(checkResourcePolicies(synth.templates))).toBe('');
   });
 
   test('every stateful resource is encrypted with a customer-managed KMS key', () => {

@@ -2,7 +2,7 @@ import { App, CfnOutput, CfnWaitConditionHandle, Stack, type Stage } from 'aws-c
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AgentPlatform } from '../../../lib/app/platform';
-import { applyCompliance, checkEncryption, checkIamPolicies, collectTemplates, formatEncryptionFindings, formatIamFindings, formatValidationFindings, readValidationFindings } from '../../../lib/compliance';
+import { applyCompliance, checkEncryption, checkIamPolicies, checkResourcePolicies, collectTemplates, formatEncryptionFindings, formatIamFindings, formatResourcePolicyFindings, formatValidationFindings, readValidationFindings } from '../../../lib/compliance';
 import { loadEnvironment } from '../../../lib/config';
 import { AgentPipeline, AgentPlatformStage, pipelineSource, type AgentPipelineProps, type PlatformOutputs } from '../../../lib/pipeline';
 
@@ -138,8 +138,9 @@ describe('AgentPipeline (approval on, CodeStar source)', () => {
     ]);
   });
 
-  test('no role of the pipeline has Action "*", a service-wide wildcard or Resource "*" (self-mutation included)', () => {
+  test('no role of the pipeline has Action "*", a service-wide wildcard or Resource "*" (self-mutation included); no open resource policy', () => {
     expect(formatIamFindings(checkIamPolicies(collectTemplates(built.assembly)))).toBe('');
+    expect(formatResourcePolicyFindings(checkResourcePolicies(collectTemplates(built.assembly)))).toBe('');
   });
 
   test('artifacts and build logs use the pipeline key; zero unacknowledged nag or schema findings', () => {
