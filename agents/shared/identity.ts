@@ -8,9 +8,13 @@
  * {@link VerifiedIdentity}; nothing the user types can change them.
  */
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { callerSubject } from '../../lambda/identity/persona-tokens';
 
 export interface VerifiedIdentity {
-  /** Stable user identifier (the configured claim, `sub` by default). Used as the memory actor id. */
+  /**
+   * Stable user identifier (the configured claim, `sub` by default; `persona-<name>` for the
+   * evaluation's persona tokens, which all share one client as `sub`). Used as the memory actor id.
+   */
   readonly userId: string;
   /** Every claim of the verified token. */
   readonly claims: Readonly<JWTPayload>;
@@ -61,7 +65,8 @@ export function jwtVerifier(options: JwtVerifierOptions): IdentityVerifier {
         throw new IdentityError(`bearer token rejected: audience/client_id is not one of ${audiences.join(', ')}`);
       }
     }
-    const userId = payload[userIdClaim];
+    // Persona tokens would otherwise share one actor (and one memory) across personas.
+    const userId = userIdClaim === 'sub' ? callerSubject(payload) : payload[userIdClaim];
     if (typeof userId !== 'string' || !USER_ID_PATTERN.test(userId)) {
       throw new IdentityError(`bearer token rejected: claim "${userIdClaim}" must be a user id of letters, digits, _ . @ - (got ${JSON.stringify(userId)})`);
     }

@@ -17,8 +17,8 @@ export function checkAgainstCatalog(cases: readonly EvalCase[], file: string): D
     const line = lineOf(c);
     const allowed = new Set(Object.values(agentSpecs[c.agent].tools).flat());
     const calls = 'calls' in c.expected ? (c.expected.calls ?? []) : [];
-    calls.forEach((call, i) => {
-      const at = `expected.calls.${i}`;
+    const denied = c.expected.outcome === 'refusal' ? (c.expected.deniedCalls ?? []) : [];
+    [...calls.map((call, i) => ({ call, at: `expected.calls.${i}` })), ...denied.map((call, i) => ({ call, at: `expected.deniedCalls.${i}` }))].forEach(({ call, at }) => {
       const tool = toolsByName[call.tool];
       if (!tool) {
         problems.push({ file, line, field: `${at}.tool`, message: `unknown tool ${call.tool}; the catalog has ${Object.keys(toolsByName).join(', ')}` });
@@ -35,7 +35,7 @@ export function checkAgainstCatalog(cases: readonly EvalCase[], file: string): D
           problems.push({ file, line, field, message: `${call.tool} has no argument ${key}; it takes ${Object.keys(shape).join(', ')}` });
           continue;
         }
-        const literals = !isMatcher(value) ? [value] : '$oneOf' in value ? value.$oneOf : [];
+        const literals = Array.isArray(value) ? [value] : !isMatcher(value) ? [value] : '$oneOf' in value ? value.$oneOf : [];
         for (const literal of literals) {
           const parsed = schema.safeParse(literal);
           if (!parsed.success) problems.push({ file, line, field, message: `${JSON.stringify(literal)} is not valid for ${call.tool}.${key}: ${parsed.error.issues[0]?.message}` });

@@ -18,9 +18,19 @@ import { toHtml } from './report/html';
 import { toJUnit } from './report/junit';
 import { runEvaluation, type RunResult } from './run';
 import { checkThresholds, parseThresholdOverrides, UsageError, type Thresholds } from './thresholds';
-import { AgentCoreTransport, RUNTIME_ARN_PATTERN } from './transports/agentcore';
+import { CLIENT_ID_PATTERN, CognitoTokenProvider, tokenUrlFromDomain, USER_POOL_ID_PATTERN, type DescribeUserPoolClientSender } from './auth/cognito';
+import { EnvTokenProvider, TokenError, type TokenProvider } from './auth/token-provider';
+import { personaOf, resolvePersona } from './personas';
+import type { EvalRequest } from './contract';
+import { A2ATransport } from './transports/a2a';
+import { AgentCoreTransport, RUNTIME_ARN_PATTERN, runtimeInvocationUrl } from './transports/agentcore';
 import { LocalHttpTransport } from './transports/local-http';
 import type { Transport } from './transports/transport';
+
+export const PROTOCOLS = ['http', 'a2a'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+export const AUTH_MODES = ['none', 'env', 'cognito'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
 
 export const USAGE = `Usage:
   npm run eval -- --agent <financial|hr|it> --endpoint <url|runtime ARN> [options]
@@ -28,18 +38,31 @@ export const USAGE = `Usage:
   npm run eval -- --compare <a.json> <b.json>
 
 Options:
-  --agent <name>         agent under test: ${AGENTS.join(', ')}
-  --endpoint <target>    an AgentCore runtime ARN (InvokeAgentRuntime, AWS credentials), or a URL:
-                         http://127.0.0.1:8080 (local agent) or
-                         https://bedrock-agentcore.<region>.amazonaws.com/runtimes/<URL-encoded ARN> (JWT auth)
+  --agent <name>         dataset (and agent) under test: ${AGENTS.join(', ')}
+  --endpoint <target>    an AgentCore runtime ARN, or a URL: http://127.0.0.1:9001 (a local specialist),
+                         http://127.0.0.1:8080 (the local supervisor, with --protocol http)
+  --protocol <p>         a2a: JSON-RPC message/send, the specialists' contract (trace from the agentTrace part)
+                         http: POST /invocations, the supervisor's contract [a2a]
   --qualifier <name>     runtime endpoint to invoke, e.g. live or canary [DEFAULT]
+  --auth <mode>          bearer token per case, as the case's persona (eval/runner/personas.ts):
+                         none: no token (a runtime ARN with --protocol http is signed with SigV4)
+                         env: token of persona <p> from variable EVAL_TOKEN_<P> (e.g. EVAL_TOKEN_ALEX)
+                         cognito: client-credentials grant of the evaluation app client [none]
+                         (a runtime ARN with env/cognito is invoked over HTTPS with the token, no SigV4)
+  --user-pool-id <id>    cognito: user pool of the client; its secret is read with DescribeUserPoolClient
+                         [env EVAL_USER_POOL_ID]
+  --client-id <id>       cognito: evaluation app client id [env EVAL_CLIENT_ID]
+  --token-url <url>      cognito: https://<domain>/oauth2/token [env EVAL_TOKEN_URL]
+  --cognito-domain <d>   cognito: instead of --token-url, e.g. my-prefix.auth.us-east-1.amazoncognito.com
+                         [env EVAL_COGNITO_DOMAIN]
+  --scope <scope>        cognito: scope to request, e.g. agentcore-kit/invoke [env EVAL_SCOPE; all of the client's]
   --dataset <file>       JSONL dataset [eval/datasets/<agent>.jsonl]
   --env <name>           environment whose thresholds and model prices apply [dev]
   --model <which>        primary | candidate: which model's prices to cost with [primary]
   --concurrency <n>      cases in flight, 1–64 [4]
   --tag <tag>            only cases carrying this tag (repeatable)
   --threshold k=v        override a gate, e.g. --threshold latencyP95Ms=8000 (repeatable)
-  --token-env <VAR>      environment variable holding a bearer token (JWT) sent to a URL endpoint
+  --token-env <VAR>      environment variable holding one bearer token (JWT) sent with every case (--auth none only)
   --judge <ids>          comma-separated evaluator ids for LLM-as-judge, e.g. Builtin.Helpfulness
   --out <dir>            where results.json, junit.xml and report.html go [.eval-results/<run id>]
   --help                 this text
@@ -50,9 +73,20 @@ export interface CliIo {
   readonly stderr: ProgressStream;
   readonly cwd: string;
   /** Build the transport (tests inject a local one). */
-  readonly transportFor?: (endpoint: string, qualifier: string | undefined, token: string | undefined) => Transport;
-  /** Environment for --token-env. @default process.env */
+  readonly transportFor?: (spec: TransportSpec) => Transport;
+  /** Environment for --token-env, --auth env and the EVAL_* defaults. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Cognito client for DescribeUserPoolClient (tests inject one). @default - an SDK client in the pool's region */
+  readonly cognitoClient?: DescribeUserPoolClientSender;
+}
+
+/** What the flags ask the transport to be. */
+export interface TransportSpec {
+  readonly endpoint: string;
+  readonly qualifier?: string;
+  readonly protocol: Protocol;
+  /** Bearer token per case (by persona), when an auth mode or --token-env gives one. */
+  readonly tokens?: TokenProvider;
 }
 
 interface ParsedFlags {
@@ -66,6 +100,13 @@ interface ParsedFlags {
   tag?: string[];
   threshold?: string[];
   judge?: string;
+  protocol?: string;
+  auth?: string;
+  'user-pool-id'?: string;
+  'client-id'?: string;
+  'token-url'?: string;
+  'cognito-domain'?: string;
+  scope?: string;
   'token-env'?: string;
   out?: string;
   validate?: boolean;
@@ -90,6 +131,13 @@ function parseFlags(argv: readonly string[]): { flags: ParsedFlags; positionals:
         tag: { type: 'string', multiple: true },
         threshold: { type: 'string', multiple: true },
         judge: { type: 'string' },
+        protocol: { type: 'string' },
+        auth: { type: 'string' },
+        'user-pool-id': { type: 'string' },
+        'client-id': { type: 'string' },
+        'token-url': { type: 'string' },
+        'cognito-domain': { type: 'string' },
+        scope: { type: 'string' },
         'token-env': { type: 'string' },
         out: { type: 'string' },
         validate: { type: 'boolean' },
@@ -103,12 +151,86 @@ function parseFlags(argv: readonly string[]): { flags: ParsedFlags; positionals:
   }
 }
 
-function defaultTransport(endpoint: string, qualifier: string | undefined, token: string | undefined): Transport {
+/**
+ * The transport the flags describe. A runtime ARN with a token source is invoked over HTTPS with the
+ * bearer token (runtimes with JWT inbound auth refuse SigV4); without one, `--protocol http` uses
+ * `InvokeAgentRuntime` signed with the AWS credentials.
+ */
+export function defaultTransport(spec: TransportSpec): Transport {
+  const { endpoint, qualifier, protocol, tokens } = spec;
+  const bearerToken = tokens ? (request: EvalRequest) => tokens.token(personaOf(request)) : undefined;
   if (/^https?:\/\//.test(endpoint)) {
-    return new LocalHttpTransport({ url: endpoint, qualifier, ...(token ? { bearerToken: () => token } : {}) });
+    if (protocol === 'http') return new LocalHttpTransport({ url: endpoint, qualifier, bearerToken });
+    const url = new URL(endpoint);
+    if (qualifier) url.searchParams.set('qualifier', qualifier);
+    return new A2ATransport({ url: url.href, tokens });
   }
-  if (token) throw new UsageError(['--token-env: only applies to a URL endpoint (local, or https://bedrock-agentcore.<region>.amazonaws.com/runtimes/<URL-encoded ARN> for JWT inbound auth); with a runtime ARN, InvokeAgentRuntime signs with your AWS credentials']);
+  if (protocol === 'a2a') {
+    if (!tokens) throw new UsageError(['--protocol a2a with a runtime ARN: expected --auth cognito or --auth env (A2A runtimes with JWT inbound auth take a bearer token; SigV4 InvokeAgentRuntime is used only with --protocol http and --auth none)']);
+    return A2ATransport.forRuntime(endpoint, { qualifier, tokens });
+  }
+  if (tokens) {
+    const base = runtimeInvocationUrl(endpoint).href.replace(/\/invocations$/, '');
+    return new LocalHttpTransport({ url: base, qualifier, bearerToken });
+  }
   return new AgentCoreTransport({ runtimeArn: endpoint, qualifier });
+}
+
+/** A flag, else its environment variable, trimmed; undefined when neither is set. */
+function flagOrEnv(value: string | undefined, env: Readonly<Record<string, string | undefined>>, variable: string): string | undefined {
+  const v = (value ?? env[variable])?.trim();
+  return v ? v : undefined;
+}
+
+/** The token source of `--auth` (problems go to `problems`, nothing is fetched here). */
+function tokenProviderFor(flags: ParsedFlags, io: CliIo, problems: string[]): TokenProvider | undefined {
+  const env = io.env ?? process.env;
+  const auth = (flags.auth ?? 'none') as AuthMode;
+  if (!AUTH_MODES.includes(auth)) {
+    problems.push(`--auth: expected one of ${AUTH_MODES.join(', ')}, got ${JSON.stringify(flags.auth)}`);
+    return undefined;
+  }
+  const cognitoFlags = (['user-pool-id', 'client-id', 'token-url', 'cognito-domain', 'scope'] as const).filter((f) => flags[f] !== undefined);
+  if (auth !== 'cognito' && cognitoFlags.length) problems.push(`--${cognitoFlags[0]}: only applies with --auth cognito (got --auth ${auth})`);
+  if (auth !== 'none' && flags['token-env'] !== undefined) problems.push(`--token-env: one static token for every case; it cannot be combined with --auth ${auth}`);
+  if (auth === 'env') return new EnvTokenProvider(env);
+  if (auth !== 'cognito') return undefined;
+
+  const userPoolId = flagOrEnv(flags['user-pool-id'], env, 'EVAL_USER_POOL_ID');
+  const clientId = flagOrEnv(flags['client-id'], env, 'EVAL_CLIENT_ID');
+  const tokenUrlFlag = flagOrEnv(flags['token-url'], env, 'EVAL_TOKEN_URL');
+  const domain = flagOrEnv(flags['cognito-domain'], env, 'EVAL_COGNITO_DOMAIN');
+  const scope = flagOrEnv(flags.scope, env, 'EVAL_SCOPE');
+  const before = problems.length;
+  if (!userPoolId) problems.push('--user-pool-id (or EVAL_USER_POOL_ID): required with --auth cognito; expected the user pool id, e.g. us-east-1_AbCdEf123');
+  else if (!USER_POOL_ID_PATTERN.test(userPoolId)) problems.push(`--user-pool-id (or EVAL_USER_POOL_ID): expected a user pool id such as us-east-1_AbCdEf123, got ${JSON.stringify(userPoolId)}`);
+  if (!clientId) problems.push('--client-id (or EVAL_CLIENT_ID): required with --auth cognito; expected the evaluation app client id');
+  else if (!CLIENT_ID_PATTERN.test(clientId)) problems.push(`--client-id (or EVAL_CLIENT_ID): expected an app client id (letters, digits, +, _), got ${JSON.stringify(clientId)}`);
+  if (scope !== undefined && !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope)) problems.push(`--scope (or EVAL_SCOPE): expected one scope such as agentcore-kit/invoke, got ${JSON.stringify(scope)}`);
+  let tokenUrl: string | undefined;
+  if (tokenUrlFlag && domain) problems.push('--token-url and --cognito-domain (or EVAL_TOKEN_URL and EVAL_COGNITO_DOMAIN): give one of them');
+  else if (!tokenUrlFlag && !domain) problems.push('--token-url (or EVAL_TOKEN_URL): required with --auth cognito; expected https://<domain>/oauth2/token (or give --cognito-domain)');
+  else if (domain) {
+    try {
+      tokenUrl = tokenUrlFromDomain(domain);
+    } catch (e) {
+      problems.push(`${(e as Error).message.replace(/^--cognito-domain/, '--cognito-domain (or EVAL_COGNITO_DOMAIN)')}`);
+    }
+  } else {
+    tokenUrl = tokenUrlFlag;
+    let url: URL | undefined;
+    try {
+      url = new URL(tokenUrl!);
+    } catch {
+      // reported below
+    }
+    const loopback = url?.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (!url || (url.protocol !== 'https:' && !loopback) || !url.pathname.endsWith('/oauth2/token')) {
+      problems.push(`--token-url (or EVAL_TOKEN_URL): expected https://<domain>/oauth2/token, got ${JSON.stringify(tokenUrl)}`);
+    }
+  }
+  if (problems.length > before) return undefined;
+  return new CognitoTokenProvider({ tokenUrl: tokenUrl!, clientId: clientId!, userPoolId: userPoolId!, scope, client: io.cognitoClient });
 }
 
 function readRun(file: string): RunResult {
@@ -133,7 +255,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr.write(`${e.problems.map((p) => `error: ${p}`).join('\n')}\n\n${USAGE}`);
       return 2;
     }
-    if (e instanceof DatasetError || e instanceof KitError) {
+    if (e instanceof DatasetError || e instanceof KitError || e instanceof TokenError) {
       io.stderr.write(`${e.message}\n`);
       return 2;
     }
@@ -189,11 +311,18 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const judgeIds = flags.judge?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
   for (const id of judgeIds) if (!/^(Builtin\.[A-Za-z]+|[A-Za-z][A-Za-z0-9_-]{0,99})$/.test(id)) problems.push(`--judge: expected evaluator ids such as Builtin.Helpfulness, got ${JSON.stringify(id)}`);
+  const protocol = (flags.protocol ?? 'a2a') as Protocol;
+  if (!PROTOCOLS.includes(protocol)) problems.push(`--protocol: expected a2a (the specialists' A2A runtimes) or http (POST /invocations, the supervisor), got ${JSON.stringify(flags.protocol)}`);
+  let tokens = tokenProviderFor(flags, io, problems);
   let token: string | undefined;
   if (flags['token-env'] !== undefined) {
     token = (io.env ?? process.env)[flags['token-env']];
     if (!/^[A-Z_][A-Z0-9_]*$/.test(flags['token-env'])) problems.push(`--token-env: expected an environment variable name such as EVAL_TOKEN, got ${JSON.stringify(flags['token-env'])}`);
     else if (!token) problems.push(`--token-env: environment variable ${flags['token-env']} is not set or empty`);
+  }
+  if (token) tokens = { description: `the token in ${flags['token-env']}`, token: async () => token };
+  if (!problems.length && flags.endpoint && RUNTIME_ARN_PATTERN.test(flags.endpoint) && protocol === 'a2a' && !tokens) {
+    problems.push('--protocol a2a with a runtime ARN: expected --auth cognito or --auth env (A2A runtimes with JWT inbound auth take a bearer token; SigV4 InvokeAgentRuntime is used only with --protocol http and --auth none)');
   }
   if (problems.length) throw new UsageError(problems);
 
@@ -210,7 +339,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (flags.tag?.length) cases = cases.filter((c) => flags.tag!.some((t) => c.tags.includes(t)));
   if (!cases.length) throw new UsageError([`--tag: no case in ${path.relative(io.cwd, datasetFile)} carries ${flags.tag?.join(' or ')}`]);
 
-  const transport = (io.transportFor ?? defaultTransport)(flags.endpoint!, flags.qualifier, token);
+  // Every persona's token up front: a wrong client id or secret stops the run before any case.
+  if (tokens) for (const persona of new Set(cases.map(resolvePersona))) await tokens.token(persona);
+  const transport = (io.transportFor ?? defaultTransport)({ endpoint: flags.endpoint!, qualifier: flags.qualifier, protocol, tokens });
   const judge = judgeIds.length ? new AgentCoreEvaluateJudge(new BedrockAgentCoreClient({ region: env.region }), judgeIds) : undefined;
   const result = await runEvaluation({
     cases,
@@ -219,7 +350,15 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     prices,
     judge,
     progress: new ProgressBar(io.stderr),
-    labels: { agent, dataset: path.relative(io.cwd, datasetFile), env: env.name, model: prices.modelId, endpoint: flags.qualifier ?? transport.description },
+    labels: {
+      agent,
+      dataset: path.relative(io.cwd, datasetFile),
+      env: env.name,
+      model: prices.modelId,
+      endpoint: flags.qualifier ?? transport.description,
+      protocol,
+      auth: tokens?.description ?? 'none',
+    },
   });
   const gates = checkThresholds(result.summary, thresholds);
   const outDir = path.resolve(io.cwd, flags.out ?? path.join('.eval-results', result.runId));

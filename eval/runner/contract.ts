@@ -11,8 +11,11 @@ import { OUTCOMES } from './dataset';
 export interface EvalRequest {
   /** The user's message. */
   readonly prompt: string;
-  /** Invocation attributes: the current date and the signed-in identity. */
-  readonly context: { readonly asOf: string; readonly employeeId?: string; readonly userId?: string };
+  /**
+   * Invocation attributes: the current date and the signed-in identity. `persona` names the
+   * reference identity whose token the runner sends (agents read identity from the token only).
+   */
+  readonly context: { readonly asOf: string; readonly employeeId?: string; readonly userId?: string; readonly persona?: string };
   /** Ask the agent to include the evaluation fields (tool calls, usage, outcome) in its reply. */
   readonly evaluation: { readonly caseId: string };
 }

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { z } from 'zod';
+import { REFERENCE_USERS, REFERENCE_USER_NAMES } from '../../lambda/identity/reference-users';
 
 export const AGENTS = ['financial', 'hr', 'it'] as const;
 export type AgentName = (typeof AGENTS)[number];
@@ -34,6 +35,15 @@ export const expectedCallSchema = z
   .strict();
 export type ExpectedCall = z.infer<typeof expectedCallSchema>;
 
+/** A call with literal arguments, as an agent would send it (for policy checks). */
+export const deniedCallSchema = z
+  .object({
+    tool: z.string().regex(/^[a-z][A-Za-z0-9]+$/, 'a camelCase tool name such as getQuarterlyRevenue'),
+    parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])),
+  })
+  .strict();
+export type DeniedCall = z.infer<typeof deniedCallSchema>;
+
 /** What the agent should do with the query. */
 export const expectationSchema = z.discriminatedUnion('outcome', [
   z
@@ -48,6 +58,12 @@ export const expectationSchema = z.discriminatedUnion('outcome', [
       outcome: z.literal('refusal'),
       /** Why the agent must decline, for the report. */
       reason: z.string().min(3),
+      /**
+       * A policy refusal: calls an agent might attempt for this request that the gateway's Cedar
+       * policies must deny for the case's persona (literal arguments only). Not scored against the
+       * reply; checked against the real policies by the dataset tests.
+       */
+      deniedCalls: z.array(deniedCallSchema).min(1).optional(),
     })
     .strict(),
   z
@@ -85,8 +101,23 @@ export const evalCaseSchema = z
         employeeId: z.string().regex(/^E\d{5}$/, 'E followed by 5 digits, e.g. E10001').optional(),
         /** The signed-in user's directory login, when the query speaks of "me". */
         userId: z.string().regex(/^u\d{5}$/, 'u followed by 5 digits, e.g. u20001').optional(),
+        /**
+         * The reference identity the case runs as (its token's claims), when the default is not the
+         * right one: see `resolvePersona` in eval/runner/personas.ts.
+         */
+        persona: z.enum(REFERENCE_USER_NAMES as [string, ...string[]], { error: `one of the reference users ${REFERENCE_USER_NAMES.join(', ')}` }).optional(),
       })
-      .strict(),
+      .strict()
+      .superRefine((ctx, issues) => {
+        if (!ctx.persona) return;
+        const user = REFERENCE_USERS[ctx.persona as keyof typeof REFERENCE_USERS];
+        if (ctx.employeeId && ctx.employeeId !== user.employeeId) {
+          issues.addIssue({ code: 'custom', path: ['employeeId'], message: `the signed-in employee is the persona: ${ctx.persona} is ${user.employeeId}, not ${ctx.employeeId}` });
+        }
+        if (ctx.userId && ctx.userId !== user.userId) {
+          issues.addIssue({ code: 'custom', path: ['userId'], message: `the signed-in user is the persona: ${ctx.persona} is ${user.userId}, not ${ctx.userId}` });
+        }
+      }),
     expected: expectationSchema,
     /** Fragments the answer must contain (case-insensitive), e.g. a figure or a policy fact. */
     facts: z.array(z.string().min(1)).default([]),

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { ContractError, parseEvalResponse, type EvalRequest, type EvalResponse } from './contract';
 import type { EvalCase } from './dataset';
 import type { Judge } from './judge';
+import { resolvePersona } from './personas';
 import { silentProgress, type ProgressSink } from './progress';
 import { scoreCase, summarise, type CaseResult, type ModelPrices, type Observation, type Summary } from './scoring';
 import { sessionIdFor, type Transport } from './transports/transport';
@@ -50,8 +51,9 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, worke
   return out;
 }
 
+/** The request of a case; `context.persona` is always set (see personas.ts). */
 export function requestFor(c: EvalCase): EvalRequest {
-  return { prompt: c.query, context: c.context, evaluation: { caseId: c.id } };
+  return { prompt: c.query, context: { ...c.context, persona: resolvePersona(c) }, evaluation: { caseId: c.id } };
 }
 
 export async function runEvaluation(options: RunOptions): Promise<RunResult> {

@@ -31,6 +31,7 @@ import {
   type InterceptorOutput,
   type JsonRpcRequest,
 } from './contract';
+import { callerSubject } from '../identity/persona-tokens';
 import { DECISION_METRICS, METRICS_NAMESPACE, type AuditDecision } from './metrics';
 import { DynamoRateLimiter, type RateLimiter } from './rate-limiter';
 
@@ -64,8 +65,12 @@ function header(headers: Record<string, string> | undefined, name: string): stri
   return entry?.[1];
 }
 
-/** The caller claims the platform uses, as strings; undefined when no usable bearer token. */
-function callerFrom(headers: Record<string, string> | undefined): { caller?: Record<string, string>; reason?: string } {
+/**
+ * The caller claims the platform uses, as strings, and the subject the caller is rate-limited as
+ * (`persona-<name>` for persona tokens, which all share the evaluation client's `sub`); undefined
+ * when no usable bearer token.
+ */
+function callerFrom(headers: Record<string, string> | undefined): { caller?: Record<string, string>; subject?: string; reason?: string } {
   const auth = header(headers, 'authorization');
   if (!auth) return { reason: 'no Authorization header (the interceptor needs passRequestHeaders: true)' };
   const match = /^Bearer\s+(\S+)$/i.exec(auth.trim());
@@ -79,7 +84,7 @@ function callerFrom(headers: Record<string, string> | undefined): { caller?: Rec
   if (typeof claims.sub !== 'string' || !claims.sub) return { reason: 'token has no sub claim' };
   const caller: Record<string, string> = {};
   for (const k of CLAIM_KEYS) if (typeof claims[k] === 'string' && claims[k]) caller[k] = claims[k] as string;
-  return { caller };
+  return { caller, subject: callerSubject(claims) ?? claims.sub };
 }
 
 /** Parameters as logged: long strings truncated, so a pasted document does not flood the log. */
@@ -136,8 +141,8 @@ export async function handle(raw: unknown, deps: Deps): Promise<InterceptorOutpu
     return { interceptorOutputVersion: '1.0', mcp: { transformedGatewayResponse: { statusCode: gatewayResponse.statusCode ?? 200, body: gatewayResponse.body } } };
   }
 
-  const { caller, reason: unauthenticated } = callerFrom(gatewayRequest.headers);
-  if (!caller) {
+  const { caller, subject, reason: unauthenticated } = callerFrom(gatewayRequest.headers);
+  if (!caller || !subject) {
     deps.audit({ stage: 'request', ...base, decision: 'rejected_unauthenticated', reason: unauthenticated });
     return rpcError(body.id, 401, -32001, `Unauthenticated: ${unauthenticated}.`);
   }
@@ -159,7 +164,7 @@ export async function handle(raw: unknown, deps: Deps): Promise<InterceptorOutpu
 
   let rate;
   try {
-    rate = await deps.rateLimiter.consume(caller.sub, deps.now());
+    rate = await deps.rateLimiter.consume(subject, deps.now());
   } catch (error) {
     deps.audit({ ...audit, decision: 'limiter_unavailable', reason: (error as Error).message });
     return toolError(body.id, { code: 'SERVICE_UNAVAILABLE', message: 'The tool gateway cannot check your request rate right now; try again in a minute.', retryable: true });

@@ -1,4 +1,6 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -7,6 +9,7 @@ import type { AgentSpec } from '../../catalog/agents';
 import type { EnvironmentConfig } from '../config';
 import { CognitoIdentity, Identity, type IInboundIdentity } from '../identity';
 import { AgentMemory } from '../memory';
+import type { EvaluationAccess } from '../pipeline';
 import { RELEASE_PARAMETER_PREFIX } from '../release';
 import type { AgentJwtAuth } from '../runtime';
 import { allowCloudWatchLogs } from '../tools';
@@ -14,6 +17,13 @@ import { allowCloudWatchLogs } from '../tools';
 export interface FoundationStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly agents: readonly AgentSpec[];
+  /** Account whose evaluation gate may assume the evaluation role. @default - this stack's account */
+  readonly pipelineAccount?: string;
+}
+
+/** Name of the role a delivery pipeline's evaluation gate assumes in an environment (fixed, so the pipeline can scope its IAM at synth). */
+export function evaluationRoleNameOf(config: EnvironmentConfig): string {
+  return `agentcore-kit-${config.name}-evaluation-gate`.slice(0, 64);
 }
 
 /** The release name of an agent in an environment: keys its rollout state and live-version parameter. */
@@ -42,6 +52,8 @@ export class FoundationStack extends Stack {
   readonly runtimeAuth: AgentJwtAuth;
   /** One memory for the supervisor and specialists, so context survives hand-offs; namespaced per user. */
   readonly memory: AgentMemory;
+  /** What the pipeline's evaluation gate needs for persona tokens (with an evaluation client only). */
+  readonly evaluationAccess?: EvaluationAccess;
   /** Name of the SSM parameter holding each rolled-out agent's last good version, by agent id. */
   readonly liveVersionParameterNames: Readonly<Record<string, string>>;
 
@@ -66,12 +78,14 @@ export class FoundationStack extends Stack {
         domainPrefix: config.identity.domainPrefix,
         removalPolicy,
         logRetention: config.logRetentionDays as logs.RetentionDays,
+        evaluationClient: config.identity.evaluationClient && { production: config.name === 'prod' },
       });
       this.identity = cognito;
       this.runtimeAuth = {
         discoveryUrl: cognito.discoveryUrl,
-        allowedClients: [cognito.userClient.userPoolClientId, ...Object.values(cognito.machineClients).map((c) => c.userPoolClientId)],
+        allowedClients: cognito.allowedClients.map((c) => c.userPoolClientId),
       };
+      if (cognito.evaluationClient && cognito.tokenEndpoint) this.evaluationAccess = this.evaluationAccessFor(cognito, cognito.evaluationClient, cognito.tokenEndpoint, config, props.pipelineAccount);
     } else {
       const { discoveryUrl, allowedAudiences, allowedClients, requiredClaims } = config.identity;
       this.identity = Identity.oidc({ discoveryUrl, allowedAudiences, allowedClients, requiredClaims });
@@ -97,5 +111,28 @@ export class FoundationStack extends Stack {
       });
     }
     this.liveVersionParameterNames = names;
+  }
+
+  /**
+   * The evaluation gate's way in: a role the pipeline account may assume that reads the evaluation
+   * client (its secret) and nothing else, and the outputs the gate's runner is configured with.
+   */
+  private evaluationAccessFor(identity: CognitoIdentity, client: cognito.UserPoolClient, tokenUrl: string, config: EnvironmentConfig, pipelineAccount: string | undefined): EvaluationAccess {
+    const roleName = evaluationRoleNameOf(config);
+    const role = new iam.Role(this, 'EvaluationGateRole', {
+      roleName,
+      description: `The delivery pipeline's evaluation gate for ${config.name}: reads the evaluation client to request persona tokens`,
+      assumedBy: new iam.AccountPrincipal(pipelineAccount ?? this.account),
+      maxSessionDuration: Duration.hours(1),
+    });
+    identity.grantReadEvaluationClientSecret(role);
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    return {
+      userPoolId: output('EvaluationUserPoolId', identity.userPool.userPoolId, 'User pool of the evaluation client'),
+      clientId: output('EvaluationClientId', client.userPoolClientId, 'Evaluation app client (persona tokens)'),
+      tokenUrl: output('EvaluationTokenUrl', tokenUrl, 'Token endpoint for persona tokens'),
+      scope: output('EvaluationScope', identity.invokeScope, 'Scope persona tokens are requested with'),
+      roleName,
+    };
   }
 }

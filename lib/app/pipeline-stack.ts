@@ -29,9 +29,10 @@ export class PipelineStack extends Stack {
         `${prod.name}: pipeline.source: required to build the pipeline; set { kind: 'codestar', connectionArn, repository, branch } or { kind: 'codecommit', repositoryName, branch } (e.g. in config/${prod.name}.json)`,
       ]);
     }
+    // The pipeline lives with prod (bin/app.ts): its account is the one the gate's role trusts.
     const stage = (config: EnvironmentConfig) => ({
       env: config.account || config.region ? { account: config.account, region: config.region } : undefined,
-      platform: (scope: Construct) => new AgentPlatform(scope, { config }).pipelineOutputs,
+      platform: (scope: Construct) => new AgentPlatform(scope, { config, pipelineAccount: prod.account ?? config.account }).pipelineOutputs,
     });
     this.pipeline = new AgentPipeline(this, 'Delivery', {
       source: pipelineSource(this, source),

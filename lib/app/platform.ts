@@ -52,6 +52,12 @@ export interface AgentPlatformProps {
    * @default 400
    */
   readonly maxResourcesPerStack?: number;
+  /**
+   * Account of the delivery pipeline, whose evaluation gate assumes this environment's evaluation
+   * role (only with `identity.evaluationClient`).
+   * @default - this environment's account
+   */
+  readonly pipelineAccount?: string;
 }
 
 /**
@@ -81,7 +87,7 @@ export class AgentPlatform {
     const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
 
-    this.foundation = new FoundationStack(scope, `${prefix}-Foundation`, { env, config, agents: specs });
+    this.foundation = new FoundationStack(scope, `${prefix}-Foundation`, { env, config, agents: specs, pipelineAccount: props.pipelineAccount });
 
     // Tool groups: the shared reference catalog, then any team's extra groups.
     const referenceTargets = props.referenceCatalog === false ? [] : TOOL_TARGETS;
@@ -177,6 +183,7 @@ export class AgentPlatform {
     }
 
     this.pipelineOutputs = {
+      evaluationAccess: this.foundation.evaluationAccess,
       agentRuntimeArns: Object.fromEntries(
         deployed.map((a) => [a.spec.id, new CfnOutput(Stack.of(a.runtime), `${a.spec.id}RuntimeArn`, { value: a.runtime.runtime.agentRuntimeArn })]),
       ),

@@ -31,7 +31,7 @@ const dev: EnvironmentConfigInput = {
   tags: { environment: 'dev' },
   seedData: true,
   models: { primary: CLAUDE_HAIKU, candidate: CLAUDE_SONNET },
-  identity: { kind: 'cognito' },
+  identity: { kind: 'cognito', evaluationClient: true },
   gateway: { exceptionLevel: 'DEBUG', rateLimitPerUserPerMinute: 120 },
   policy: { mode: 'ENFORCE' },
   memory: { eventExpiryDays: 7 },
@@ -68,6 +68,7 @@ const prod: EnvironmentConfigInput = {
   name: 'prod',
   logRetentionDays: 365,
   tags: { environment: 'prod' },
+  identity: { kind: 'cognito', evaluationClient: false },
   models: { primary: CLAUDE_SONNET },
   gateway: { rateLimitPerUserPerMinute: 60 },
   memory: { eventExpiryDays: 90 },
@@ -91,13 +92,13 @@ export function resolveEnvironment(input: unknown, source = 'environment config'
   );
 }
 
-/** Deep merge for plain objects; arrays and scalars are replaced. */
+/** Deep merge for plain objects; arrays and scalars are replaced, and so is an object whose `kind` changes. */
 function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
     out[k] =
-      v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
+      v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) && !('kind' in v && v.kind !== (b as { kind?: unknown }).kind)
         ? merge(b as Record<string, unknown>, v as Record<string, unknown>)
         : v;
   }

@@ -43,6 +43,11 @@ const identitySchema = z.discriminatedUnion('kind', [
       domainPrefix: z.string().regex(/^[a-z0-9-]{3,63}$/).optional(),
       /** OAuth callback URLs for the user app client. */
       callbackUrls: z.array(z.url()).default(['http://localhost:3000/callback']),
+      /**
+       * Evaluation client: client-credentials tokens carrying a reference identity's claims (persona
+       * tokens) for the offline evaluation gate. Dev and staging only; in prod it is an impersonation risk.
+       */
+      evaluationClient: z.boolean().default(false),
     })
     .strict(),
   z

@@ -5,3 +5,4 @@ export * from './oidc-identity';
 export * from './workload-identities';
 export * from './outbound-credentials';
 export { ROLES, CLAIMS, type Role, type CallerClaims } from '../../lambda/identity/claims';
+export { personaClaims, PERSONA_CLAIM, PERSONA_METADATA_KEY, EVALUATION_CLIENT_NAME } from '../../lambda/identity/persona-tokens';

@@ -8,6 +8,25 @@ import type { Transport, TransportReply } from './transport';
 
 export const RUNTIME_ARN_PATTERN = /^arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\d{12}:runtime\/[A-Za-z][A-Za-z0-9_]{0,47}-[A-Za-z0-9]{10}$/;
 
+/**
+ * The HTTPS invocation URL of a runtime, for callers that authenticate with a bearer token (JWT
+ * inbound auth) instead of SigV4: `https://bedrock-agentcore.<region>.amazonaws.com/runtimes/<URL-encoded
+ * ARN>/invocations` (`/invocations/` for A2A runtimes, whose JSON-RPC is served on `/`), with
+ * `?qualifier=<endpoint>` when an endpoint is named. The region comes from the ARN.
+ *
+ * @see https://docs.aws.amazon.com/bedrock-agentcore/latest/APIReference/API_InvokeAgentRuntime.html
+ */
+export function runtimeInvocationUrl(runtimeArn: string, options: { readonly qualifier?: string; readonly trailingSlash?: boolean } = {}): URL {
+  if (!RUNTIME_ARN_PATTERN.test(runtimeArn)) {
+    throw new Error(`endpoint: expected an AgentCore runtime ARN such as arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/financial_agent-AbCdEf1234, got ${JSON.stringify(runtimeArn)}`);
+  }
+  const [, partition, , region] = runtimeArn.split(':');
+  const domain = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  const url = new URL(`https://bedrock-agentcore.${region}.${domain}/runtimes/${encodeURIComponent(runtimeArn)}/invocations${options.trailingSlash ? '/' : ''}`);
+  if (options.qualifier) url.searchParams.set('qualifier', options.qualifier);
+  return url;
+}
+
 /** The slice of the SDK client the transport needs; the real client satisfies it. */
 export interface InvokeClient {
   send(command: InvokeAgentRuntimeCommand, options?: { abortSignal?: AbortSignal }): Promise<{

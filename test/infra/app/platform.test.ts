@@ -35,7 +35,7 @@ describe('reference platform (dev)', () => {
     const name = '/agentcore-kit/release/dev-supervisor/live-version';
     t.Foundation.hasResourceProperties('AWS::SSM::Parameter', { Name: name, Value: '1' });
     // Nothing would ever promote a specialist's parameter: none is created, and live is not pinned to one.
-    expect(Object.values(t.Foundation.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name)).toEqual([name]);
+    expect(Object.values(t.Foundation.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).filter((n) => n.startsWith('/agentcore-kit/release/'))).toEqual([name]);
     const [paramId] = Object.entries(t.Agents1.toJSON().Parameters as Record<string, { Default?: string }>).find(([, p]) => p.Default === name)!;
     t.Agents1.resourcePropertiesCountIs('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'live', AgentRuntimeVersion: { Ref: paramId } }, 1);
     const newest = { 'Fn::GetAtt': [Match.anyValue(), 'AgentRuntimeVersion'] };
@@ -79,6 +79,28 @@ describe('reference platform (dev)', () => {
     t.Release.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'dev-supervisor-evaluation-score', Threshold: 0.7, ComparisonOperator: 'LessThanThreshold' });
   });
 
+  test('the evaluation gate gets a role the pipeline account may assume, reading the evaluation client only, and the outputs it needs', () => {
+    const role = Object.values(t.Foundation.findResources('AWS::IAM::Role', { Properties: { RoleName: 'agentcore-kit-dev-evaluation-gate' } }))[0];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } } }),
+    ]);
+    const roleId = Object.keys(t.Foundation.findResources('AWS::IAM::Role', { Properties: { RoleName: 'agentcore-kit-dev-evaluation-gate' } }))[0];
+    const policies = Object.values(t.Foundation.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId));
+    expect(policies.flatMap((p) => p.Properties.PolicyDocument.Statement)).toEqual([
+      { Action: 'cognito-idp:DescribeUserPoolClient', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^IdentityUserPool/), 'Arn'] } },
+    ]);
+    const access = dev.pipelineOutputs.evaluationAccess!;
+    expect(access.roleName).toBe('agentcore-kit-dev-evaluation-gate');
+    expect([access.userPoolId, access.clientId, access.tokenUrl, access.scope].map((o) => o.node.id)).toEqual(['EvaluationUserPoolId', 'EvaluationClientId', 'EvaluationTokenUrl', 'EvaluationScope']);
+    expect(t.Foundation.toJSON().Outputs.EvaluationScope.Value).toBe('agentcore-tools/invoke');
+  });
+
+  test('the agent runtimes accept persona tokens: the evaluation client is among their allowed clients', () => {
+    const runtimes = Object.values(t.Agents1.findResources('AWS::BedrockAgentCore::Runtime'));
+    expect(runtimes).toHaveLength(4);
+    for (const r of runtimes) expect(JSON.stringify(r.Properties.AuthorizerConfiguration.CustomJWTAuthorizer.AllowedClients)).toContain('EvaluationClient');
+  });
+
   test('every table is encrypted with the environment key and destroyed with the dev stack', () => {
     const keyImport = Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('Foundation:ExportsOutputFnGetAttDataKey') });
     for (const tpl of Object.values(t)) {
@@ -98,7 +120,14 @@ describe('reference platform (dev)', () => {
 });
 
 describe('reference platform (prod)', () => {
-  const t = byName(platform('prod'));
+  const prod = platform('prod');
+  const t = byName(prod);
+
+  test('no persona tokens in prod: no evaluation client, no evaluation role, nothing for a gate', () => {
+    expect(JSON.stringify(t.Foundation.findResources('AWS::Cognito::UserPoolClient'))).not.toContain('m2m-evaluation');
+    t.Foundation.resourcePropertiesCountIs('AWS::IAM::Role', { RoleName: 'agentcore-kit-prod-evaluation-gate' }, 0);
+    expect(prod.pipelineOutputs.evaluationAccess).toBeUndefined();
+  });
 
   test('policy is enforced and stateful resources are retained', () => {
     t.Gateway.hasResourceProperties('AWS::BedrockAgentCore::Gateway', { PolicyEngineConfiguration: { Mode: 'ENFORCE' } });
@@ -130,6 +159,15 @@ describe('platform props', () => {
     expect(agentStacks.length).toBeGreaterThan(1);
     expect(observabilityStacks.length).toBe(3); // 20 agents, at most 8 per observability unit
     for (const s of p.stacks) expect(Object.keys(Template.fromStack(s).toJSON().Resources).length).toBeLessThan(500);
+  });
+
+  test('a pipeline in another account is the one trusted with the evaluation role', () => {
+    const p = platform('staging', { pipelineAccount: '999988887777' });
+    const foundation = Template.fromStack(p.foundation);
+    foundation.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'agentcore-kit-staging-evaluation-gate',
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::999988887777:root']] } } })] },
+    });
   });
 
   test('bad agent lists fail with every problem named', () => {

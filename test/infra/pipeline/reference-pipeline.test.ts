@@ -40,11 +40,13 @@ describe('AgentPipeline over the reference platform', () => {
     template = Template.fromJSON(assembly.getStackByName('AgentCoreKit-Pipeline').template);
   }, 600_000);
 
-  test('the gate reads every specialist runtime ARN from the staging platform outputs', () => {
+  test('the gate reads every specialist runtime ARN and the evaluation client from the staging platform outputs', () => {
     const stages = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0].Properties.Stages as Array<{ Name: string; Actions: Array<{ Name: string; Configuration?: { EnvironmentVariables?: string } }> }>;
     const gate = stages.find((s) => s.Name === 'Staging')!.Actions.find((a) => a.Name === 'EvaluationGate')!;
     const env = JSON.parse(gate.Configuration!.EnvironmentVariables!) as Array<{ name: string; value: string }>;
-    expect(env.map((e) => e.name).sort()).toEqual(['RUNTIME_ARN_FINANCIAL', 'RUNTIME_ARN_HR', 'RUNTIME_ARN_IT']);
+    expect(env.map((e) => e.name).sort()).toEqual(['EVAL_CLIENT_ID', 'EVAL_SCOPE', 'EVAL_TOKEN_URL', 'EVAL_USER_POOL_ID', 'RUNTIME_ARN_FINANCIAL', 'RUNTIME_ARN_HR', 'RUNTIME_ARN_IT']);
+    // The staging foundation stack's outputs, read after staging deploys.
+    expect(env.find((e) => e.name === 'EVAL_CLIENT_ID')!.value).toMatch(/^#\{\w*staging\w*Foundation\w*\.EvaluationClientId\}$/i);
     const rollout = stages.find((s) => s.Name === 'Prod')!.Actions.find((a) => a.Name === 'ProgressiveRollout')!;
     expect(JSON.parse(rollout.Configuration!.EnvironmentVariables!).length).toBeGreaterThan(0);
   });

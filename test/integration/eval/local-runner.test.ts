@@ -32,7 +32,7 @@ describe('runner against a scripted agent on the AgentCore HTTP contract', () =>
   test('a perfect agent meets every gate: exit 0, reports written, one session per case', async () => {
     agent = await startScriptedAgent(financial, perfectReply);
     const t = io();
-    const code = await main(['--agent', 'financial', '--endpoint', agent.url, '--concurrency', '8', '--out', tmp], t.io);
+    const code = await main(['--agent', 'financial', '--endpoint', agent.url, '--protocol', 'http', '--concurrency', '8', '--out', tmp], t.io);
     expect(t.err.join('')).toMatch(/50\/50 100%/);
     expect(code).toBe(0);
     const results = JSON.parse(fs.readFileSync(path.join(tmp, 'results.json'), 'utf8'));
@@ -55,7 +55,7 @@ describe('runner against a scripted agent on the AgentCore HTTP contract', () =>
       return r;
     });
     const t = io();
-    const code = await main(['--agent', 'financial', '--endpoint', agent.url, '--out', tmp], t.io);
+    const code = await main(['--agent', 'financial', '--endpoint', agent.url, '--protocol', 'http', '--out', tmp], t.io);
     expect(code).toBe(1);
     const out = t.out.join('');
     expect(out).toMatch(/ok   toolSelection: 97\.2% \(meets ≥ 95\.0%\)/);

@@ -31,6 +31,15 @@ describe('identity from the bearer token', () => {
     await expect(verifier({ audiences: ['app-client'] })(token)).resolves.toMatchObject({ userId: 'u-2' });
   });
 
+  test('persona tokens (one evaluation client as sub for every persona) get one actor per persona', async () => {
+    const verify = verifier({ audiences: ['eval-client'] });
+    const alex = await verify(await sign({ sub: 'eval-client', client_id: 'eval-client', persona: 'alex', role: 'analyst' }, { aud: 'x' }));
+    const sam = await verify(await sign({ sub: 'eval-client', client_id: 'eval-client', persona: 'sam', role: 'senior-analyst' }, { aud: 'x' }));
+    expect([alex.userId, sam.userId]).toEqual(['persona-alex', 'persona-sam']);
+    // A persona claim naming no reference identity is ignored.
+    expect((await verify(await sign({ sub: 'eval-client', client_id: 'eval-client', persona: 'mallory' }, { aud: 'x' }))).userId).toBe('eval-client');
+  });
+
   test('the user id claim is configurable', async () => {
     const token = await sign({ sub: 'abc', username: 'alice' });
     await expect(verifier({ userIdClaim: 'username' })(token)).resolves.toMatchObject({ userId: 'alice' });

@@ -50,13 +50,13 @@ describe('eval CLI flags', () => {
     expect(r.err).toContain('error: --qualifier: expected an endpoint name (letters, digits, underscore; starts with a letter), got "canary-1"');
   });
 
-  test('--token-env must name a set variable, and only applies to local URLs', async () => {
+  test('--token-env must name a set variable and is one static token: not combined with --auth', async () => {
     const unset = await cli('--agent', 'hr', '--endpoint', 'http://127.0.0.1:9', '--token-env', 'MISSING_TOKEN');
     expect(unset.code).toBe(2);
     expect(unset.err).toContain('--token-env: environment variable MISSING_TOKEN is not set or empty');
-    const arn = await cli('--agent', 'hr', '--endpoint', 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/hr_policy_assistant-AbCdEf1234', '--token-env', 'EVAL_TOKEN');
-    expect(arn.code).toBe(2);
-    expect(arn.err).toContain('--token-env: only applies to a URL endpoint');
+    const both = await cli('--agent', 'hr', '--endpoint', 'http://127.0.0.1:9', '--token-env', 'EVAL_TOKEN', '--auth', 'env');
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('error: --token-env: one static token for every case; it cannot be combined with --auth env');
   });
 
   test('an unknown environment is a clear error', async () => {

@@ -97,6 +97,24 @@ describe('gateway interceptor: REQUEST', () => {
     expect(nextMinute.mcp.transformedGatewayRequest).toBeDefined();
   });
 
+  test('persona tokens, which share the evaluation client as sub, are limited per persona', async () => {
+    clock = new Date('2026-11-26T11:00:05Z');
+    const { deps: d } = deps(1);
+    const persona = (name: string) => ({ Authorization: `Bearer ${token({ ...analyst, sub: 'evaluation-client-id', persona: name })}` });
+    const args = { query: 'vpn' };
+    const alex = await handle(request(call('it___searchKnowledgeBase', args), persona('alex')), d);
+    const sam = await handle(request(call('it___searchKnowledgeBase', args), persona('sam')), d);
+    const alexAgain = await handle(request(call('it___searchKnowledgeBase', args), persona('alex')), d);
+    expect(alex.mcp.transformedGatewayRequest).toBeDefined();
+    expect(sam.mcp.transformedGatewayRequest).toBeDefined();
+    expect(alexAgain.mcp.transformedGatewayRequest).toBeUndefined();
+    // An unknown persona name is no persona: the caller falls back to its sub (already used by nobody here).
+    const unknown = await handle(request(call('it___searchKnowledgeBase', args), persona('mallory')), d);
+    expect(unknown.mcp.transformedGatewayRequest).toBeDefined();
+    const again = await handle(request(call('it___searchKnowledgeBase', args), persona('mallory')), d);
+    expect(again.mcp.transformedGatewayRequest).toBeUndefined();
+  });
+
   test('counter items carry a TTL two minutes after their window', async () => {
     clock = new Date('2026-11-26T11:00:30Z');
     const { deps: d } = deps(5);
