@@ -55,7 +55,7 @@ Options:
   --token-url <url>      cognito: https://<domain>/oauth2/token [env EVAL_TOKEN_URL]
   --cognito-domain <d>   cognito: instead of --token-url, e.g. my-prefix.auth.us-east-1.amazoncognito.com
                          [env EVAL_COGNITO_DOMAIN]
-  --scope <scope>        cognito: scope to request, e.g. agentcore-kit/invoke [env EVAL_SCOPE; all of the client's]
+  --scope <scope>        cognito: scope to request, e.g. agentcore-tools/invoke [env EVAL_SCOPE; all of the client's]
   --dataset <file>       JSONL dataset [eval/datasets/<agent>.jsonl]
   --env <name>           environment whose thresholds and model prices apply [dev]
   --model <which>        primary | candidate: which model's prices to cost with [primary]
@@ -206,7 +206,7 @@ function tokenProviderFor(flags: ParsedFlags, io: CliIo, problems: string[]): To
   else if (!USER_POOL_ID_PATTERN.test(userPoolId)) problems.push(`--user-pool-id (or EVAL_USER_POOL_ID): expected a user pool id such as us-east-1_AbCdEf123, got ${JSON.stringify(userPoolId)}`);
   if (!clientId) problems.push('--client-id (or EVAL_CLIENT_ID): required with --auth cognito; expected the evaluation app client id');
   else if (!CLIENT_ID_PATTERN.test(clientId)) problems.push(`--client-id (or EVAL_CLIENT_ID): expected an app client id (letters, digits, +, _), got ${JSON.stringify(clientId)}`);
-  if (scope !== undefined && !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope)) problems.push(`--scope (or EVAL_SCOPE): expected one scope such as agentcore-kit/invoke, got ${JSON.stringify(scope)}`);
+  if (scope !== undefined && !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope)) problems.push(`--scope (or EVAL_SCOPE): expected one scope such as agentcore-tools/invoke, got ${JSON.stringify(scope)}`);
   let tokenUrl: string | undefined;
   if (tokenUrlFlag && domain) problems.push('--token-url and --cognito-domain (or EVAL_TOKEN_URL and EVAL_COGNITO_DOMAIN): give one of them');
   else if (!tokenUrlFlag && !domain) problems.push('--token-url (or EVAL_TOKEN_URL): required with --auth cognito; expected https://<domain>/oauth2/token (or give --cognito-domain)');

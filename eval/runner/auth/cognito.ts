@@ -24,7 +24,7 @@ export type CognitoTokenProviderOptions = {
   readonly tokenUrl: string;
   readonly clientId: string;
   /**
-   * Scope to request, e.g. `agentcore-kit/invoke` (resource server identifier / scope name).
+   * Scope to request, e.g. `agentcore-tools/invoke` (resource server identifier / scope name).
    * @default - every scope the app client is allowed
    */
   readonly scope?: string;
