@@ -128,6 +128,10 @@ export class AgentPipeline extends Construct {
         `evaluation.agents: "${agent}" has no runtime ARN output in the staging platform; the staging platform factory must return agentRuntimeArns.${agent} (got: ${Object.keys(staging.outputs.agentRuntimeArns ?? {}).join(', ') || 'none'})`,
       );
     }
+    problems.check(
+      staging.outputs.evaluationAccess !== undefined || props.evaluation.protocol === 'http',
+      'staging.platform: returns no evaluationAccess, so the gate would sign its calls with AWS credentials, which the runner supports for HTTP agents only; return evaluationAccess (persona tokens, needed for A2A specialists and JWT-authorized runtimes) or set evaluation.protocol to "http" for IAM-authorized HTTP runtimes',
+    );
     const releases = Object.keys(prod.outputs.rolloutStateMachineArns ?? {});
     problems.check(releases.length > 0, 'prod.platform: must return rolloutStateMachineArns (release name → CfnOutput of its rollout state machine ARN) for the progressive rollout');
     problems.throwIfAny();

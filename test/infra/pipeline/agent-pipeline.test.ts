@@ -39,7 +39,7 @@ function build(overrides: Partial<AgentPipelineProps> = {}, sourceKind: 'codesta
     dev: { platform: fakePlatform(agents) },
     staging: { platform: fakePlatform(agents) },
     prod: { platform: fakePlatform(agents) },
-    evaluation: { agents },
+    evaluation: { agents, protocol: 'http' },
     rollout: { stateMachineNames: ['agentcore-kit-prod-rollout'] },
     ...overrides,
   });
@@ -92,9 +92,9 @@ describe('AgentPipeline (approval on, CodeStar source)', () => {
     const spec = JSON.parse(projectOf(built.template, gate).Properties.Source.BuildSpec);
     expect(spec.phases.build.commands).toEqual([
       'npm ci',
-      'npm run eval -- --agent financial --endpoint "$RUNTIME_ARN_FINANCIAL" --protocol a2a --qualifier canary --env staging --out eval/results/financial',
-      'npm run eval -- --agent hr --endpoint "$RUNTIME_ARN_HR" --protocol a2a --qualifier canary --env staging --out eval/results/hr',
-      'npm run eval -- --agent it --endpoint "$RUNTIME_ARN_IT" --protocol a2a --qualifier canary --env staging --out eval/results/it',
+      'npm run eval -- --agent financial --endpoint "$RUNTIME_ARN_FINANCIAL" --protocol http --qualifier canary --env staging --out eval/results/financial',
+      'npm run eval -- --agent hr --endpoint "$RUNTIME_ARN_HR" --protocol http --qualifier canary --env staging --out eval/results/hr',
+      'npm run eval -- --agent it --endpoint "$RUNTIME_ARN_IT" --protocol http --qualifier canary --env staging --out eval/results/it',
     ]);
     const env = JSON.parse(gate.Configuration!.EnvironmentVariables as string) as Array<{ name: string; value: string }>;
     expect(env.map((e) => e.name).sort()).toEqual(['RUNTIME_ARN_FINANCIAL', 'RUNTIME_ARN_HR', 'RUNTIME_ARN_IT']);
@@ -157,7 +157,7 @@ describe('AgentPipeline with persona tokens (JWT-authorized staging agents in an
   let gate: Action;
   beforeAll(() => {
     const agents = ['financial', 'hr', 'it'];
-    built = build({ staging: { env: { account: STAGING_ACCOUNT, region: REGION }, platform: fakePlatform(agents, true, true) } });
+    built = build({ staging: { env: { account: STAGING_ACCOUNT, region: REGION }, platform: fakePlatform(agents, true, true) }, evaluation: { agents } });
     gate = stagesOf(built.template).find((s) => s.Name === 'Staging')!.Actions.find((a) => a.Name === 'EvaluationGate')!;
   });
 
@@ -204,9 +204,24 @@ describe('AgentPipeline variants', () => {
           dev: { platform: fakePlatform(['financial']) },
           staging: { platform: fakePlatform(['financial']) },
           prod: { platform: fakePlatform(['financial'], false) },
-          evaluation: { agents: ['financial', 'hr'] },
+          evaluation: { agents: ['financial', 'hr'], protocol: 'http' },
         }),
     ).toThrow(/\[InvalidPipeline\] 2 problems:[\s\S]*evaluation\.agents: "hr" has no runtime ARN output in the staging platform.*\(got: financial\)[\s\S]*prod\.platform: must return rolloutStateMachineArns/);
+  });
+
+  test('A2A agents without persona tokens are rejected: the runner signs HTTP calls only', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Delivery');
+    expect(
+      () =>
+        new AgentPipeline(stack, 'Pipeline', {
+          source: pipelineSource(stack, { kind: 'codecommit', repositoryName: 'agents', branch: 'main' }),
+          dev: { platform: fakePlatform(['hr']) },
+          staging: { platform: fakePlatform(['hr']) },
+          prod: { platform: fakePlatform(['hr']) },
+          evaluation: { agents: ['hr'] },
+        }),
+    ).toThrow(/staging\.platform: returns no evaluationAccess[\s\S]*set evaluation\.protocol to "http"/);
   });
 
   test('an empty evaluation list is rejected', () => {
