@@ -4,10 +4,13 @@ import { specialistSpecs, type SpecialistId } from '../../catalog/agents';
 import { bedrockModel, modelSettingsFromEnv } from '../shared/model';
 import { memoryFromEnv, specialistEnv, verifierFromEnv } from '../shared/runtime-config';
 import { startSpecialistServer } from '../specialist/a2a-server';
+import { setupAgentTelemetry } from '../telemetry';
 import { CloudWatchMetricsSink, UsageRecorder } from '../usage';
 
 export function runSpecialist(id: SpecialistId): void {
   const start = async () => {
+    // GenAI spans to AgentCore Observability (a no-op when the runtime environment enables no tracing).
+    await setupAgentTelemetry({ serviceName: id });
     const env = specialistEnv();
     const settings = modelSettingsFromEnv();
     await startSpecialistServer({

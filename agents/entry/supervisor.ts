@@ -3,9 +3,12 @@ import { SPECIALIST_IDS, specialistSpecs } from '../../catalog/agents';
 import { bedrockModel, modelSettingsFromEnv } from '../shared/model';
 import { memoryFromEnv, specialistUrls, supervisorEnv, verifierFromEnv } from '../shared/runtime-config';
 import { startSupervisor } from '../supervisor/app';
+import { setupAgentTelemetry } from '../telemetry';
 import { CloudWatchMetricsSink, UsageRecorder } from '../usage';
 
 async function main(): Promise<void> {
+  // GenAI spans to AgentCore Observability (a no-op when the runtime environment enables no tracing).
+  await setupAgentTelemetry({ serviceName: 'supervisor' });
   const env = supervisorEnv();
   const settings = modelSettingsFromEnv();
   const urls = specialistUrls(env);

@@ -17,6 +17,7 @@ import { IdentityError, identify, type IdentityVerifier, type VerifiedIdentity }
 import { AS_OF_HEADER, listen, SESSION_HEADER, type RunningServer } from '../shared/http';
 import { addUsage, TRACE_DATA_KEY } from '../shared/trace';
 import type { InvocationContext } from '../shared/context';
+import { withRequestContext } from '../telemetry/request-context';
 import { prepareSpecialist, type SpecialistDeps } from './specialist-agent';
 
 export interface SpecialistServerOptions extends SpecialistDeps {
@@ -59,6 +60,8 @@ class VerifiedCaller implements User {
     readonly sessionId: string,
     /** The supervisor's current-date attribute, when it passed one (evaluation `asOf`). */
     readonly asOf?: Date,
+    /** The caller's trace context headers (`traceparent`, `tracestate`), when it sent them. */
+    readonly traceHeaders: Readonly<Record<string, string>> = {},
   ) {}
   get isAuthenticated(): boolean {
     return true;
@@ -127,7 +130,10 @@ class SpecialistExecutor implements AgentExecutor {
       return prepared.trace;
     });
     try {
-      await new A2AExecutor({ agentFactory: () => prepared.agent, maxContexts: 1 }).execute(requestContext, bus);
+      // The agent's spans join the caller's trace and carry the session and user ids.
+      await withRequestContext({ headers: caller.traceHeaders, sessionId: ctx.sessionId, userId: ctx.identity.userId }, () =>
+        new A2AExecutor({ agentFactory: () => prepared.agent, maxContexts: 1 }).execute(requestContext, bus),
+      );
     } finally {
       await prepared.close();
     }
@@ -177,7 +183,8 @@ export function specialistApp(options: SpecialistServerOptions): { app: express.
         res.status(400).json({ error: `${AS_OF_HEADER}: expected a date YYYY-MM-DD, got ${JSON.stringify(asOf)}` });
         return;
       }
-      res.locals.caller = new VerifiedCaller(await identify(req.headers, options.verify), sessionId, asOf ? new Date(`${asOf}T12:00:00Z`) : undefined);
+      const traceHeaders = Object.fromEntries(['traceparent', 'tracestate'].flatMap((h) => (req.header(h) ? [[h, req.header(h)!]] : [])));
+      res.locals.caller = new VerifiedCaller(await identify(req.headers, options.verify), sessionId, asOf ? new Date(`${asOf}T12:00:00Z`) : undefined, traceHeaders);
       next();
     } catch (e) {
       if (!(e instanceof IdentityError)) throw e;

@@ -48,6 +48,9 @@ export async function prepareSpecialist(deps: SpecialistDeps, ctx: InvocationCon
     headers: { Authorization: `Bearer ${ctx.identity.token}` },
     toolFilters: { allowed: allowedGatewayTools(deps.spec) },
     applicationName: deps.spec.runtimeName,
+    // With tracing on, Strands would add a `_meta` trace-context field to every tool's arguments,
+    // which the catalog schemas (and so the gateway tools) reject as an unknown argument.
+    disableMcpInstrumentation: true,
   });
   const extra = deps.extraTools?.(ctx);
   const agent = new Agent({

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { BedrockAgentCoreApp } from 'bedrock-agentcore/runtime';
 import { z } from 'zod';
 import { IdentityError, identify, type IdentityVerifier } from '../shared/identity';
+import { withRequestContext } from '../telemetry/request-context';
 import type { InvocationContext } from '../shared/context';
 import type { RunningServer } from '../shared/http';
 import type { ProgressEvent, ProgressSink } from './delegation';
@@ -95,12 +96,27 @@ export function supervisorApp(options: SupervisorAppOptions): BedrockAgentCoreAp
         const now = request.context?.asOf ? new Date(`${request.context.asOf}T12:00:00Z`) : (options.clock ?? (() => new Date()))();
         const ctx: InvocationContext = { identity, sessionId: context.sessionId, region: options.region, now };
         const evaluation = request.evaluation !== undefined;
-        if (request.stream) return streamReply((progress) => runSupervisor(options, ctx, request.prompt, progress), evaluation);
-        return replyBody(await runSupervisor(options, ctx, request.prompt), evaluation);
+        // The agent's spans join the caller's trace (its traceparent) and carry the session and user ids.
+        const traced = { headers: traceHeaders(context.headers), sessionId: ctx.sessionId, userId: identity.userId };
+        const run = (progress?: ProgressSink) => withRequestContext(traced, () => runSupervisor(options, ctx, request.prompt, progress));
+        if (request.stream) return streamReply(run, evaluation);
+        return replyBody(await run(), evaluation);
       },
     },
     config: { logging: { enabled: options.logging ?? true } },
   });
+}
+
+/**
+ * The runtime SDK hands the handler only `Authorization` and `X-Amzn-Bedrock-AgentCore-Runtime-Custom-*`
+ * headers; {@link startSupervisor} copies the caller's W3C trace headers under that prefix, and this
+ * reads them back so the supervisor's spans join the caller's trace.
+ */
+const TRACE_HEADERS = ['traceparent', 'tracestate'] as const;
+const CUSTOM_HEADER_PREFIX = 'x-amzn-bedrock-agentcore-runtime-custom-';
+function traceHeaders(headers: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return Object.fromEntries(TRACE_HEADERS.flatMap((h) => (lower[CUSTOM_HEADER_PREFIX + h] ? [[h, lower[CUSTOM_HEADER_PREFIX + h]!]] : [])));
 }
 
 /**
@@ -120,6 +136,12 @@ export async function startSupervisor(options: SupervisorAppOptions & { readonly
     } catch (e) {
       if (!(e instanceof IdentityError)) throw e;
       await reply.code(401).header('www-authenticate', 'Bearer').send({ error: e.message });
+    }
+  });
+  fastify.addHook('onRequest', async (request) => {
+    for (const h of TRACE_HEADERS) {
+      const value = request.headers[h];
+      if (typeof value === 'string') request.headers[CUSTOM_HEADER_PREFIX + h] = value;
     }
   });
   const host = options.host ?? '127.0.0.1';

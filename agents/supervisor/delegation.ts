@@ -14,6 +14,7 @@ import { addFinalAnswer } from '../shared/final-answer';
 import { AS_OF_HEADER, SESSION_HEADER } from '../shared/http';
 import { emptyTrace, mergeTrace, TRACE_DATA_KEY, type AgentTrace } from '../shared/trace';
 import type { InvocationContext } from '../shared/context';
+import { injectTraceContext } from '../telemetry/request-context';
 
 export interface SpecialistEndpoint {
   readonly spec: AgentSpec;
@@ -36,13 +37,17 @@ export interface Handoff {
   readonly answer: string;
 }
 
-/** fetch that speaks for the caller: bearer token, session header, date attribute, endpoint qualifier. */
+/**
+ * fetch that speaks for the caller: bearer token, session header, date attribute, endpoint
+ * qualifier, and the trace context (`traceparent`) so the specialist's spans join the caller's trace.
+ */
 export function callerFetch(ctx: InvocationContext, qualifier?: string): typeof fetch {
   return (input, init) => {
     const headers = new Headers(init?.headers);
     headers.set('Authorization', `Bearer ${ctx.identity.token}`);
     headers.set(SESSION_HEADER, ctx.sessionId);
     headers.set(AS_OF_HEADER, ctx.now.toISOString().slice(0, 10));
+    injectTraceContext(headers);
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (qualifier && !url.searchParams.has('qualifier')) url.searchParams.set('qualifier', qualifier);
     return fetch(url, { ...init, headers });

@@ -4,6 +4,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { SPECIALIST_IDS, type AgentSpec } from '../../catalog/agents';
 import type { EnvironmentConfig } from '../config';
 import { KitError } from '../errors';
+import { OtlpExport } from '../observability';
 import { AgentCode, AgentRuntime, LIVE_ENDPOINT } from '../runtime';
 import { releasedByRollout, type FoundationStack } from './foundation-stack';
 
@@ -41,6 +42,9 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
   // time, so a deploy never undoes a rollback); an agent released by deploy serves the newest.
   const liveVersion = releasedByRollout(spec) ? ssm.StringParameter.valueForStringParameter(stack, foundation.liveVersionParameterNames[spec.id]) : AgentRuntime.NEWEST;
   const usesTools = Object.keys(spec.tools).length > 0;
+  // Spans go to AgentCore Observability; with an existing backend configured, to it as well.
+  const otlpExport = config.observability.otlpExportSecretArn ? new OtlpExport(stack, `OtlpExport-${spec.id}`, { secretArn: config.observability.otlpExportSecretArn }) : undefined;
+  const telemetryEnvironment = { OTEL_DEPLOYMENT_ENVIRONMENT: config.name, ...otlpExport?.environment() };
   const runtime = new AgentRuntime(stack, `Agent-${spec.id}`, {
     runtimeName: `${spec.runtimeName}_${config.name.replace(/-/g, '_')}`.slice(0, 48),
     description: spec.description.slice(0, 200),
@@ -54,6 +58,7 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
     liveVersion,
     environment: isSupervisor
       ? {
+          ...telemetryEnvironment,
           ORCHESTRATION: config.agents.orchestration,
           SPECIALIST_QUALIFIER: LIVE_ENDPOINT,
           // The supervisor routes to the reference specialists it knows (agents/entry/supervisor.ts).
@@ -61,7 +66,7 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
             props.specialists.filter((s) => (SPECIALIST_IDS as readonly string[]).includes(s.spec.id)).map((s) => [`SPECIALIST_${s.spec.id.toUpperCase()}_URL`, s.runtime.invocationUrl]),
           ),
         }
-      : undefined,
+      : telemetryEnvironment,
     codeInterpreter: config.agents.codeInterpreter && !isSupervisor ? {} : undefined,
     // Provisioned for the IT agent, where web lookups belong; the reference app has no VPC, so only PUBLIC applies.
     browser: config.agents.browser === 'PUBLIC' && spec.id === 'it' ? { networkMode: 'PUBLIC' } : undefined,
@@ -70,5 +75,6 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
     logRemovalPolicy: props.removalPolicy,
     tracing: true,
   });
+  otlpExport?.grantRead(runtime.runtime);
   return { spec, runtime };
 }

@@ -10,6 +10,8 @@ export const WILDCARD_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
   'xray:PutTelemetryRecords': 'X-Ray has no resource-level permissions for telemetry',
   'xray:GetSamplingRules': 'X-Ray sampling rules are read account-wide by the tracing SDK',
   'xray:GetSamplingTargets': 'X-Ray sampling targets are read account-wide by the tracing SDK',
+  'xray:PutSpans': 'X-Ray has no resource-level permissions for sending OpenTelemetry spans (OTLP endpoint)',
+  'xray:PutSpansForIndexing': 'X-Ray has no resource-level permissions for indexing OpenTelemetry spans (Transaction Search)',
   'cloudwatch:PutMetricData': 'CloudWatch has no resource-level permissions for PutMetricData; scope with the cloudwatch:namespace condition',
   'cloudwatch:GetMetricData': 'CloudWatch has no resource-level permissions for GetMetricData',
   'ecr:GetAuthorizationToken': 'the ECR token is account-wide; image pulls are scoped to repositories separately',

@@ -9,7 +9,9 @@ export const AGENT_BUNDLE_FILE = 'index.mjs';
 
 /**
  * Optional peer dependencies of the agent SDKs the reference agents never load (other model
- * providers, S3 session storage, OpenTelemetry exporters...). Left out of the bundle.
+ * providers, S3 session storage, the OpenTelemetry JSON and gRPC exporters...). Left out of the
+ * bundle. The tracing packages agents/telemetry uses (sdk-trace-node, sdk-trace-base, resources,
+ * otlp-transformer and the sdk-metrics it requires) are bundled.
  */
 export const AGENT_BUNDLE_EXTERNALS: readonly string[] = [
   '@aws-sdk/client-s3',
@@ -22,10 +24,6 @@ export const AGENT_BUNDLE_EXTERNALS: readonly string[] = [
   '@aws/bedrock-token-generator',
   '@aws-sdk/client-bedrock-agent',
   '@aws-sdk/client-bedrock-agent-runtime',
-  '@opentelemetry/sdk-trace-node',
-  '@opentelemetry/sdk-trace-base',
-  '@opentelemetry/sdk-metrics',
-  '@opentelemetry/resources',
   '@opentelemetry/exporter-trace-otlp-http',
   '@opentelemetry/exporter-metrics-otlp-http',
   '@grpc/grpc-js',

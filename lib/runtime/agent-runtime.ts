@@ -91,6 +91,15 @@ export interface AgentRuntimeProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** X-Ray traces of the runtime. @default true */
   readonly tracing?: boolean;
+  /**
+   * OpenTelemetry GenAI spans from the agent code (`invoke_agent`, `chat`, `execute_tool`; agents/telemetry)
+   * to AgentCore Observability, which online evaluations and the code evaluators score. When on, the
+   * role may `xray:PutSpans` and `xray:PutSpansForIndexing`; when off, `AGENTCORE_KIT_TRACING=off` is set.
+   * The runtime itself sets the OpenTelemetry variables (`OTEL_RESOURCE_ATTRIBUTES` with the `service.name`
+   * online evaluations filter on, the traces endpoint); the construct sets none of them.
+   * @default true
+   */
+  readonly agentTracing?: boolean;
   /** A custom Code Interpreter the agent may use (only that one). @default - none */
   readonly codeInterpreter?: AgentCodeInterpreterOptions;
   /** A custom Browser the agent may use (only that one). @default - none */
@@ -108,6 +117,8 @@ const NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9_]{0,47}$/;
 /** Headers the runtime passes to the agent: the caller's JWT and the supervisor's date attribute. */
 export const AGENT_REQUEST_HEADERS = ['Authorization', 'X-Amzn-Bedrock-AgentCore-Runtime-Custom-As-Of'] as const;
 const MAX_ENV = 50;
+/** The agents' tracing switch (agents/telemetry): set to `off` to stop their spans; tracing is on without it. */
+export const AGENT_TRACING_ENV = 'AGENTCORE_KIT_TRACING';
 
 /**
  * One agent on AgentCore Runtime: the L2 `Runtime` from a NODE_22 code asset, JWT inbound auth
@@ -132,6 +143,7 @@ export class AgentRuntime extends Construct {
   constructor(scope: Construct, id: string, props: AgentRuntimeProps) {
     super(scope, id);
     const liveVersion = props.liveVersion ?? '1';
+    const agentTracing = props.agentTracing ?? true;
     this.validate(props, liveVersion);
     this.runtimeName = props.runtimeName;
     const stack = Stack.of(this);
@@ -181,6 +193,7 @@ export class AgentRuntime extends Construct {
       ...(props.gatewayUrl ? { GATEWAY_URL: props.gatewayUrl } : {}),
       ...(this.codeInterpreter ? { CODE_INTERPRETER_ID: this.codeInterpreter.codeInterpreterId } : {}),
       ...(this.browser ? { BROWSER_ID: this.browser.browserId } : {}),
+      ...(agentTracing ? {} : { [AGENT_TRACING_ENV]: 'off' }),
       ...props.environment,
     };
 
@@ -230,6 +243,10 @@ export class AgentRuntime extends Construct {
         conditions: { StringEquals: { 'cloudwatch:namespace': AgentRuntimePerms.USAGE_METRICS_NAMESPACE } },
       }),
     );
+    // The agents' GenAI spans to the X-Ray OTLP endpoint (agents/telemetry); X-Ray has no resource-level permissions.
+    if (agentTracing) {
+      this.runtime.addToRolePolicy(new iam.PolicyStatement({ sid: 'PublishAgentSpans', actions: AgentRuntimePerms.SPANS_PUBLISH, resources: ['*'] }));
+    }
     props.memory.grantAgent(this.runtime);
     this.codeInterpreter?.grantUse(this.runtime);
     this.browser?.grantUse(this.runtime);
@@ -257,7 +274,7 @@ export class AgentRuntime extends Construct {
     acknowledgeFindings(this.runtime, [
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: `X-Ray trace upload and cloudwatch:PutMetricData support no resource-level permissions; PutMetricData is conditioned on cloudwatch:namespace: bedrock-agentcore (Runtime L2) and ${AgentRuntimePerms.USAGE_METRICS_NAMESPACE} (the agents' token usage)`,
+        reason: `X-Ray trace and span upload (Runtime L2; the agents' OpenTelemetry spans) and cloudwatch:PutMetricData support no resource-level permissions; PutMetricData is conditioned on cloudwatch:namespace: bedrock-agentcore (Runtime L2) and ${AgentRuntimePerms.USAGE_METRICS_NAMESPACE} (the agents' token usage)`,
       },
       ...['s3:GetObject*', 's3:GetBucket*', 's3:List*'].map((a) => ({ id: `AwsSolutions-IAM5[Action::${a}]`, reason: assetReason })),
       ...(assetBucket ? [{ id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${assetBucket.replace(/\$\{([^}]+)\}/g, '<$1>')}/*]`, reason: assetReason }] : []),
@@ -334,6 +351,7 @@ export class AgentRuntime extends Construct {
     );
     if (props.browser) problems.check(props.browser.networkMode !== 'VPC' || props.browser.vpc !== undefined, 'browser.vpc: required when browser.networkMode is VPC');
     const own = ['MODEL_ID', 'MODEL_TEMPERATURE', 'MODEL_MAX_TOKENS', 'AGENT_REGION', 'MEMORY_ID', 'JWT_DISCOVERY_URL', 'JWT_AUDIENCES'];
+    if (props.agentTracing === false) own.push(AGENT_TRACING_ENV);
     if (props.gatewayUrl) own.push('GATEWAY_URL');
     if (props.codeInterpreter) own.push('CODE_INTERPRETER_ID');
     if (props.browser) own.push('BROWSER_ID');

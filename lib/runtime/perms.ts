@@ -11,6 +11,11 @@ export namespace AgentRuntimePerms {
   export const USAGE_METRICS_PUBLISH = ['cloudwatch:PutMetricData'];
   /** The only namespace the agents may put metrics in (`cloudwatch:namespace` condition). */
   export const USAGE_METRICS_NAMESPACE = AGENT_METRICS_NAMESPACE;
+  /**
+   * The agents' OpenTelemetry spans (agents/telemetry) to the X-Ray OTLP endpoint
+   * (`https://xray.<region>.amazonaws.com/v1/traces`), indexed by Transaction Search; no resource-level permissions exist.
+   */
+  export const SPANS_PUBLISH = ['xray:PutSpans', 'xray:PutSpansForIndexing'];
 }
 
 /** Regions each geography's cross-region inference profiles route to. */

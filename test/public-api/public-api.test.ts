@@ -57,7 +57,7 @@ describe('a foreign app built from the public exports only', () => {
       dev: { platform: teamPlatform },
       staging: { platform: teamPlatform },
       prod: { platform: teamPlatform },
-      evaluation: { agents: ['orders'], environment: config.name },
+      evaluation: { agents: ['orders'], environment: config.name, protocol: 'http' },
       manualApprovalBeforeProd: config.pipeline.manualApprovalBeforeProd,
     });
     const bucketStack = new Stack(app, 'OrdersData');

@@ -128,9 +128,31 @@ export function finalAnswer(spans: readonly Span[]): string | undefined {
   return undefined;
 }
 
-/** invoke_agent spans first (root before children), then the rest. */
+function parentId(span: Span): string | undefined {
+  return (span.parentSpanId ?? span.parent_span_id) as string | undefined;
+}
+
+const isAgentSpan = (s: Span) => attrs(s)['gen_ai.operation.name'] === 'invoke_agent' || (typeof s.name === 'string' && s.name.startsWith('invoke_agent'));
+
+/**
+ * invoke_agent spans, outermost first: the supervisor's before the specialists' it handed off to,
+ * however the spans are ordered and whether or not the outermost one has a parent outside the set
+ * (e.g. a span of the runtime).
+ */
 function agentSpansFirst(spans: readonly Span[]): Span[] {
-  const isAgent = (s: Span) => attrs(s)['gen_ai.operation.name'] === 'invoke_agent' || (typeof s.name === 'string' && s.name.startsWith('invoke_agent'));
-  const roots = spans.filter((s) => isAgent(s) && !(s.parentSpanId ?? s.parent_span_id));
-  return [...roots, ...spans.filter((s) => isAgent(s) && !roots.includes(s))];
+  const byId = new Map(spans.map((s) => [spanId(s), s]));
+  const agentAncestors = (span: Span): number => {
+    let count = 0;
+    const seen = new Set<string>();
+    for (let p = parentId(span); p && byId.has(p) && !seen.has(p); p = parentId(byId.get(p)!)) {
+      seen.add(p);
+      if (isAgentSpan(byId.get(p)!)) count++;
+    }
+    return count;
+  };
+  return spans
+    .filter(isAgentSpan)
+    .map((span) => ({ span, depth: agentAncestors(span) }))
+    .sort((a, b) => a.depth - b.depth)
+    .map((a) => a.span);
 }

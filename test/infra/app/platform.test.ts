@@ -161,6 +161,22 @@ describe('platform props', () => {
     for (const s of p.stacks) expect(Object.keys(Template.fromStack(s).toJSON().Resources).length).toBeLessThan(500);
   });
 
+  test('with an existing OTLP backend configured, every agent gets the secret ARN and may read that secret only', () => {
+    const dev = loadEnvironment('dev');
+    const secretArn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:otlp-backend-AbCdEf';
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const p = new AgentPlatform(app, { config: { ...dev, observability: { ...dev.observability, otlpExportSecretArn: secretArn } } });
+    const agents = Template.fromStack(Stack.of(p.agents[0].runtime));
+    const runtimes = Object.values(agents.findResources('AWS::BedrockAgentCore::Runtime'));
+    expect(runtimes).toHaveLength(4);
+    for (const r of runtimes) expect(r.Properties.EnvironmentVariables).toMatchObject({ OTLP_EXPORT_SECRET_ARN: secretArn, OTEL_DEPLOYMENT_ENVIRONMENT: 'dev' });
+    const reads = Object.values(agents.findResources('AWS::IAM::Policy'))
+      .flatMap((pol) => pol.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>)
+      .filter((st) => JSON.stringify(st.Action).includes('secretsmanager:GetSecretValue'));
+    expect(reads).toHaveLength(4);
+    for (const st of reads) expect(st.Resource).toBe(secretArn);
+  });
+
   test('a pipeline in another account is the one trusted with the evaluation role', () => {
     const p = platform('staging', { pipelineAccount: '999988887777' });
     const foundation = Template.fromStack(p.foundation);

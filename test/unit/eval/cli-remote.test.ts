@@ -49,7 +49,7 @@ describe('eval CLI: protocol and auth flags', () => {
     expect(flags.err).toContain('error: --user-pool-id (or EVAL_USER_POOL_ID): expected a user pool id such as us-east-1_AbCdEf123, got "pool1"');
     expect(flags.err).toContain('error: --client-id (or EVAL_CLIENT_ID): expected an app client id (letters, digits, +, _), got "a b"');
     expect(flags.err).toContain('error: --token-url (or EVAL_TOKEN_URL): expected https://<domain>/oauth2/token, got "http://auth.example.com/oauth2/token"');
-    expect(flags.err).toContain('error: --scope (or EVAL_SCOPE): expected one scope such as agentcore-kit/invoke, got "two scopes"');
+    expect(flags.err).toContain('error: --scope (or EVAL_SCOPE): expected one scope such as agentcore-tools/invoke, got "two scopes"');
     const env = await cli(['--agent', 'financial', '--endpoint', ARN, '--auth', 'cognito'], {
       env: { EVAL_USER_POOL_ID: POOL, EVAL_CLIENT_ID: CLIENT, EVAL_TOKEN_URL: 'https://auth.example.com/token', EVAL_COGNITO_DOMAIN: '' },
     });
@@ -134,7 +134,7 @@ describe('eval CLI with the Cognito evaluation client (token endpoint on 127.0.0
     const lines = fs.readFileSync(path.join(ROOT, 'eval', 'datasets', 'financial.jsonl'), 'utf8').split('\n').filter((l) => /"id": "fin-0(01|34)"/.test(l));
     fs.writeFileSync(path.join(tmp, 'financial.jsonl'), lines.join('\n'));
     const r = await cli(['--agent', 'financial', '--endpoint', ARN, '--qualifier', 'canary', '--auth', 'cognito', '--dataset', path.join(tmp, 'financial.jsonl'), '--out', path.join(tmp, 'out')], {
-      env: { EVAL_USER_POOL_ID: POOL, EVAL_CLIENT_ID: CLIENT, EVAL_TOKEN_URL: tokenUrl, EVAL_SCOPE: 'agentcore-kit/invoke' },
+      env: { EVAL_USER_POOL_ID: POOL, EVAL_CLIENT_ID: CLIENT, EVAL_TOKEN_URL: tokenUrl, EVAL_SCOPE: 'agentcore-tools/invoke' },
       cognitoClient,
       transportFor: transport,
     });
@@ -146,8 +146,8 @@ describe('eval CLI with the Cognito evaluation client (token endpoint on 127.0.0
     // fin-001 runs as the financial default (sam), fin-034 as the seed's junior analyst (alex).
     expect(sent.sort()).toEqual(['fin-001:jwt-sam', 'fin-034:jwt-alex']);
     expect(forms.map((f) => [f.get('grant_type'), f.get('client_id'), f.get('scope'), f.get('aws_client_metadata')]).sort()).toEqual([
-      ['client_credentials', CLIENT, 'agentcore-kit/invoke', '{"persona":"alex"}'],
-      ['client_credentials', CLIENT, 'agentcore-kit/invoke', '{"persona":"sam"}'],
+      ['client_credentials', CLIENT, 'agentcore-tools/invoke', '{"persona":"alex"}'],
+      ['client_credentials', CLIENT, 'agentcore-tools/invoke', '{"persona":"sam"}'],
     ]);
     expect(r.out + r.err).not.toContain('shh-secret');
     const results = JSON.parse(fs.readFileSync(path.join(tmp, 'out', 'results.json'), 'utf8'));

@@ -29,6 +29,18 @@ describe('out-of-scope rules against the ground-truth datasets', () => {
 });
 
 describe('refusal evaluator', () => {
+  test("the user's request is read from the outermost agent span, whatever the span order and even when it has a parent outside the trace's spans", () => {
+    const supervisor = { ...agentSpan('t9', "What is my manager's salary?", 'I can only help with HR, IT and finance questions.'), spanId: 't9-sup', parentSpanId: 'runtime-span' };
+    const handoff = { ...toolSpan('t9', 't9-handoff', 'delegate_hr', { request: 'Explain the vacation policy' }), parentSpanId: 't9-sup' };
+    const specialist = { ...agentSpan('t9', 'Explain the vacation policy', 'Here is the policy.'), spanId: 't9-hr', parentSpanId: 't9-handoff', name: 'invoke_agent hr_policy_assistant' };
+    // Export order: the specialist's spans end (and are exported) before the supervisor's.
+    expect(handle(event('TRACE', [specialist, handoff, supervisor], { traceIds: ['t9'] }), { logger })).toEqual({
+      label: 'PASS',
+      value: 1,
+      explanation: 'Out-of-scope request (compensation) declined without calling a business tool',
+    });
+  });
+
   test('an out-of-scope request declined with the decline tool and no business tool: PASS 1', () => {
     const spans = [agentSpan('t1', "What's the CEO's bonus?", 'I can only report and analyse company financial results.'), toolSpan('t1', 's1', 'declineOutOfScope', { reason: 'compensation' })];
     expect(handle(event('TRACE', spans, { traceIds: ['t1'] }), { logger })).toEqual({
