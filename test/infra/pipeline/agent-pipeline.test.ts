@@ -194,49 +194,30 @@ describe('AgentPipeline variants', () => {
     expect(stages.find((s) => s.Name === 'Source')!.Actions[0]).toMatchObject({ ActionTypeId: { Provider: 'CodeCommit' }, Configuration: { RepositoryName: 'agents', BranchName: 'release' } });
   });
 
+  /** A pipeline over stand-in platforms, built in a fresh app (for the validation errors). */
+  const pipelineOf = (agents: { dev: string[]; staging: string[]; prod: string[]; prodRollout?: boolean }, evaluation: AgentPipelineProps['evaluation']) => {
+    const stack = new Stack(new App(), 'Delivery');
+    return new AgentPipeline(stack, 'Pipeline', {
+      source: pipelineSource(stack, { kind: 'codecommit', repositoryName: 'agents', branch: 'main' }),
+      dev: { platform: fakePlatform(agents.dev) },
+      staging: { platform: fakePlatform(agents.staging) },
+      prod: { platform: fakePlatform(agents.prod, agents.prodRollout ?? true) },
+      evaluation,
+    });
+  };
+
   test('an evaluated agent without a staging runtime output and a prod without a rollout output fail with one error', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Delivery', { env: { account: ACCOUNT, region: REGION } });
-    expect(
-      () =>
-        new AgentPipeline(stack, 'Pipeline', {
-          source: pipelineSource(stack, { kind: 'codecommit', repositoryName: 'agents', branch: 'main' }),
-          dev: { platform: fakePlatform(['financial']) },
-          staging: { platform: fakePlatform(['financial']) },
-          prod: { platform: fakePlatform(['financial'], false) },
-          evaluation: { agents: ['financial', 'hr'], protocol: 'http' },
-        }),
-    ).toThrow(/\[InvalidPipeline\] 2 problems:[\s\S]*evaluation\.agents: "hr" has no runtime ARN output in the staging platform.*\(got: financial\)[\s\S]*prod\.platform: must return rolloutStateMachineArns/);
+    expect(() => pipelineOf({ dev: ['financial'], staging: ['financial'], prod: ['financial'], prodRollout: false }, { agents: ['financial', 'hr'], protocol: 'http' })).toThrow(
+      /\[InvalidPipeline\] 2 problems:[\s\S]*evaluation\.agents: "hr" has no runtime ARN output in the staging platform.*\(got: financial\)[\s\S]*prod\.platform: must return rolloutStateMachineArns/,
+    );
   });
 
   test('A2A agents without persona tokens are rejected: the runner signs HTTP calls only', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Delivery');
-    expect(
-      () =>
-        new AgentPipeline(stack, 'Pipeline', {
-          source: pipelineSource(stack, { kind: 'codecommit', repositoryName: 'agents', branch: 'main' }),
-          dev: { platform: fakePlatform(['hr']) },
-          staging: { platform: fakePlatform(['hr']) },
-          prod: { platform: fakePlatform(['hr']) },
-          evaluation: { agents: ['hr'] },
-        }),
-    ).toThrow(/staging\.platform: returns no evaluationAccess[\s\S]*set evaluation\.protocol to "http"/);
+    expect(() => pipelineOf({ dev: ['hr'], staging: ['hr'], prod: ['hr'] }, { agents: ['hr'] })).toThrow(/staging\.platform: returns no evaluationAccess[\s\S]*set evaluation\.protocol to "http"/);
   });
 
   test('an empty evaluation list is rejected', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Delivery');
-    expect(
-      () =>
-        new AgentPipeline(stack, 'Pipeline', {
-          source: pipelineSource(stack, { kind: 'codecommit', repositoryName: 'agents', branch: 'main' }),
-          dev: { platform: fakePlatform([]) },
-          staging: { platform: fakePlatform([]) },
-          prod: { platform: fakePlatform([]) },
-          evaluation: { agents: [] },
-        }),
-    ).toThrow(/evaluation\.agents: expected at least one agent/);
+    expect(() => pipelineOf({ dev: [], staging: [], prod: [] }, { agents: [] })).toThrow(/evaluation\.agents: expected at least one agent/);
   });
 });
 
