@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -86,6 +87,9 @@ export function buildObservabilityUnit(stack: Stack, props: ObservabilityUnitPro
     otlpExportSecretArn: first ? config.observability.otlpExportSecretArn : undefined,
     transactionSearch: first && config.observability.transactionSearch ? {} : undefined,
   });
+
+  // Quality drifting on an endpoint pages the same people as every other alarm of the environment.
+  evaluation.drift?.addAlarmAction(new actions.SnsAction(observability.alarms.topic));
 
   return {
     observability,

@@ -79,6 +79,16 @@ describe('reference platform (dev)', () => {
     t.Release.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'dev-supervisor-evaluation-score', Threshold: 0.7, ComparisonOperator: 'LessThanThreshold' });
   });
 
+  test('quality drift on the live endpoints notifies the environment alarm topic', () => {
+    const drift = Object.values(t.Observability1.findResources('AWS::CloudWatch::CompositeAlarm', { Properties: { AlarmName: 'kit_dev-evaluation-drift' } }));
+    expect(drift).toHaveLength(1);
+    const topic = Object.keys(t.Observability1.findResources('AWS::SNS::Topic'))[0];
+    expect(drift[0].Properties.AlarmActions).toEqual([{ Ref: topic }]);
+    // One drift alarm per agent and watched evaluator, on live.
+    const children = Object.values(t.Observability1.findResources('AWS::CloudWatch::Alarm')).filter((a) => /-live-.*-drift$/.test(a.Properties.AlarmName));
+    expect(children.length).toBeGreaterThanOrEqual(4);
+  });
+
   test('the evaluation gate gets a role the pipeline account may assume, reading the evaluation client only, and the outputs it needs', () => {
     const role = Object.values(t.Foundation.findResources('AWS::IAM::Role', { Properties: { RoleName: 'agentcore-kit-dev-evaluation-gate' } }))[0];
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
