@@ -6,6 +6,9 @@
  * id header. A fresh agent is built per request from that verified identity — its MCP session
  * uses the caller's token and its memory is the caller's own — so no conversation state or
  * credential outlives the request or crosses users, whatever A2A `contextId` a client sends.
+ *
+ * A message whose metadata has `agentcoreKitEvaluation: true` (an evaluation caller) gets the
+ * request's spans in its trace data part (`agentTrace.spans`) while tracing is on.
  */
 import * as http from 'node:http';
 import type { AgentCard, Task } from '@a2a-js/sdk';
@@ -17,6 +20,7 @@ import { IdentityError, identify, type IdentityVerifier, type VerifiedIdentity }
 import { AS_OF_HEADER, listen, SESSION_HEADER, type RunningServer } from '../shared/http';
 import { addUsage, TRACE_DATA_KEY } from '../shared/trace';
 import type { InvocationContext } from '../shared/context';
+import { EVALUATION_METADATA_KEY, evaluationSpanCollector } from '../telemetry/evaluation-spans';
 import { withRequestContext } from '../telemetry/request-context';
 import { prepareSpecialist, type SpecialistDeps } from './specialist-agent';
 
@@ -124,17 +128,23 @@ class SpecialistExecutor implements AgentExecutor {
       now: caller.asOf ?? (this.options.clock ?? (() => new Date()))(),
     };
     const prepared = await prepareSpecialist(this.options, ctx);
-    // The trace (tool calls, usage, refusal) travels back as a data part just before the final status.
+    // An evaluation caller (the supervisor serving an evaluation, the evaluation runner) asks for the spans too:
+    // kept from here (this session and user only) until the trace is built.
+    const evaluation = requestContext.userMessage.metadata?.[EVALUATION_METADATA_KEY] === true;
+    const watch = evaluation ? evaluationSpanCollector()?.watch(ctx.sessionId, ctx.identity.userId) : undefined;
+    // The trace (tool calls, usage, refusal, spans) travels back as a data part just before the final status,
+    // published once the agent's stream has finished: its invoke_agent span has ended by then.
     const bus = new TracingEventBus(eventBus, () => {
       addUsage(prepared.trace, prepared.agent);
-      return prepared.trace;
+      return watch ? { ...prepared.trace, spans: watch.collect() } : prepared.trace;
     });
     try {
       // The agent's spans join the caller's trace and carry the session and user ids.
-      await withRequestContext({ headers: caller.traceHeaders, sessionId: ctx.sessionId, userId: ctx.identity.userId }, () =>
+      await withRequestContext({ headers: caller.traceHeaders, sessionId: ctx.sessionId, userId: ctx.identity.userId, evaluation }, () =>
         new A2AExecutor({ agentFactory: () => prepared.agent, maxContexts: 1 }).execute(requestContext, bus),
       );
     } finally {
+      watch?.collect(); // a failed request: release what was kept
       await prepared.close();
     }
   }

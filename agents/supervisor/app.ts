@@ -2,6 +2,8 @@
  * The supervisor on the AgentCore HTTP runtime contract (`bedrock-agentcore/runtime`):
  * `GET /ping`, `POST /invocations` with `{ "prompt": "..." }`, the session id in the
  * `X-Amzn-Bedrock-AgentCore-Runtime-Session-Id` header and the user's JWT in `Authorization`.
+ * A request with `evaluation` gets the evaluation contract fields back (eval/README.md), with the
+ * request's spans (its own and the specialists') while tracing is on.
  */
 import type * as http from 'node:http';
 import { once } from 'node:events';
@@ -9,6 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { BedrockAgentCoreApp } from 'bedrock-agentcore/runtime';
 import { z } from 'zod';
 import { IdentityError, identify, type IdentityVerifier } from '../shared/identity';
+import { mergeSpans } from '../shared/trace';
+import { evaluationSpanCollector } from '../telemetry/evaluation-spans';
 import { withRequestContext } from '../telemetry/request-context';
 import type { InvocationContext } from '../shared/context';
 import type { RunningServer } from '../shared/http';
@@ -61,11 +65,41 @@ export function outcomeOf(answer: SupervisorAnswer): 'answer' | 'refusal' | 'esc
   return 'answer';
 }
 
-/** The reply body: the answer, plus the evaluation contract fields when asked for. */
+/**
+ * The reply body: the answer, plus the evaluation contract fields when asked for (with `spans`
+ * when the request's spans were collected, i.e. tracing is on).
+ */
 export function replyBody(answer: SupervisorAnswer, evaluation: boolean): Record<string, unknown> {
   const { trace, ...rest } = answer;
   if (!evaluation) return rest;
-  return { ...rest, answer: answer.response, outcome: outcomeOf(answer), toolCalls: trace.toolCalls, usage: trace.usage, model: answer.model };
+  return {
+    ...rest,
+    answer: answer.response,
+    outcome: outcomeOf(answer),
+    toolCalls: trace.toolCalls,
+    usage: trace.usage,
+    model: answer.model,
+    ...(trace.spans ? { spans: trace.spans } : {}),
+  };
+}
+
+/**
+ * Run the supervisor; for an evaluation request while tracing is on, keep the session's spans from
+ * the start and put them (with those the specialists returned) on the answer's trace. Collected
+ * once `run` has resolved: every span of the request has ended by then (the agent's own
+ * `invoke_agent` span ends inside `agent.invoke`, before it resolves; nothing opens a span around it).
+ */
+async function runCollectingSpans(run: () => Promise<SupervisorAnswer>, ctx: InvocationContext, evaluation: boolean): Promise<SupervisorAnswer> {
+  const watch = evaluation ? evaluationSpanCollector()?.watch(ctx.sessionId, ctx.identity.userId) : undefined;
+  if (!watch) return run();
+  let answer: SupervisorAnswer | undefined;
+  try {
+    answer = await run();
+  } finally {
+    const own = watch.collect();
+    if (answer) answer.trace.spans = mergeSpans(own, answer.trace.spans ?? []);
+  }
+  return answer;
 }
 
 /** Progress events while `run` works, then the reply body; each becomes one SSE `data:` event. */
@@ -97,8 +131,10 @@ export function supervisorApp(options: SupervisorAppOptions): BedrockAgentCoreAp
         const ctx: InvocationContext = { identity, sessionId: context.sessionId, region: options.region, now };
         const evaluation = request.evaluation !== undefined;
         // The agent's spans join the caller's trace (its traceparent) and carry the session and user ids.
-        const traced = { headers: traceHeaders(context.headers), sessionId: ctx.sessionId, userId: identity.userId };
-        const run = (progress?: ProgressSink) => withRequestContext(traced, () => runSupervisor(options, ctx, request.prompt, progress));
+        // An evaluation also asks the specialists for their spans (isEvaluationContext in the hand-offs).
+        const traced = { headers: traceHeaders(context.headers), sessionId: ctx.sessionId, userId: identity.userId, evaluation };
+        const run = (progress?: ProgressSink) =>
+          runCollectingSpans(() => withRequestContext(traced, () => runSupervisor(options, ctx, request.prompt, progress)), ctx, evaluation);
         if (request.stream) return streamReply(run, evaluation);
         return replyBody(await run(), evaluation);
       },

@@ -4,8 +4,8 @@
  * session id (the specialist reads the same session memory), and optionally the runtime endpoint
  * qualifier (`live`/`canary`).
  */
-import type { AgentCard } from '@a2a-js/sdk';
-import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory, type AgentCardResolver } from '@a2a-js/sdk/client';
+import type { AgentCard, MessageSendParams } from '@a2a-js/sdk';
+import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory, type AgentCardResolver, type CallInterceptor } from '@a2a-js/sdk/client';
 import { tool, type InvocationState } from '@strands-agents/sdk';
 import { A2AAgent, A2AStreamUpdateEvent } from '@strands-agents/sdk/a2a';
 import { z } from 'zod';
@@ -14,6 +14,7 @@ import { addFinalAnswer } from '../shared/final-answer';
 import { AS_OF_HEADER, SESSION_HEADER } from '../shared/http';
 import { emptyTrace, mergeTrace, TRACE_DATA_KEY, type AgentTrace } from '../shared/trace';
 import type { InvocationContext } from '../shared/context';
+import { EVALUATION_METADATA_KEY, isEvaluationContext } from '../telemetry/evaluation-spans';
 import { injectTraceContext } from '../telemetry/request-context';
 
 export interface SpecialistEndpoint {
@@ -69,12 +70,30 @@ class ConfiguredUrlCardResolver implements AgentCardResolver {
   }
 }
 
-/** A remote specialist as a Strands A2A agent acting for the caller. */
-export function specialistClient(endpoint: SpecialistEndpoint, ctx: InvocationContext): A2AAgent {
+/**
+ * Marks every message sent as an evaluation request (`EVALUATION_METADATA_KEY` in the message
+ * metadata, which travels in the JSON-RPC body through any proxy): the specialist returns its spans.
+ */
+export const evaluationInterceptor: CallInterceptor = {
+  async before(args) {
+    const { input } = args;
+    if (input?.method !== 'sendMessage' && input?.method !== 'sendMessageStream') return;
+    const { message } = input.value as MessageSendParams;
+    message.metadata = { ...message.metadata, [EVALUATION_METADATA_KEY]: true };
+  },
+  async after() {},
+};
+
+/**
+ * A remote specialist as a Strands A2A agent acting for the caller; with `evaluation`, its
+ * messages ask for the specialist's spans.
+ */
+export function specialistClient(endpoint: SpecialistEndpoint, ctx: InvocationContext, evaluation = false): A2AAgent {
   const fetchImpl = callerFetch(ctx, endpoint.qualifier);
   const options = ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
     transports: [new JsonRpcTransportFactory({ fetchImpl })],
     cardResolver: new ConfiguredUrlCardResolver(fetchImpl),
+    ...(evaluation ? { clientConfig: { interceptors: [evaluationInterceptor] } } : {}),
   });
   return new A2AAgent({ url: endpoint.url, name: endpoint.spec.runtimeName, description: endpoint.spec.description, clientFactory: new ClientFactory(options) });
 }
@@ -92,10 +111,13 @@ function recordHandoff(state: InvocationState, handoff: Handoff, trace: Partial<
   mergeTrace(traceOf(state), trace);
 }
 
-/** Ask one specialist; its answer text and the trace it sent back (tool calls, usage, refusal). */
+/**
+ * Ask one specialist; its answer text and the trace it sent back (tool calls, usage, refusal, and
+ * its spans when the supervisor is serving an evaluation request).
+ */
 export async function handOff(endpoint: SpecialistEndpoint, ctx: InvocationContext, request: string, progress?: ProgressSink): Promise<{ answer: string; trace: Partial<AgentTrace> }> {
   progress?.({ type: 'handoff', specialist: endpoint.spec.id as SpecialistId });
-  const stream = specialistClient(endpoint, ctx).stream(request);
+  const stream = specialistClient(endpoint, ctx, isEvaluationContext()).stream(request);
   let trace: Partial<AgentTrace> = {};
   let next = await stream.next();
   while (!next.done) {

@@ -24,6 +24,17 @@ export type TelemetryEnv = Readonly<Record<string, string | undefined>>;
 /** The kit's own switch (`on` | `off`). */
 export const TRACING_SWITCH = 'AGENTCORE_KIT_TRACING';
 
+/**
+ * Whether evaluation requests may get their spans back (`on` | `off`, default on). Spans hold the
+ * system prompts and tool results, so environments without offline evaluation (prod) turn it off.
+ */
+export const EVALUATION_SPANS_SWITCH = 'AGENTCORE_KIT_EVALUATION_SPANS';
+
+/** Whether {@link EVALUATION_SPANS_SWITCH} allows returning spans (anything but an explicit off does). */
+export function evaluationSpansAllowed(env: TelemetryEnv): boolean {
+  return !OFF.has(env[EVALUATION_SPANS_SWITCH]?.trim().toLowerCase() ?? '');
+}
+
 /** ARN of the secret with an existing backend's OTLP endpoint and headers (set by `AgentObservability.runtimeEnvironment()`). */
 export const OTLP_SECRET_ENV = 'OTLP_EXPORT_SECRET_ARN';
 

@@ -4,3 +4,11 @@ export { OtlpSpanExporter, type OtlpSpanExporterOptions, type SigV4Signing } fro
 export { injectTraceContext, RequestAttributesSpanProcessor, REQUEST_ATTRIBUTES, withRequestContext, type RequestIdentity } from './request-context';
 export { setupAgentTelemetry, type AgentTelemetry, type AgentTelemetryOptions } from './setup';
 export { toSpanRecord, type SpanRecord } from './span-record';
+export {
+  EVALUATION_METADATA_KEY,
+  EvaluationSpanCollector,
+  evaluationSpanCollector,
+  isEvaluationContext,
+  type EvaluationSpanLimits,
+  type SessionSpanWatch,
+} from './evaluation-spans';

@@ -9,6 +9,7 @@
  */
 import { context, propagation, ROOT_CONTEXT, trace, type AttributeValue, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { markEvaluation } from './evaluation-spans';
 
 /** Attributes every span of a request carries (AgentCore evaluations group spans into sessions by `session.id`). */
 export const REQUEST_ATTRIBUTES = ['session.id', 'user.id'] as const;
@@ -35,6 +36,11 @@ export interface RequestIdentity {
   readonly sessionId: string;
   /** The verified user id (from the token). @default - none */
   readonly userId?: string;
+  /**
+   * The request is an evaluation whose spans are collected: hand-offs made while serving it ask the
+   * specialists for their spans ({@link isEvaluationContext}). @default false
+   */
+  readonly evaluation?: boolean;
 }
 
 /**
@@ -46,7 +52,8 @@ export function withRequestContext<T>(request: RequestIdentity, fn: () => T): T 
   const entries: Record<string, { value: string }> = { 'session.id': { value: request.sessionId } };
   if (request.userId) entries['user.id'] = { value: request.userId };
   // setBaggage replaces whatever baggage the caller sent: only these verified ids are kept.
-  return context.with(propagation.setBaggage(remote, propagation.createBaggage(entries)), fn);
+  const requestContext = propagation.setBaggage(remote, propagation.createBaggage(entries));
+  return context.with(request.evaluation ? markEvaluation(requestContext) : requestContext, fn);
 }
 
 /** Add the current trace context (`traceparent`, `tracestate`) to outgoing request headers. */

@@ -13,9 +13,10 @@ import { context, diag, DiagLogLevel, propagation, trace } from '@opentelemetry/
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOnSampler, BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { resourceAttributes, tracingPlan, type ExporterPlan, type TelemetryEnv } from './config';
+import { evaluationSpansAllowed, resourceAttributes, tracingPlan, type ExporterPlan, type TelemetryEnv } from './config';
 import { backendFromSecret, readSecretString, type SecretReader } from './otlp-secret';
 import { OtlpSpanExporter } from './otlp-span-exporter';
+import { EvaluationSpanCollector, registerEvaluationSpanCollector, type EvaluationSpanLimits } from './evaluation-spans';
 import { RequestAttributesSpanProcessor } from './request-context';
 
 export interface AgentTelemetryOptions {
@@ -34,6 +35,11 @@ export interface AgentTelemetryOptions {
    * @default - Secrets Manager GetSecretValue with the runtime role (`AgentObservability.grantTelemetryExport`)
    */
   readonly readSecret?: SecretReader;
+  /**
+   * Bounds of the spans kept for evaluation requests (returned with their reply).
+   * @default - 16 sessions, 256 spans each, dropped after 5 minutes
+   */
+  readonly evaluationSpans?: EvaluationSpanLimits;
   /** Flush spans on SIGTERM/SIGINT before the process exits. @default true */
   readonly flushOnExit?: boolean;
   /** @default - JSON lines on stderr */
@@ -44,6 +50,8 @@ export interface AgentTelemetry {
   readonly enabled: boolean;
   /** Where spans go, e.g. `xray https://xray.us-east-1.amazonaws.com/v1/traces`. */
   readonly destinations: readonly string[];
+  /** Keeps the spans of sessions being evaluated (also reachable as `evaluationSpanCollector()`); undefined when tracing is off or AGENTCORE_KIT_EVALUATION_SPANS=off. */
+  readonly evaluationSpans?: EvaluationSpanCollector;
   /** Export every ended span now. */
   forceFlush(): Promise<void>;
   /** Flush, stop exporting and unregister the global provider. */
@@ -129,17 +137,21 @@ async function start(options: AgentTelemetryOptions, log: NonNullable<AgentTelem
   }
 
   const resource = plan.enabled ? plan.resource : resourceAttributes(env, options.serviceName, []);
+  // Keeps nothing unless an evaluation request watches its session (bounded; see EvaluationSpanCollector);
+  // none at all where the environment turns returning spans off.
+  const evaluationSpans = evaluationSpansAllowed(env) ? new EvaluationSpanCollector(options.evaluationSpans) : undefined;
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes(resource),
     // Every span of every request, as ADOT does for agent observability (a sampled-out caller would otherwise
     // silence the whole hand-off); OTEL_TRACES_SAMPLER still chooses another sampler.
     ...(env.OTEL_TRACES_SAMPLER ? {} : { sampler: new AlwaysOnSampler() }),
-    // Request attributes first: the exporting processors see them on every span.
-    spanProcessors: [new RequestAttributesSpanProcessor(), ...exporting],
+    // Request attributes first: the exporting processors and the evaluation collector see them on every span.
+    spanProcessors: [new RequestAttributesSpanProcessor(), ...(evaluationSpans ? [evaluationSpans] : []), ...exporting],
   });
   // Registered through the global API Strands reads its tracer from (what its `setupTracer({ provider })` does),
   // plus the async-hooks context manager and W3C propagator that parenting and the A2A traceparent rely on.
   provider.register();
+  registerEvaluationSpanCollector(evaluationSpans);
   // OpenTelemetry reports failed exports (e.g. a missing xray:PutSpans) through its diagnostics logger: surface them.
   const report = (message: string, ...args: unknown[]) => log('warn', `tracing: ${[message, ...args.map((a) => (a instanceof Error ? a.message : String(a)))].join(' ')}`);
   const quiet = () => undefined;
@@ -152,12 +164,14 @@ async function start(options: AgentTelemetryOptions, log: NonNullable<AgentTelem
   const telemetry: AgentTelemetry = {
     enabled: true,
     destinations,
+    evaluationSpans,
     forceFlush: () => provider.forceFlush(),
     shutdown: async () => {
       if (stopped) return;
       stopped = true;
       current = undefined;
       process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+      registerEvaluationSpanCollector(undefined);
       let timer: NodeJS.Timeout | undefined;
       const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_BUDGET_MS).unref()));
       await Promise.race([provider.shutdown().catch((e: unknown) => log('warn', `tracing: flush on shutdown failed: ${(e as Error).message}`)), budget]);

@@ -4,6 +4,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { SPECIALIST_IDS, type AgentSpec } from '../../catalog/agents';
 import type { EnvironmentConfig } from '../config';
 import { KitError } from '../errors';
+import { EVALUATION_SPANS_SWITCH } from '../../agents/telemetry/config';
 import { OtlpExport } from '../observability';
 import { AgentCode, AgentRuntime, LIVE_ENDPOINT } from '../runtime';
 import { releasedByRollout, type FoundationStack } from './foundation-stack';
@@ -44,7 +45,11 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
   const usesTools = Object.keys(spec.tools).length > 0;
   // Spans go to AgentCore Observability; with an existing backend configured, to it as well.
   const otlpExport = config.observability.otlpExportSecretArn ? new OtlpExport(stack, `OtlpExport-${spec.id}`, { secretArn: config.observability.otlpExportSecretArn }) : undefined;
-  const telemetryEnvironment = { OTEL_DEPLOYMENT_ENVIRONMENT: config.name, ...otlpExport?.environment() };
+  const telemetryEnvironment = {
+    OTEL_DEPLOYMENT_ENVIRONMENT: config.name,
+    [EVALUATION_SPANS_SWITCH]: config.evaluation.replySpans ? 'on' : 'off',
+    ...otlpExport?.environment(),
+  };
   const runtime = new AgentRuntime(stack, `Agent-${spec.id}`, {
     runtimeName: `${spec.runtimeName}_${config.name.replace(/-/g, '_')}`.slice(0, 48),
     description: spec.description.slice(0, 200),

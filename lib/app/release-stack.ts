@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import type { IInboundIdentity } from '../identity';
+import { TelemetryDelivery } from '../observability';
 import { AgentTrafficSplit, CanaryAlarms, ReleaseController, type EndpointHealthAlarms } from '../release';
 import type { DeployedAgent } from './agent-unit';
 import { releaseNameOf } from './foundation-stack';
@@ -42,6 +43,14 @@ export class ReleaseStack extends Stack {
   constructor(scope: Construct, id: string, props: ReleaseStackProps) {
     super(scope, id, props);
     const { config } = props;
+    // The split gateways' logs and traces: routing decisions are auditable, and an A/B test's gateway
+    // traces are what attributes each session to its variant.
+    const delivery = new TelemetryDelivery(this, 'Delivery', {
+      logGroupPrefix: `agentcore-kit-${config.name}-release`,
+      retentionDays: config.logRetentionDays,
+      encryptionKey: props.key,
+      removalPolicy: props.removalPolicy,
+    });
     for (const agent of props.agents) {
       const name = agent.spec.id;
       const split = new AgentTrafficSplit(this, `Split-${name}`, {
@@ -51,6 +60,7 @@ export class ReleaseStack extends Stack {
         gatewayName: `agentcore-kit-${config.name}-${name}`.slice(0, 48),
         targetPrefix: name,
       });
+      delivery.addGateway(`split-${name}`, split);
       const alarms = new CanaryAlarms(this, `CanaryAlarms-${name}`, {
         runtime: agent.runtime.runtime,
         alarmNamePrefix: `${config.name}-${name}`,

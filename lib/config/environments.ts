@@ -42,6 +42,7 @@ const dev: EnvironmentConfigInput = {
     samplingPercent: 100,
     thresholds: { toolSelection: 0.95, parameters: 0.98, refusals: 1, latencyP50Ms: 2000, latencyP95Ms: 5000, tokensPerQuery: 5000 },
     driftScoreMin: 0.85,
+    replySpans: true,
   },
   release: { rollout: 'ALL_AT_ONCE', toolDeployment: 'ALL_AT_ONCE' },
   pipeline: { manualApprovalBeforeProd: false },
@@ -74,7 +75,7 @@ const prod: EnvironmentConfigInput = {
   memory: { eventExpiryDays: 90 },
   agents: { orchestration: 'hierarchical', codeInterpreter: false, browser: 'off' },
   alarms: { errorRatePercent: 2, latencyP95Ms: 6000, toolLatencyP95Ms: 1500, throttles: 1, policyDenialsPer5Min: 20, evaluationScoreMin: 0.85, evaluationPeriods: 3 },
-  evaluation: { ...dev.evaluation, samplingPercent: 10, driftScoreMin: 0.9 },
+  evaluation: { ...dev.evaluation, samplingPercent: 10, driftScoreMin: 0.9, replySpans: false },
   release: { rollout: 'CANARY_10PERCENT_10MINUTES', toolDeployment: 'CANARY_10PERCENT_10MINUTES' },
   pipeline: { manualApprovalBeforeProd: true },
 };

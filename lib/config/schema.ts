@@ -185,6 +185,11 @@ export const environmentConfigSchema = z
           .strict(),
         /** Drift alarm: moving average of the online score below this fires. */
         driftScoreMin: z.number().min(0).max(1),
+        /**
+         * Agents hand an offline evaluation request its spans back (for the LLM-as-judge). Spans carry
+         * system prompts and tool results: keep it off where no offline evaluation runs (prod).
+         */
+        replySpans: z.boolean().default(false),
       })
       .strict(),
 

@@ -109,8 +109,8 @@ export class TelemetryDelivery extends Construct {
     this.addSource('runtime', name, runtime.agentRuntimeArn, [agentcore.LogType.APPLICATION_LOGS, agentcore.LogType.USAGE_LOGS]);
   }
 
-  /** Application logs and traces of a gateway. */
-  addGateway(name: string, gateway: agentcore.IGateway): void {
+  /** Application logs and traces of a gateway (an L2 gateway, or any with an ARN such as a `CfnGateway`'s). */
+  addGateway(name: string, gateway: Pick<agentcore.IGateway, 'gatewayArn'>): void {
     this.addSource('gateway', name, gateway.gatewayArn, [agentcore.LogType.APPLICATION_LOGS]);
   }
 

@@ -2,9 +2,11 @@
  * A2A runtimes (the specialists): each case is one JSON-RPC `message/send` with the query as the
  * text part, sent the way the supervisor hands off to a specialist — the persona's bearer token,
  * the runtime session id header and the current-date attribute header (`context.asOf`); identity
- * travels in the token only. The reply's text artifacts are the answer; its `agentTrace` data part
- * (tool calls, usage, declined) gives the evaluation fields, mapped to the contract by the
- * supervisor's own `replyBody`, so outcomes are decided exactly as the supervisor decides them.
+ * travels in the token only. The message is marked as an evaluation (`agentcoreKitEvaluation` in its
+ * metadata). The reply's text artifacts are the answer; its `agentTrace` data part (tool calls,
+ * usage, declined, and the spans when the specialist traces) gives the evaluation fields, mapped to
+ * the contract by the supervisor's own `replyBody`, so outcomes are decided exactly as the
+ * supervisor decides them.
  *
  * Locally the URL is the specialist's base URL (`http://127.0.0.1:9001`); on AgentCore it is
  * `https://bedrock-agentcore.<region>.amazonaws.com/runtimes/<URL-encoded ARN>/invocations/` with
@@ -17,6 +19,7 @@ import { z } from 'zod';
 import { AS_OF_HEADER, SESSION_HEADER } from '../../../agents/shared/http';
 import { TRACE_DATA_KEY, type AgentTrace } from '../../../agents/shared/trace';
 import { replyBody } from '../../../agents/supervisor/app';
+import { EVALUATION_METADATA_KEY } from '../../../agents/telemetry/evaluation-spans';
 import { ContractError, toolCallSchema, usageSchema, type EvalRequest } from '../contract';
 import { personaOf } from '../personas';
 import type { TokenProvider } from '../auth/token-provider';
@@ -40,6 +43,8 @@ const traceSchema = z.object({
   toolCalls: z.array(toolCallSchema.extend({ status: z.enum(['success', 'error']) })),
   usage: usageSchema,
   declined: z.boolean(),
+  /** The specialist's spans (`aws/spans` records), returned to evaluation requests while its tracing is on. */
+  spans: z.array(z.record(z.string(), z.unknown())).optional(),
 });
 
 export class A2ATransport implements Transport {
@@ -77,7 +82,8 @@ export class A2ATransport implements Transport {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const result = await this.client.sendMessage(
       {
-        message: { kind: 'message', messageId: randomUUID(), role: 'user', parts: [{ kind: 'text', text: request.prompt }] },
+        // Marked as an evaluation, as the supervisor marks its hand-offs when it serves one: the spans come back too.
+        message: { kind: 'message', messageId: randomUUID(), role: 'user', parts: [{ kind: 'text', text: request.prompt }], metadata: { [EVALUATION_METADATA_KEY]: true } },
         configuration: { blocking: true, acceptedOutputModes: ['text/plain'] },
       },
       { serviceParameters: headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout },

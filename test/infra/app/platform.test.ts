@@ -79,6 +79,16 @@ describe('reference platform (dev)', () => {
     t.Release.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'dev-supervisor-evaluation-score', Threshold: 0.7, ComparisonOperator: 'LessThanThreshold' });
   });
 
+  test("the split gateway's logs and traces are delivered (routing audit, A/B variant attribution)", () => {
+    const gatewayArn = { 'Fn::GetAtt': [expect.stringMatching(/^SplitsupervisorGateway/), 'GatewayArn'] };
+    const sources = Object.values(t.Release.findResources('AWS::Logs::DeliverySource')).map((r) => r.Properties);
+    expect(sources).toEqual(expect.arrayContaining([expect.objectContaining({ LogType: 'APPLICATION_LOGS', ResourceArn: gatewayArn }), expect.objectContaining({ LogType: 'TRACES', ResourceArn: gatewayArn })]));
+    const group = Object.values(t.Release.findResources('AWS::Logs::LogGroup'))
+      .map((r) => r.Properties)
+      .find((p) => p.LogGroupName === '/aws/vendedlogs/bedrock-agentcore/agentcore-kit-dev-release/gateway/split-supervisor');
+    expect(group).toMatchObject({ KmsKeyId: { 'Fn::ImportValue': expect.stringContaining('Foundation') } });
+  });
+
   test('quality drift on the live endpoints notifies the environment alarm topic', () => {
     const drift = Object.values(t.Observability1.findResources('AWS::CloudWatch::CompositeAlarm', { Properties: { AlarmName: 'kit_dev-evaluation-drift' } }));
     expect(drift).toHaveLength(1);
@@ -132,6 +142,12 @@ describe('reference platform (dev)', () => {
 describe('reference platform (prod)', () => {
   const prod = platform('prod');
   const t = byName(prod);
+
+  test('prod agents never hand spans back to an evaluation request; dev agents do', () => {
+    for (const r of Object.values(t.Agents1.findResources('AWS::BedrockAgentCore::Runtime'))) expect(r.Properties.EnvironmentVariables.AGENTCORE_KIT_EVALUATION_SPANS).toBe('off');
+    const devAgents = Template.fromStack(Stack.of(platform('dev').agents[0].runtime));
+    for (const r of Object.values(devAgents.findResources('AWS::BedrockAgentCore::Runtime'))) expect(r.Properties.EnvironmentVariables.AGENTCORE_KIT_EVALUATION_SPANS).toBe('on');
+  });
 
   test('no persona tokens in prod: no evaluation client, no evaluation role, nothing for a gate', () => {
     expect(JSON.stringify(t.Foundation.findResources('AWS::Cognito::UserPoolClient'))).not.toContain('m2m-evaluation');
