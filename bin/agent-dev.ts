@@ -10,7 +10,10 @@
  */
 import { parseArgs } from 'node:util';
 import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { startLocalAgents } from '../agents/local';
+import { setupAgentTelemetry } from '../agents/telemetry';
 import { keywordModel } from '../agents/shared/keyword-script';
 import { jwtVerifier } from '../agents/shared/identity';
 import { bedrockModel, modelSettingsFromEnv } from '../agents/shared/model';
@@ -19,6 +22,9 @@ import { loadEnvironment } from '../lib/config';
 import { DEV_USERS, startToolServer, type DevUserName } from '../local';
 
 const USAGE = `usage: npm run agent:dev -- [--port <1-65535>] [--orchestration hierarchical|sequential] [--scripted] [--user ${Object.keys(DEV_USERS).join('|')}]`;
+
+/** Exports nothing: with no exporter configured, spans only feed evaluation replies. */
+const DISCARD_SPANS: SpanExporter = { export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }), shutdown: async () => undefined };
 
 function fail(message: string): never {
   process.stderr.write(`agent:dev: ${message}\n${USAGE}\n`);
@@ -83,6 +89,11 @@ async function main(): Promise<void> {
     model = () => bedrockModel(settings, region);
     modelLabel = `Bedrock ${settings.modelId} in ${region} (temperature ${settings.temperature}, max tokens ${settings.maxTokens})`;
   }
+
+  // Spans are kept for evaluation replies (`npm run eval -- --judge ...`) and exported only where the
+  // environment says (e.g. OTEL_TRACES_EXPORTER=console prints them).
+  const selected = process.env.OTEL_TRACES_EXPORTER !== undefined || process.env.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
+  await setupAgentTelemetry({ serviceName: 'agent-dev', ...(selected ? {} : { exporter: DISCARD_SPANS }) });
 
   const tools = await startToolServer();
   const agents = await startLocalAgents({
