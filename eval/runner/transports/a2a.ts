@@ -24,7 +24,7 @@ import { ContractError, toolCallSchema, usageSchema, type EvalRequest } from '..
 import { personaOf } from '../personas';
 import type { TokenProvider } from '../auth/token-provider';
 import { runtimeInvocationUrl } from './agentcore';
-import type { Transport, TransportReply } from './transport';
+import { httpUrl, type Transport, type TransportReply } from './transport';
 
 export interface A2ATransportOptions {
   /** JSON-RPC endpoint of the agent, e.g. `http://127.0.0.1:9001` or a runtime invocation URL. */
@@ -61,13 +61,7 @@ export class A2ATransport implements Transport {
   }
 
   constructor(options: A2ATransportOptions) {
-    let url: URL;
-    try {
-      url = new URL(options.url);
-    } catch {
-      throw new Error(`url: expected an http(s) URL such as http://127.0.0.1:9001, got ${JSON.stringify(options.url)}`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`url: expected an http(s) URL such as http://127.0.0.1:9001, got ${JSON.stringify(options.url)}`);
+    const url = httpUrl(options.url, 'http://127.0.0.1:9001');
     this.endpoint = url;
     this.tokens = options.tokens;
     this.timeoutMs = options.timeoutMs ?? 120_000;

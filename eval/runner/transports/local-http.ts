@@ -5,7 +5,7 @@
  * (`https://bedrock-agentcore.<region>.amazonaws.com/runtimes/<URL-encoded runtime ARN>`).
  */
 import type { EvalRequest } from '../contract';
-import type { Transport, TransportReply } from './transport';
+import { httpUrl, type Transport, type TransportReply } from './transport';
 
 export const SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id';
 
@@ -35,23 +35,14 @@ export class LocalHttpTransport implements Transport {
   private readonly qualifier?: string;
 
   constructor(options: LocalHttpTransportOptions) {
-    let base: URL;
-    try {
-      base = new URL(options.url);
-    } catch {
-      throw new Error(`url: expected an http(s) URL such as http://127.0.0.1:8080, got ${JSON.stringify(options.url)}`);
-    }
-    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-      throw new Error(`url: expected an http(s) URL such as http://127.0.0.1:8080, got ${JSON.stringify(options.url)}`);
-    }
-    this.base = base;
+    this.base = httpUrl(options.url, 'http://127.0.0.1:8080');
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.bearerToken = options.bearerToken;
     if (options.qualifier !== undefined && !/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/.test(options.qualifier)) {
       throw new Error(`qualifier: expected an endpoint name (letters, digits, underscore; starts with a letter), got ${JSON.stringify(options.qualifier)}`);
     }
     this.qualifier = options.qualifier;
-    this.description = `${base.origin}${base.pathname.replace(/\/$/, '')}${options.qualifier ? ` (qualifier ${options.qualifier})` : ''}`;
+    this.description = `${this.base.origin}${this.base.pathname.replace(/\/$/, '')}${options.qualifier ? ` (qualifier ${options.qualifier})` : ''}`;
   }
 
   async invoke(request: EvalRequest, sessionId: string, signal?: AbortSignal): Promise<TransportReply> {

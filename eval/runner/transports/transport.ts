@@ -1,6 +1,6 @@
 /**
- * How the runner reaches an agent. Two implementations: AgentCore Runtime (`InvokeAgentRuntime`)
- * and local HTTP (the same AgentCore HTTP contract on localhost).
+ * How the runner reaches an agent: AgentCore Runtime (`InvokeAgentRuntime`), HTTP (the AgentCore
+ * HTTP contract, local or over HTTPS with a bearer token) and A2A (JSON-RPC `message/send`).
  */
 import type { EvalRequest } from '../contract';
 
@@ -22,4 +22,16 @@ export interface Transport {
 export function sessionIdFor(runId: string, caseId: string): string {
   const id = `eval-${runId}-${caseId}`;
   return id.length >= 33 ? id : id.padEnd(33, '0');
+}
+
+/** An http(s) URL from a transport's `url` option, or an error naming the option and an example. */
+export function httpUrl(value: string, example: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // Reported below.
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error(`url: expected an http(s) URL such as ${example}, got ${JSON.stringify(value)}`);
+  return url;
 }
