@@ -7,8 +7,8 @@
  *   npm run rollout -- promote  --release <name>
  *   npm run rollout -- abort    --release <name> --reason "<why>"     (alias: rollback)
  *   npm run rollout -- ab-test start  --release <name> --role-arn <arn> --live-eval-config <arn|id> --canary-eval-config <arn|id> [--treatment-percent 10]
- *   npm run rollout -- ab-test status --release <name> --ab-test-id <id> [--json]
- *   npm run rollout -- ab-test stop   --release <name> --ab-test-id <id>
+ *   npm run rollout -- ab-test status --release <name> [--ab-test-id <id>] [--json]
+ *   npm run rollout -- ab-test stop   --release <name> [--ab-test-id <id>]
  *
  * The release's wiring is read from the SSM parameter /agentcore-kit/release/<name>/config, which the
  * ReleaseController construct writes at deploy time.
@@ -21,10 +21,11 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { readAbTest, sdkAbTestApi, startAbTest, stopAbTest, CONTROL_VARIANT, TREATMENT_VARIANT, type AbTestApi, type AbTestReport } from '../lambda/rollout/ab-test';
 import { parseReleaseConfig, type ReleaseConfig } from '../lambda/rollout/core/config';
-import { beginPromotion, finishPromotion, promotionStatus, rollback, type ReleaseDeps } from '../lambda/rollout/core/operations';
+import { abTestRunningError, abTestStopCommand, beginPromotion, finishPromotion, promotionStatus, rollback, type ReleaseDeps } from '../lambda/rollout/core/operations';
 import { SDK_CLIENT_DEFAULTS } from '../lambda/rollout/core/ports';
 import { describeRoute, formatRoute } from '../lambda/rollout/core/routing';
 import { createAwsClients, releaseDeps } from '../lambda/rollout/core/runtime-deps';
+import type { HistoryRecord } from '../lambda/rollout/core/state';
 
 export const COMMANDS = ['status', 'start', 'promote', 'abort', 'rollback', 'ab-test'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -64,9 +65,10 @@ Commands
   abort      stop the rollout and roll back (all traffic on live at its last good version); needs --reason
   rollback   same as abort
   ab-test start   start an A/B test on the release's gateway: variant C = live target, T1 = canary target,
-                  each scored by its own online evaluation config (prints the test id)
+                  each scored by its own online evaluation config; records its id in the release state
+                  (one test at a time; no rollout starts while it is recorded)
   ab-test status  variant weights, per-evaluator mean / change / p-value and a verdict (--json for scripts)
-  ab-test stop    stop the A/B test (routing returns to the gateway rule)
+  ab-test stop    stop the A/B test (routing returns to the gateway rule) and clear the release's record
 
 Options
   --release <name>           release name (the ReleaseController's releaseName; usually the runtime name)
@@ -81,7 +83,8 @@ A/B test options
   --live-eval-config <arn|id>      ab-test start, required: online evaluation config scoring live (C)
   --canary-eval-config <arn|id>    ab-test start, required: online evaluation config scoring canary (T1)
   --treatment-percent <1-99>       ab-test start: share of sessions on the canary (default ${DEFAULT_TREATMENT_PERCENT})
-  --ab-test-id <id>                ab-test status / stop, required: the id ab-test start printed
+  --ab-test-id <id>                ab-test status / stop: the test to read or stop (default: the test recorded
+                                   for the release by ab-test start)
 `;
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -150,8 +153,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (values['treatment-percent'] !== undefined) onlyAbStart('--treatment-percent');
   }
   if (isAbTest && (action === 'status' || action === 'stop')) {
-    if (!values['ab-test-id']) problems.push(`--ab-test-id is required for ab-test ${action}: the id ab-test start printed`);
-    else if (!AB_TEST_ID.test(values['ab-test-id'])) problems.push(`--ab-test-id: expected letters, digits, "_" or "-", got "${values['ab-test-id']}"`);
+    if (values['ab-test-id'] !== undefined && !AB_TEST_ID.test(values['ab-test-id'])) problems.push(`--ab-test-id: expected letters, digits, "_" or "-", got "${values['ab-test-id']}"`);
   } else if (values['ab-test-id'] !== undefined) problems.push('--ab-test-id only applies to ab-test status and ab-test stop');
   if (!values.release) problems.push('--release is required: the release name, e.g. --release supervisor');
   else if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/.test(values.release)) problems.push(`--release: expected 1–64 letters, digits, "_", "." or "-", got "${values.release}"`);
@@ -239,6 +241,7 @@ export async function status(args: CliArgs, deps: CliDeps, io: Output): Promise<
   io.out(`  Canary    ${c.canaryEndpoint} ${version(canary)}${state?.rolledBackVersion ? `   rolled back before: v${state.rolledBackVersion}` : ''}`);
   io.out(`  Routing   ${formatRoute(route)}   (rule ${c.ruleId}, ${rule.status ?? 'ACTIVE'})`);
   if (state?.phase === 'ROLLING_OUT') io.out(`  Step      ${(state.stepIndex ?? -1) + 1} (canary ${state.canaryPercent}%)`);
+  if (state?.abTestId) io.out(`  A/B test  ${state.abTestId} running on the gateway (no rollout starts until it is stopped: ${abTestStopCommand(c.releaseName, state.abTestId)})`);
   if (execution) io.out(`  Execution ${execution.status}${execution.startDate ? `, started ${ago(execution.startDate.toISOString(), now)}` : ''}${execution.error ? ` — ${execution.error}: ${execution.cause ?? ''}` : ''}`);
   io.out('  Alarms');
   for (const name of c.alarmNames) {
@@ -262,6 +265,12 @@ async function stopRunning(deps: CliDeps, cause: string): Promise<void> {
 export async function start(args: CliArgs, deps: CliDeps, io: Output): Promise<number> {
   const c = deps.release.config;
   if (!c.stateMachineArn) throw new Error(`the config of release ${c.releaseName} has no stateMachineArn; redeploy the ReleaseController`);
+  // The rollout's first task refuses too (atomically); saying it here spares a failed execution.
+  const state = await deps.release.store.get(c.releaseName);
+  if (state?.abTestId) {
+    io.out(`Not started: ${abTestRunningError(c.releaseName, state.abTestId).message}`);
+    return 1;
+  }
   const name = `${c.releaseName}-${new Date().toISOString().replace(/[:.]/g, '-')}`.slice(0, 80);
   const arn = await deps.executions.start(c.stateMachineArn, name, { force: args.force });
   io.out(`Started rollout ${name}\n  ${arn}\nFollow it with: npm run rollout -- status --release ${c.releaseName}`);
@@ -364,46 +373,108 @@ function printAbReport(r: AbTestReport, io: Output): void {
   io.out(`  Verdict   ${overallVerdict(r)}`);
 }
 
+function abRecord(deps: CliDeps, action: 'ab-start' | 'ab-stop', why: string, abTestId: string): HistoryRecord {
+  return { action, who: deps.who, when: new Date().toISOString(), why, from: action === 'ab-start' ? {} : { abTestId }, to: action === 'ab-start' ? { abTestId } : {} };
+}
+
+function isNotFound(e: unknown): boolean {
+  return (e as { name?: string })?.name === 'ResourceNotFoundException';
+}
+
+async function abTestStart(args: CliArgs, api: AbTestApi, deps: CliDeps, io: Output): Promise<number> {
+  const c = deps.release.config;
+  const { store } = deps.release;
+  const state = await store.get(c.releaseName);
+  if (state?.phase === 'ROLLING_OUT' || state?.phase === 'PROMOTING' || state?.phase === 'ROLLING_BACK') {
+    const wait = state.phase === 'ROLLING_BACK' ? 'wait for the rollback to finish' : 'wait for the rollout to end or abort it';
+    io.out(`Not started: release ${c.releaseName} is ${state.phase} and an A/B test would route the same gateway; ${wait}.`);
+    return 1;
+  }
+  if (state?.abTestId) {
+    io.out(`Not started: A/B test ${state.abTestId} already routes the gateway of release ${c.releaseName} (one test at a time); stop it first: ${abTestStopCommand(c.releaseName, state.abTestId)}`);
+    return 1;
+  }
+  const arns = abTestArns(c, deps.region, { live: args.liveEvalConfig!, canary: args.canaryEvalConfig! });
+  const name = abTestName(c.releaseName, new Date());
+  const percent = args.treatmentPercent ?? DEFAULT_TREATMENT_PERCENT;
+  const r = await startAbTest(
+    {
+      name,
+      description: `live (${c.liveTarget}) vs canary (${c.canaryTarget}) of release ${c.releaseName}, started by ${deps.who}`,
+      gatewayArn: arns.gatewayArn,
+      roleArn: args.roleArn!,
+      controlTarget: c.liveTarget,
+      treatmentTarget: c.canaryTarget,
+      treatmentPercent: percent,
+      controlEvaluationConfigArn: arns.live,
+      treatmentEvaluationConfigArn: arns.canary,
+    },
+    api,
+    (deps.clientToken ?? randomUUID)(),
+  );
+  // Record it; a rollout or another test may have taken the release since the check above.
+  let lost: string | undefined;
+  try {
+    const recorded = await store.recordAbTest(c.releaseName, r.abTestId, abRecord(deps, 'ab-start', `A/B test ${r.abTestId} (${name}) started: canary ${percent}%`, r.abTestId));
+    if (!recorded) {
+      const now = await store.get(c.releaseName);
+      lost = now?.abTestId && now.abTestId !== r.abTestId ? `A/B test ${now.abTestId} was recorded meanwhile` : `the release moved to ${now?.phase ?? 'an unknown phase'} meanwhile`;
+    }
+  } catch (e) {
+    lost = `recording it in the release state failed (${explain(e, deps.region)})`;
+  }
+  if (lost) {
+    try {
+      const stopped = await stopAbTest(r.abTestId, api);
+      io.out(`Not started: ${lost}, so A/B test ${r.abTestId} (${name}) was stopped again (${stopped.executionStatus}). Run status, then try again.`);
+    } catch (e) {
+      io.out(`Not started: ${lost}, and stopping the A/B test ${r.abTestId} just created failed (${explain(e, deps.region)}). Stop it yourself: ${abTestStopCommand(c.releaseName, r.abTestId)}`);
+    }
+    return 1;
+  }
+  io.out(`Started A/B test ${r.abTestId} (${name}): ${r.executionStatus}`);
+  io.out(`  ${CONTROL_VARIANT}  (live)   ${c.liveTarget} ${100 - percent}%   scored by ${arns.live}`);
+  io.out(`  ${TREATMENT_VARIANT} (canary) ${c.canaryTarget} ${percent}%   scored by ${arns.canary}`);
+  io.out(`Recorded for release ${c.releaseName}: no rollout starts until it is stopped.`);
+  io.out(`Read results: npm run rollout -- ab-test status --release ${c.releaseName}`);
+  io.out(`Stop it:      npm run rollout -- ab-test stop --release ${c.releaseName}`);
+  return 0;
+}
+
 export async function abTest(args: CliArgs, deps: CliDeps, io: Output): Promise<number> {
   const api = deps.abTests;
   if (!api) throw new Error('no A/B test client configured');
+  if (args.abTestAction === 'start') return abTestStart(args, api, deps, io);
   const c = deps.release.config;
-  if (args.abTestAction === 'start') {
-    const state = await deps.release.store.get(c.releaseName);
-    if (state?.phase === 'ROLLING_OUT' || state?.phase === 'PROMOTING') {
-      io.out(`Not started: release ${c.releaseName} is ${state.phase} and an A/B test would route the same gateway; wait for the rollout to end or abort it.`);
-      return 1;
-    }
-    const arns = abTestArns(c, deps.region, { live: args.liveEvalConfig!, canary: args.canaryEvalConfig! });
-    const name = abTestName(c.releaseName, new Date());
-    const percent = args.treatmentPercent ?? DEFAULT_TREATMENT_PERCENT;
-    const r = await startAbTest(
-      {
-        name,
-        description: `live (${c.liveTarget}) vs canary (${c.canaryTarget}) of release ${c.releaseName}, started by ${deps.who}`,
-        gatewayArn: arns.gatewayArn,
-        roleArn: args.roleArn!,
-        controlTarget: c.liveTarget,
-        treatmentTarget: c.canaryTarget,
-        treatmentPercent: percent,
-        controlEvaluationConfigArn: arns.live,
-        treatmentEvaluationConfigArn: arns.canary,
-      },
-      api,
-      (deps.clientToken ?? randomUUID)(),
-    );
-    io.out(`Started A/B test ${r.abTestId} (${name}): ${r.executionStatus}`);
-    io.out(`  ${CONTROL_VARIANT}  (live)   ${c.liveTarget} ${100 - percent}%   scored by ${arns.live}`);
-    io.out(`  ${TREATMENT_VARIANT} (canary) ${c.canaryTarget} ${percent}%   scored by ${arns.canary}`);
-    io.out(`Read results: npm run rollout -- ab-test status --release ${c.releaseName} --ab-test-id ${r.abTestId}`);
-    io.out(`Stop it:      npm run rollout -- ab-test stop --release ${c.releaseName} --ab-test-id ${r.abTestId}`);
-    return 0;
+  const recorded = (await deps.release.store.get(c.releaseName))?.abTestId;
+  const id = args.abTestId ?? recorded;
+  if (!id) {
+    io.out(`No A/B test is recorded for release ${c.releaseName}: pass --ab-test-id <id> (the id ab-test start printed).`);
+    return 1;
   }
   if (args.abTestAction === 'stop') {
-    const r = await stopAbTest(args.abTestId!, api);
-    io.out(`Stopped A/B test ${args.abTestId}: ${r.executionStatus}. Final reading:`);
+    let stopped: string;
+    try {
+      const before = await api.get(id);
+      stopped = before.executionStatus === 'STOPPED' ? 'already STOPPED' : (await stopAbTest(id, api)).executionStatus;
+    } catch (e) {
+      // A recorded test the service no longer knows would block rollouts forever: forget it.
+      if (!isNotFound(e) || id !== recorded) throw e;
+      await deps.release.store.clearAbTest(c.releaseName, id, abRecord(deps, 'ab-stop', `A/B test ${id} not found on the service; record cleared`, id));
+      io.out(`A/B test ${id} no longer exists on the service; release ${c.releaseName} records no A/B test now.`);
+      return 0;
+    }
+    const cleared = await deps.release.store.clearAbTest(c.releaseName, id, abRecord(deps, 'ab-stop', `A/B test ${id} stopped`, id));
+    io.out(`Stopped A/B test ${id}: ${stopped}. Final reading:`);
+    printAbReport(await readAbTest(id, api), io);
+    io.out(
+      cleared
+        ? `Release ${c.releaseName} records no A/B test now: a rollout may start.`
+        : `A/B test ${id} was not the test recorded for release ${c.releaseName} (${recorded ? `recorded: ${recorded}, still running` : 'none recorded'}); the record is unchanged.`,
+    );
+    return 0;
   }
-  const report = await readAbTest(args.abTestId!, api);
+  const report = await readAbTest(id, api);
   if (args.json) {
     io.out(JSON.stringify({ ...report, verdict: overallVerdict(report) }, null, 2));
     return 0;

@@ -100,6 +100,8 @@ export class ReleaseController extends Construct {
    * literal, so a deploy never moves `live` back or forward behind the release's back.
    */
   readonly liveVersionParameterName: string;
+  /** The gateway rule and endpoints this release switches. */
+  readonly routing: ReleaseRouting;
 
   constructor(scope: Construct, id: string, props: ReleaseControllerProps) {
     super(scope, id);
@@ -180,19 +182,8 @@ export class ReleaseController extends Construct {
     this.rolloutFunction = fn('Rollout', 'rollout/index.ts', `Release ${releaseName}: rollout steps (start, weight, check, promote)`, Duration.minutes(2));
 
     // Permissions: each function gets exactly the calls it makes, on this release's resources.
-    const endpointArns = [routing.liveEndpointName, routing.canaryEndpointName].map((e) => `${routing.runtime.agentRuntimeArn}/runtime-endpoint/${e}`);
-    for (const f of [this.rollbackFunction, this.rolloutFunction]) {
-      this.table.grantReadWriteData(f);
-      this.topic.grantPublish(f);
-      f.addToRolePolicy(new iam.PolicyStatement({ actions: [...RULE_READ, ...RULE_WRITE], resources: [routing.gatewayArn, `${routing.gatewayArn}/*`] }));
-      f.addToRolePolicy(new iam.PolicyStatement({ actions: [...ENDPOINT_READ, ...ENDPOINT_WRITE], resources: [routing.runtime.agentRuntimeArn, ...endpointArns] }));
-      f.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['ssm:PutParameter'],
-          resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${this.liveVersionParameterName}`],
-        }),
-      );
-    }
+    this.routing = routing;
+    for (const f of [this.rollbackFunction, this.rolloutFunction]) this.grantReleaseCalls(f);
     this.rolloutFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ALARM_READ, resources: checkAlarms.map((a) => a.alarmArn) }));
 
     // Alarm → rollback, with retries and a dead-letter queue for events that could not be delivered.
@@ -319,12 +310,28 @@ export class ReleaseController extends Construct {
     acknowledgeFindings(this.deadLetterQueue, [{ id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the alarm → rollback EventBridge target' }]);
   }
 
-  /** Allow a principal (an operator role, a pipeline) to start, stop and read rollouts and the release state. */
+  /**
+   * Allow a principal (an operator role, a pipeline) what `npm run rollout` does: read the config, start,
+   * stop and watch rollouts, and — for `abort` (which rolls back in-process) and `ab-test` (which records
+   * the test in the release state) — the same release calls the rollback function makes. The A/B test
+   * API itself (CreateABTest, GetABTest, UpdateABTest) is not granted here.
+   */
   grantOperate(grantee: iam.IGrantable): iam.Grant {
-    this.table.grantReadData(grantee);
+    this.grantReleaseCalls(grantee);
     this.configParameter.grantRead(grantee);
-    this.stateMachine.grantRead(grantee);
     this.stateMachine.grantExecution(grantee, 'states:StopExecution', 'states:DescribeExecution');
     return this.stateMachine.grantStartExecution(grantee);
+  }
+
+  /** The calls a rollout or rollback makes, on this release's resources only. */
+  private grantReleaseCalls(grantee: iam.IGrantable): void {
+    const routing = this.routing;
+    const endpointArns = [routing.liveEndpointName, routing.canaryEndpointName].map((e) => `${routing.runtime.agentRuntimeArn}/runtime-endpoint/${e}`);
+    this.table.grantReadWriteData(grantee);
+    this.topic.grantPublish(grantee);
+    const add = (statement: iam.PolicyStatement) => iam.Grant.addToPrincipal({ grantee, actions: statement.actions, resourceArns: statement.resources });
+    add(new iam.PolicyStatement({ actions: [...RULE_READ, ...RULE_WRITE], resources: [routing.gatewayArn, `${routing.gatewayArn}/*`] }));
+    add(new iam.PolicyStatement({ actions: [...ENDPOINT_READ, ...ENDPOINT_WRITE], resources: [routing.runtime.agentRuntimeArn, ...endpointArns] }));
+    add(new iam.PolicyStatement({ actions: ['ssm:PutParameter'], resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${this.liveVersionParameterName}`] }));
   }
 }

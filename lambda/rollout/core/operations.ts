@@ -32,7 +32,7 @@ export interface ReleaseDeps {
 /** A release operation refused for a reason the caller must see (not a fault to retry). */
 export class ReleaseError extends Error {
   constructor(
-    readonly code: 'NotReady' | 'NothingToRelease' | 'RolloutInProgress' | 'VersionRolledBack' | 'RolloutStopped' | 'PromotionFailed' | 'RuleNotApplied',
+    readonly code: 'NotReady' | 'NothingToRelease' | 'RolloutInProgress' | 'AbTestRunning' | 'VersionRolledBack' | 'RolloutStopped' | 'PromotionFailed' | 'RuleNotApplied',
     message: string,
   ) {
     super(message);
@@ -148,6 +148,16 @@ export async function rollback(req: RollbackRequest, deps: ReleaseDeps): Promise
 
 // ---------------------------------------------------------------------------------------------- rollout
 
+/** The command that stops a release's recorded A/B test. */
+export function abTestStopCommand(releaseName: string, abTestId: string): string {
+  return `npm run rollout -- ab-test stop --release ${releaseName} --ab-test-id ${abTestId}`;
+}
+
+/** Why a rollout cannot start while an A/B test routes the release's gateway. */
+export function abTestRunningError(releaseName: string, abTestId: string): ReleaseError {
+  return new ReleaseError('AbTestRunning', `release ${releaseName} has A/B test ${abTestId} routing its gateway; stop it first: ${abTestStopCommand(releaseName, abTestId)}`);
+}
+
 export interface StartRequest {
   readonly releaseId: string;
   readonly who: string;
@@ -162,7 +172,7 @@ export interface StartResult {
   readonly canaryVersion: string;
 }
 
-/** Open a rollout: both endpoints READY on different versions, no other rollout running. Moves no traffic. */
+/** Open a rollout: both endpoints READY on different versions, no other rollout and no A/B test running. Moves no traffic. */
 export async function startRollout(req: StartRequest, deps: ReleaseDeps): Promise<StartResult> {
   const { clock, r, c } = ctx(deps);
   const [live, canary] = await Promise.all([
@@ -176,12 +186,18 @@ export async function startRollout(req: StartRequest, deps: ReleaseDeps): Promis
     throw new ReleaseError('NothingToRelease', `canary and live both serve version ${live.liveVersion}; deploy the new version to the ${c.canaryEndpoint} endpoint first`);
   }
   const state = await r(() => deps.store.get(c.releaseName));
+  if (state?.abTestId) throw abTestRunningError(c.releaseName, state.abTestId);
   if (state?.rolledBackVersion === canary.liveVersion && !req.force) {
     throw new ReleaseError('VersionRolledBack', `version ${canary.liveVersion} was rolled back (${state?.updatedAt ?? 'earlier'}); deploy a fixed version or start with force`);
   }
   const now = clock().toISOString();
   const ok = await r(() => deps.store.start(c.releaseName, { releaseId: req.releaseId, liveVersion: live.liveVersion!, canaryVersion: canary.liveVersion!, executionArn: req.executionArn, who: req.who, now }));
-  if (!ok) throw new ReleaseError('RolloutInProgress', `release ${c.releaseName} is ${state?.phase ?? 'busy'} (rollout ${state?.releaseId ?? '?'}); wait for it or abort it`);
+  if (!ok) {
+    // Say what won, as it stands now: the state read above may predate it.
+    const latest = (await r(() => deps.store.get(c.releaseName))) ?? state;
+    if (latest?.abTestId) throw abTestRunningError(c.releaseName, latest.abTestId);
+    throw new ReleaseError('RolloutInProgress', `release ${c.releaseName} is ${latest?.phase ?? 'busy'} (rollout ${latest?.releaseId ?? '?'}); wait for it or abort it`);
+  }
   await ensureStaticLive(deps);
   await deps.store.appendHistory(c.releaseName, {
     action: 'start',

@@ -23,6 +23,11 @@ export interface ReleaseState {
   readonly executionArn?: string;
   /** A version that was rolled back; the rollout refuses to start it again without --force. */
   readonly rolledBackVersion?: string;
+  /**
+   * The A/B test routing the release's gateway (started by `ab-test start`). While it is recorded no
+   * rollout starts, and no second test is recorded.
+   */
+  readonly abTestId?: string;
   readonly claimId?: string;
   readonly leaseUntil?: number;
   readonly updatedAt?: string;
@@ -31,7 +36,7 @@ export interface ReleaseState {
 
 /** What one action did; kept forever in the history. */
 export interface HistoryRecord {
-  readonly action: 'start' | 'step' | 'promote' | 'rollback';
+  readonly action: 'start' | 'step' | 'promote' | 'rollback' | 'ab-start' | 'ab-stop';
   readonly releaseId?: string;
   readonly who: string;
   readonly when: string;
@@ -60,7 +65,7 @@ export class ReleaseStateStore {
     return rest as ReleaseState;
   }
 
-  /** Open a rollout. Fails (returns false) while another rollout or rollback is under way. */
+  /** Open a rollout. Fails (returns false) while another rollout or rollback is under way, or an A/B test is recorded. */
   async start(release: string, s: { releaseId: string; liveVersion: string; canaryVersion: string; executionArn?: string; who: string; now: string }): Promise<boolean> {
     try {
       await this.doc.send(
@@ -69,8 +74,9 @@ export class ReleaseStateStore {
           Key: { release, sk: STATE },
           UpdateExpression:
             'SET phase = :out, releaseId = :rid, liveVersion = :live, canaryVersion = :canary, canaryPercent = :zero, stepIndex = :minus, executionArn = :exec, updatedAt = :now, updatedBy = :who REMOVE claimId, leaseUntil',
-          // A retried start of the same rollout (same releaseId) succeeds again.
-          ConditionExpression: 'attribute_not_exists(phase) OR phase IN (:idle, :promoted, :rolledBack) OR (phase = :out AND releaseId = :rid)',
+          // A retried start of the same rollout (same releaseId) succeeds again. An A/B test routes the same
+          // gateway: no rollout while one is recorded.
+          ConditionExpression: '(attribute_not_exists(phase) OR phase IN (:idle, :promoted, :rolledBack) OR (phase = :out AND releaseId = :rid)) AND attribute_not_exists(abTestId)',
           ExpressionAttributeValues: {
             ':out': 'ROLLING_OUT',
             ':rid': s.releaseId,
@@ -196,6 +202,50 @@ export class ReleaseStateStore {
           UpdateExpression: 'SET phase = :promoted, liveVersion = :v, canaryPercent = :zero, updatedAt = :now, updatedBy = :who',
           ConditionExpression: 'phase IN (:promoting, :promoted) AND releaseId = :rid',
           ExpressionAttributeValues: { ':promoted': 'PROMOTED', ':v': newLiveVersion, ':zero': 0, ':now': record.when, ':who': record.who, ':promoting': 'PROMOTING', ':rid': releaseId },
+        }),
+      );
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+    await this.appendHistory(release, record);
+    return true;
+  }
+
+  /**
+   * Record the A/B test now routing the release's gateway. Fails (returns false) while a rollout,
+   * promotion or rollback is under way, or while another test is recorded; recording the same test again
+   * (a retried write) succeeds. A release with no item yet gets one at rest (IDLE, canary 0 %).
+   */
+  async recordAbTest(release: string, abTestId: string, record: HistoryRecord): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { release, sk: STATE },
+          UpdateExpression: 'SET abTestId = :ab, phase = if_not_exists(phase, :idle), canaryPercent = if_not_exists(canaryPercent, :zero), updatedAt = :now, updatedBy = :who',
+          ConditionExpression: '(attribute_not_exists(phase) OR phase IN (:idle, :promoted, :rolledBack)) AND (attribute_not_exists(abTestId) OR abTestId = :ab)',
+          ExpressionAttributeValues: { ':ab': abTestId, ':idle': 'IDLE', ':zero': 0, ':now': record.when, ':who': record.who, ':promoted': 'PROMOTED', ':rolledBack': 'ROLLED_BACK' },
+        }),
+      );
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+    await this.appendHistory(release, record);
+    return true;
+  }
+
+  /** Forget the recorded A/B test, only if it is `abTestId`; false when another test (or none) is recorded. */
+  async clearAbTest(release: string, abTestId: string, record: HistoryRecord): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { release, sk: STATE },
+          UpdateExpression: 'SET updatedAt = :now, updatedBy = :who REMOVE abTestId',
+          ConditionExpression: 'abTestId = :ab',
+          ExpressionAttributeValues: { ':ab': abTestId, ':now': record.when, ':who': record.who },
         }),
       );
     } catch (e) {

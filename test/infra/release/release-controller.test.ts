@@ -1,3 +1,4 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { releaseStack } from './support';
 
@@ -123,6 +124,20 @@ describe('ReleaseController', () => {
     const describe = policiesOf(t, 'ReleaseRolloutServiceRole').find((s) => s.Action === 'cloudwatch:DescribeAlarms')!;
     expect(JSON.stringify(describe.Resource)).toContain('CanaryAlarmsHealth');
     expect(policiesOf(t, 'ReleaseRollbackServiceRole').some((s) => JSON.stringify(s.Action).includes('DescribeAlarms'))).toBe(false);
+  });
+
+  test('grantOperate gives an operator what the CLI does: rollouts, the release state (A/B record, abort), this rule and these endpoints only', () => {
+    const r = releaseStack();
+    const operator = new iam.Role(r.stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    r.controller.grantOperate(operator);
+    const statements = policiesOf(r.template(), 'Operator');
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:StopExecution', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'ssm:GetParameter', 'ssm:PutParameter', 'sns:Publish']));
+    const rule = statements.find((s) => JSON.stringify(s.Action).includes('UpdateGatewayRule'))!;
+    expect(JSON.stringify(rule.Resource)).toContain('GatewayArn');
+    const endpoints = statements.find((s) => JSON.stringify(s.Action).includes('UpdateAgentRuntimeEndpoint'))!;
+    expect(JSON.stringify(endpoints.Resource)).toMatch(/runtime-endpoint\/live.*runtime-endpoint\/canary/);
+    expect(statements.filter((s) => s.Resource === '*')).toEqual([]);
   });
 
   test('the CLI finds everything through one config parameter', () => {

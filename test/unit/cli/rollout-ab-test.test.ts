@@ -1,4 +1,4 @@
-import { abTest, parseCliArgs, run, type CliDeps } from '../../../bin/rollout';
+import { abTest, parseCliArgs, run, start, status, type CliDeps } from '../../../bin/rollout';
 import { startDynalite, type LocalDynamo } from '../rollout/support/dynalite';
 import { releaseFixture, rollingOutAt, type Fixture } from '../rollout/support/release-fixture';
 import { FakeAbTests } from '../../support/fake-ab-tests';
@@ -35,11 +35,10 @@ describe('ab-test arguments', () => {
     expect(() => parseCliArgs(args)).toThrow(/--role-arn: expected an IAM role ARN \(arn:aws:iam::<account>:role\/<name>\), got "arn:aws:iam::111111111111:user\/alice"[\s\S]*--canary-eval-config: must differ from --live-eval-config/);
   });
 
-  test('status and stop need the test id; start-only flags are refused there', () => {
+  test('status and stop take an optional test id (default: the recorded one); start-only flags are refused there', () => {
     expect(parseCliArgs(['ab-test', 'status', '--release', 'supervisor', '--ab-test-id', 'ab-1', '--json'])).toMatchObject({ abTestAction: 'status', abTestId: 'ab-1', json: true });
-    expect(() => parseCliArgs(['ab-test', 'stop', '--release', 'supervisor', '--treatment-percent', '20'])).toThrow(
-      /--treatment-percent only applies to ab-test start[\s\S]*--ab-test-id is required for ab-test stop: the id ab-test start printed/,
-    );
+    expect(parseCliArgs(['ab-test', 'stop', '--release', 'supervisor'])).toMatchObject({ abTestAction: 'stop', abTestId: undefined });
+    expect(() => parseCliArgs(['ab-test', 'stop', '--release', 'supervisor', '--treatment-percent', '20'])).toThrow('--treatment-percent only applies to ab-test start');
     expect(() => parseCliArgs(['ab-test', 'stop', '--release', 'supervisor', '--ab-test-id', 'ab 1'])).toThrow('--ab-test-id: expected letters, digits, "_" or "-", got "ab 1"');
   });
 
@@ -134,7 +133,104 @@ describe('ab-test commands', () => {
     expect(c.lines[0]).toMatch(/^Started A\/B test ab-1 \(supervisor-\d{8}T\d{4}\): RUNNING$/);
     expect(c.lines[1]).toContain(`${f.config.liveTarget} 80%`);
     expect(c.lines[2]).toContain(`${f.config.canaryTarget} 20%`);
-    expect(c.lines).toContain('Read results: npm run rollout -- ab-test status --release supervisor --ab-test-id ab-1');
+    expect(c.lines).toContain('Recorded for release supervisor: no rollout starts until it is stopped.');
+    expect(c.lines).toContain('Read results: npm run rollout -- ab-test status --release supervisor');
+    expect(c.lines).toContain('Stop it:      npm run rollout -- ab-test stop --release supervisor');
+  });
+
+  test('start records the test id in the release state, with an ab-start history record', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+
+    expect(await abTest(parseCliArgs(START), c.deps, c.io)).toBe(0);
+
+    expect(await f.store.get('supervisor')).toMatchObject({ phase: 'IDLE', abTestId: 'ab-1', updatedBy: 'cli:alice' });
+    const [h] = await f.store.history('supervisor', 1);
+    expect(h).toMatchObject({ action: 'ab-start', who: 'cli:alice', why: expect.stringMatching(/^A\/B test ab-1 \(supervisor-\d{8}T\d{4}\) started: canary 10%$/), to: { abTestId: 'ab-1' } });
+  });
+
+  test('a second start is refused while a test is recorded, naming it and the stop command, and creates nothing', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    c.lines.length = 0;
+
+    expect(await abTest(parseCliArgs(START), c.deps, c.io)).toBe(1);
+
+    expect(c.lines).toEqual([
+      'Not started: A/B test ab-1 already routes the gateway of release supervisor (one test at a time); stop it first: npm run rollout -- ab-test stop --release supervisor --ab-test-id ab-1',
+    ]);
+    expect(c.abTests.created).toHaveLength(1);
+    expect((await f.store.get('supervisor'))?.abTestId).toBe('ab-1');
+  });
+
+  test('start during a rollback is refused too', async () => {
+    const f = await releaseFixture(db);
+    await rollingOutAt(f, 10);
+    await f.store.claimRollback('supervisor', 'claim-1', Date.now(), 300_000, new Date().toISOString());
+    const c = cli(f);
+
+    expect(await abTest(parseCliArgs(START), c.deps, c.io)).toBe(1);
+
+    expect(c.lines).toEqual(['Not started: release supervisor is ROLLING_BACK and an A/B test would route the same gateway; wait for the rollback to finish.']);
+    expect(c.abTests.created).toHaveLength(0);
+  });
+
+  test('a test recorded by someone else while this one was created: the new test is stopped again, exit 1', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    const create = c.abTests.create.bind(c.abTests);
+    c.abTests.create = async (input) => {
+      const created = await create(input);
+      // Another operator's start lands between our check and our record.
+      await f.store.recordAbTest('supervisor', 'ab-other', { action: 'ab-start', who: 'cli:bob', when: new Date().toISOString(), why: 'A/B test ab-other started', from: {}, to: { abTestId: 'ab-other' } });
+      return created;
+    };
+
+    expect(await abTest(parseCliArgs(START), c.deps, c.io)).toBe(1);
+
+    expect(c.abTests.updates).toEqual([{ abTestId: 'ab-1', executionStatus: 'STOPPED' }]);
+    expect(c.abTests.tests.get('ab-1')?.executionStatus).toBe('STOPPED');
+    expect(c.lines).toEqual([expect.stringMatching(/^Not started: A\/B test ab-other was recorded meanwhile, so A\/B test ab-1 \(supervisor-\d{8}T\d{4}\) was stopped again \(STOPPED\)\. Run status, then try again\.$/)]);
+    expect((await f.store.get('supervisor'))?.abTestId).toBe('ab-other');
+  });
+
+  test('a rollout that started while the test was created wins: the new test is stopped again, exit 1', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    const create = c.abTests.create.bind(c.abTests);
+    c.abTests.create = async (input) => {
+      const created = await create(input);
+      await rollingOutAt(f, 10);
+      return created;
+    };
+
+    expect(await abTest(parseCliArgs(START), c.deps, c.io)).toBe(1);
+
+    expect(c.abTests.updates).toEqual([{ abTestId: 'ab-1', executionStatus: 'STOPPED' }]);
+    expect(c.lines[0]).toMatch(/^Not started: the release moved to ROLLING_OUT meanwhile, so A\/B test ab-1 .* was stopped again \(STOPPED\)/);
+    expect(await f.store.get('supervisor')).toMatchObject({ phase: 'ROLLING_OUT' });
+    expect((await f.store.get('supervisor'))?.abTestId).toBeUndefined();
+  });
+
+  test('when stopping the lost test fails too, the command to stop it by hand is printed', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    const create = c.abTests.create.bind(c.abTests);
+    c.abTests.create = async (input) => {
+      const created = await create(input);
+      await rollingOutAt(f, 10);
+      return created;
+    };
+    c.abTests.update = async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    };
+
+    expect(await abTest(parseCliArgs(START), c.deps, c.io)).toBe(1);
+
+    expect(c.lines).toEqual([
+      'Not started: the release moved to ROLLING_OUT meanwhile, and stopping the A/B test ab-1 just created failed (ThrottlingException: Rate exceeded). Stop it yourself: npm run rollout -- ab-test stop --release supervisor --ab-test-id ab-1',
+    ]);
   });
 
   test('start is refused while a rollout moves weights on the same gateway, and creates nothing', async () => {
@@ -177,7 +273,7 @@ describe('ab-test commands', () => {
     expect(JSON.parse(c.lines.join('\n'))).toMatchObject({ abTestId: 'ab-1', executionStatus: 'RUNNING', weights: { C: 90, T1: 10 }, evaluators: [], verdict: 'no results yet: let the test run longer' });
   });
 
-  test('stop sets the execution status to STOPPED and prints the final reading', async () => {
+  test('stop sets the execution status to STOPPED, prints the final reading and clears the record', async () => {
     const f = await releaseFixture(db);
     const c = cli(f);
     await abTest(parseCliArgs(START), c.deps, c.io);
@@ -188,6 +284,103 @@ describe('ab-test commands', () => {
     expect(c.abTests.updates).toEqual([{ abTestId: 'ab-1', executionStatus: 'STOPPED' }]);
     expect(c.lines[0]).toBe('Stopped A/B test ab-1: STOPPED. Final reading:');
     expect(c.lines).toContain('  Status    STOPPED (ACTIVE)');
+    expect(c.lines.at(-1)).toBe('Release supervisor records no A/B test now: a rollout may start.');
+    expect((await f.store.get('supervisor'))?.abTestId).toBeUndefined();
+  });
+
+  test('status and stop default to the recorded test; stop clears it with an ab-stop record', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    withResults(c.abTests, 'ab-1');
+    c.lines.length = 0;
+
+    expect(await abTest(parseCliArgs(['ab-test', 'status', '--release', 'supervisor']), c.deps, c.io)).toBe(0);
+    expect(c.lines[0]).toMatch(/^A\/B test ab-1 \(supervisor-\d{8}T\d{4}\)$/);
+    expect(c.lines).toContain('  Status    RUNNING (ACTIVE)   analysed 2026-11-26T02:00:00.000Z');
+    c.lines.length = 0;
+
+    expect(await abTest(parseCliArgs(['ab-test', 'stop', '--release', 'supervisor']), c.deps, c.io)).toBe(0);
+
+    expect(c.abTests.updates).toEqual([{ abTestId: 'ab-1', executionStatus: 'STOPPED' }]);
+    expect(c.lines[0]).toBe('Stopped A/B test ab-1: STOPPED. Final reading:');
+    expect((await f.store.get('supervisor'))?.abTestId).toBeUndefined();
+    const [h] = await f.store.history('supervisor', 1);
+    expect(h).toMatchObject({ action: 'ab-stop', who: 'cli:alice', why: 'A/B test ab-1 stopped', from: { abTestId: 'ab-1' } });
+  });
+
+  test('stopping a test that is not the recorded one stops it but leaves the record', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    await c.abTests.create({ ...c.abTests.created[0], clientToken: 'token-2' }); // ab-2, started outside the CLI
+    c.lines.length = 0;
+
+    expect(await abTest(parseCliArgs(['ab-test', 'stop', '--release', 'supervisor', '--ab-test-id', 'ab-2']), c.deps, c.io)).toBe(0);
+
+    expect(c.abTests.updates).toEqual([{ abTestId: 'ab-2', executionStatus: 'STOPPED' }]);
+    expect(c.lines.at(-1)).toBe('A/B test ab-2 was not the test recorded for release supervisor (recorded: ab-1, still running); the record is unchanged.');
+    expect((await f.store.get('supervisor'))?.abTestId).toBe('ab-1');
+  });
+
+  test('a recorded test already stopped (or gone) on the service is not stopped again, and the record is cleared', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    await c.abTests.update({ abTestId: 'ab-1', executionStatus: 'STOPPED' }); // stopped in the console
+    c.abTests.updates.length = 0;
+    c.lines.length = 0;
+
+    expect(await abTest(parseCliArgs(['ab-test', 'stop', '--release', 'supervisor']), c.deps, c.io)).toBe(0);
+    expect(c.abTests.updates).toEqual([]);
+    expect(c.lines[0]).toBe('Stopped A/B test ab-1: already STOPPED. Final reading:');
+    expect((await f.store.get('supervisor'))?.abTestId).toBeUndefined();
+
+    // Gone: recorded, but the service no longer knows it.
+    await f.store.recordAbTest('supervisor', 'ab-7', { action: 'ab-start', who: 'cli:bob', when: new Date().toISOString(), why: 'A/B test ab-7 started', from: {}, to: { abTestId: 'ab-7' } });
+    c.lines.length = 0;
+    expect(await abTest(parseCliArgs(['ab-test', 'stop', '--release', 'supervisor']), c.deps, c.io)).toBe(0);
+    expect(c.lines).toEqual(['A/B test ab-7 no longer exists on the service; release supervisor records no A/B test now.']);
+    expect((await f.store.get('supervisor'))?.abTestId).toBeUndefined();
+  });
+
+  test.each([['status'], ['stop']])('ab-test %s with no test recorded and no --ab-test-id exits 1 naming the flag and the release', async (action) => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    const err: string[] = [];
+
+    const code = await run(['ab-test', action, '--release', 'supervisor'], { out: c.io.out, err: (l) => err.push(l) }, async () => c.deps);
+
+    expect(code).toBe(1);
+    expect(c.lines).toEqual(['No A/B test is recorded for release supervisor: pass --ab-test-id <id> (the id ab-test start printed).']);
+    expect(c.abTests.updates).toEqual([]);
+  });
+
+  test('the rollout status shows the recorded test and how to stop it; --json carries it in the state', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    c.lines.length = 0;
+
+    expect(await status(parseCliArgs(['status', '--release', 'supervisor']), c.deps, c.io)).toBe(0);
+    expect(c.lines).toContain('  A/B test  ab-1 running on the gateway (no rollout starts until it is stopped: npm run rollout -- ab-test stop --release supervisor --ab-test-id ab-1)');
+    expect(c.lines.join('\n')).toMatch(/ab-start by cli:alice: A\/B test ab-1 /);
+    c.lines.length = 0;
+
+    await status(parseCliArgs(['status', '--release', 'supervisor', '--json']), c.deps, c.io);
+    expect(JSON.parse(c.lines.join('\n')).state).toMatchObject({ phase: 'IDLE', abTestId: 'ab-1' });
+  });
+
+  test('the rollout start refuses while a test is recorded and starts no execution', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    c.lines.length = 0;
+
+    expect(await start(parseCliArgs(['start', '--release', 'supervisor']), c.deps, c.io)).toBe(1);
+
+    expect(c.lines).toEqual(['Not started: release supervisor has A/B test ab-1 routing its gateway; stop it first: npm run rollout -- ab-test stop --release supervisor --ab-test-id ab-1']);
+    expect(c.deps.executions.start).not.toHaveBeenCalled();
   });
 
   test('an unknown test id fails through run with exit 1 and the service error', async () => {
