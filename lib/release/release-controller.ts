@@ -102,6 +102,7 @@ export class ReleaseController extends Construct {
   readonly liveVersionParameterName: string;
   /** The gateway rule and endpoints this release switches. */
   readonly routing: ReleaseRouting;
+  private readonly checkAlarmArns: string[];
 
   constructor(scope: Construct, id: string, props: ReleaseControllerProps) {
     super(scope, id);
@@ -184,7 +185,8 @@ export class ReleaseController extends Construct {
     // Permissions: each function gets exactly the calls it makes, on this release's resources.
     this.routing = routing;
     for (const f of [this.rollbackFunction, this.rolloutFunction]) this.grantReleaseCalls(f);
-    this.rolloutFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ALARM_READ, resources: checkAlarms.map((a) => a.alarmArn) }));
+    this.checkAlarmArns = checkAlarms.map((a) => a.alarmArn);
+    this.rolloutFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ALARM_READ, resources: this.checkAlarmArns }));
 
     // Alarm → rollback, with retries and a dead-letter queue for events that could not be delivered.
     this.deadLetterQueue = new sqs.Queue(this, 'RollbackDeadLetters', {
@@ -313,12 +315,14 @@ export class ReleaseController extends Construct {
   /**
    * Allow a principal (an operator role, a pipeline) what `npm run rollout` does: read the config, start,
    * stop and watch rollouts, and — for `abort` (which rolls back in-process) and `ab-test` (which records
-   * the test in the release state) — the same release calls the rollback function makes. The A/B test
-   * API itself (CreateABTest, GetABTest, UpdateABTest) is not granted here.
+   * the test in the release state) — the same release calls the rollback function makes, and the states
+   * of the alarms the rollout checks. The A/B test API itself (CreateABTest, GetABTest, UpdateABTest) is
+   * not granted here.
    */
   grantOperate(grantee: iam.IGrantable): iam.Grant {
     this.grantReleaseCalls(grantee);
     this.configParameter.grantRead(grantee);
+    iam.Grant.addToPrincipal({ grantee, actions: ALARM_READ, resourceArns: this.checkAlarmArns });
     this.stateMachine.grantExecution(grantee, 'states:StopExecution', 'states:DescribeExecution');
     return this.stateMachine.grantStartExecution(grantee);
   }

@@ -132,7 +132,8 @@ describe('ReleaseController', () => {
     r.controller.grantOperate(operator);
     const statements = policiesOf(r.template(), 'Operator');
     const actions = statements.flatMap((s) => [s.Action].flat());
-    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:StopExecution', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'ssm:GetParameter', 'ssm:PutParameter', 'sns:Publish']));
+    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:StopExecution', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'ssm:GetParameter', 'ssm:PutParameter', 'sns:Publish', 'cloudwatch:DescribeAlarms']));
+    expect(JSON.stringify(statements.find((s) => s.Action === 'cloudwatch:DescribeAlarms')!.Resource)).toContain('CanaryAlarmsHealth');
     const rule = statements.find((s) => JSON.stringify(s.Action).includes('UpdateGatewayRule'))!;
     expect(JSON.stringify(rule.Resource)).toContain('GatewayArn');
     const endpoints = statements.find((s) => JSON.stringify(s.Action).includes('UpdateAgentRuntimeEndpoint'))!;
