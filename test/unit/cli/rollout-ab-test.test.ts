@@ -164,18 +164,6 @@ describe('ab-test commands', () => {
     expect((await f.store.get('supervisor'))?.abTestId).toBe('ab-1');
   });
 
-  test('start during a rollback is refused too', async () => {
-    const f = await releaseFixture(db);
-    await rollingOutAt(f, 10);
-    await f.store.claimRollback('supervisor', 'claim-1', Date.now(), 300_000, new Date().toISOString());
-    const c = cli(f);
-
-    expect(await abTest(parseCliArgs(START), c.deps, c.io)).toBe(1);
-
-    expect(c.lines).toEqual(['Not started: release supervisor is ROLLING_BACK and an A/B test would route the same gateway; wait for the rollback to finish.']);
-    expect(c.abTests.created).toHaveLength(0);
-  });
-
   test('a test recorded by someone else while this one was created: the new test is stopped again, exit 1', async () => {
     const f = await releaseFixture(db);
     const c = cli(f);
@@ -233,14 +221,18 @@ describe('ab-test commands', () => {
     ]);
   });
 
-  test('start is refused while a rollout moves weights on the same gateway, and creates nothing', async () => {
+  test.each([
+    ['ROLLING_OUT', 'wait for the rollout to end or abort it'],
+    ['ROLLING_BACK', 'wait for the rollback to finish'],
+  ])('start is refused while the release is %s on the same gateway, and creates nothing', async (phase, wait) => {
     const f = await releaseFixture(db);
     await rollingOutAt(f, 10);
+    if (phase === 'ROLLING_BACK') await f.store.claimRollback('supervisor', 'claim-1', Date.now(), 300_000, new Date().toISOString());
     const c = cli(f);
 
     expect(await abTest(parseCliArgs(START), c.deps, c.io)).toBe(1);
 
-    expect(c.lines).toEqual(['Not started: release supervisor is ROLLING_OUT and an A/B test would route the same gateway; wait for the rollout to end or abort it.']);
+    expect(c.lines).toEqual([`Not started: release supervisor is ${phase} and an A/B test would route the same gateway; ${wait}.`]);
     expect(c.abTests.created).toHaveLength(0);
   });
 
