@@ -18,7 +18,6 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { readAbTest, sdkAbTestApi, startAbTest, stopAbTest, CONTROL_VARIANT, TREATMENT_VARIANT, type AbTestApi, type AbTestReport } from '../lambda/rollout/ab-test';
 import { parseReleaseConfig, type ReleaseConfig } from '../lambda/rollout/core/config';
 import { abTestRunningError, abTestStopCommand, beginPromotion, finishPromotion, promotionStatus, rollback, type ReleaseDeps } from '../lambda/rollout/core/operations';
@@ -309,6 +308,7 @@ export async function abort(args: CliArgs, deps: CliDeps, io: Output): Promise<n
     'in-progress-elsewhere': 'A rollback is already under way (an alarm fired); run status in a minute.',
     'nothing-to-roll-back': 'No rollout is running and all traffic is on live; nothing changed.',
     'closed-stray-split': 'No rollout was running, but the rule split traffic; it is closed now (all traffic on live).',
+    'stopped-ab-test': `No rollout was running; the release's A/B test is stopped (${r.route}).`,
   };
   io.out(lines[r.outcome]);
   return 0;
@@ -525,7 +525,7 @@ export async function connect(args: CliArgs): Promise<CliDeps> {
   return {
     release: releaseDeps(config, clients),
     executions: sdkExecutions(new SFNClient({ ...SDK_CLIENT_DEFAULTS, region })),
-    abTests: args.command === 'ab-test' ? sdkAbTestApi(new BedrockAgentCoreClient({ ...SDK_CLIENT_DEFAULTS, region })) : undefined,
+    abTests: args.command === 'ab-test' ? sdkAbTestApi(clients.data) : undefined,
     who: `cli:${process.env.USER ?? userInfo().username}`,
     region,
   };

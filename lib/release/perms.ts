@@ -13,3 +13,5 @@ export const ENDPOINT_WRITE = ['bedrock-agentcore:UpdateAgentRuntimeEndpoint'];
 
 /** Alarm states for the health check (DescribeAlarms has no resource-level permissions). */
 export const ALARM_READ = ['cloudwatch:DescribeAlarms'];
+/** Stopping an A/B test (UpdateABTest with executionStatus STOPPED). */
+export const AB_TEST_STOP = ['bedrock-agentcore:UpdateABTest'];

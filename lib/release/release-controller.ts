@@ -18,7 +18,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../compliance/acknowledge';
 import { KitError, Problems } from '../errors';
-import { ALARM_READ, ENDPOINT_READ, ENDPOINT_WRITE, RULE_READ, RULE_WRITE } from './perms';
+import { AB_TEST_STOP, ALARM_READ, ENDPOINT_READ, ENDPOINT_WRITE, RULE_READ, RULE_WRITE } from './perms';
 import { planRollout, type RolloutPlan, type RolloutPresetName, type RolloutStepInput } from './rollout-plan';
 
 /** The routing a release drives: what an `AgentTrafficSplit` exposes, or the same for a split built elsewhere. */
@@ -185,6 +185,7 @@ export class ReleaseController extends Construct {
     // Permissions: each function gets exactly the calls it makes, on this release's resources.
     this.routing = routing;
     for (const f of [this.rollbackFunction, this.rolloutFunction]) this.grantReleaseCalls(f);
+    this.grantStopAbTest(this.rollbackFunction);
     this.checkAlarmArns = checkAlarms.map((a) => a.alarmArn);
     this.rolloutFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ALARM_READ, resources: this.checkAlarmArns }));
 
@@ -304,6 +305,9 @@ export class ReleaseController extends Construct {
         { id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' },
       ]);
     }
+    acknowledgeFindings(this.rollbackFunction, [
+      { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock-agentcore:<AWS::Region>:<AWS::AccountId>:ab-test/*]', reason: 'A/B test ids are made by the service at CreateABTest; the rollback stops only the test recorded in this release state' },
+    ]);
     acknowledgeFindings(this.stateMachine, [
       { id: `AwsSolutions-IAM5[Resource::${ref(this.rolloutFunction.functionArn, 'Arn')}:*]`, reason: 'Step Functions invokes the rollout function and its versions; the function itself is fixed' },
       { id: `AwsSolutions-IAM5[Resource::${ref(this.rollbackFunction.functionArn, 'Arn')}:*]`, reason: 'Step Functions invokes the rollback function and its versions; the function itself is fixed' },
@@ -316,15 +320,25 @@ export class ReleaseController extends Construct {
    * Allow a principal (an operator role, a pipeline) what `npm run rollout` does: read the config, start,
    * stop and watch rollouts, and — for `abort` (which rolls back in-process) and `ab-test` (which records
    * the test in the release state) — the same release calls the rollback function makes, and the states
-   * of the alarms the rollout checks. The A/B test API itself (CreateABTest, GetABTest, UpdateABTest) is
-   * not granted here.
+   * of the alarms the rollout checks, and stopping the release's A/B test (abort stops it too). Creating
+   * and reading A/B tests (CreateABTest, GetABTest) is not granted here.
    */
   grantOperate(grantee: iam.IGrantable): iam.Grant {
     this.grantReleaseCalls(grantee);
+    this.grantStopAbTest(grantee);
     this.configParameter.grantRead(grantee);
     iam.Grant.addToPrincipal({ grantee, actions: ALARM_READ, resourceArns: this.checkAlarmArns });
     this.stateMachine.grantExecution(grantee, 'states:StopExecution', 'states:DescribeExecution');
     return this.stateMachine.grantStartExecution(grantee);
+  }
+
+  /**
+   * Stopping the release's A/B test (an unhealthy canary during a test, or an abort). Test ids are made
+   * by the service at CreateABTest, so the grant covers the account's tests in this region; the code stops
+   * only the id recorded in this release's state.
+   */
+  private grantStopAbTest(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({ grantee, actions: AB_TEST_STOP, resourceArns: [`arn:${Aws.PARTITION}:bedrock-agentcore:${Aws.REGION}:${Aws.ACCOUNT_ID}:ab-test/*`] });
   }
 
   /** The calls a rollout or rollback makes, on this release's resources only. */

@@ -3,6 +3,7 @@
  * promote, roll back. The rollout state machine, the rollback function and the CLI all call these,
  * so a manual abort and an alarm-driven rollback follow the same path.
  */
+import type { AbTestApi } from '../ab-test';
 import type { ReleaseConfig } from './config';
 import type { AlarmReader, EndpointSnapshot, Notifier, ParameterWriter, ReleaseControlPlane } from './ports';
 import { retry, type RetryOptions } from './retry';
@@ -23,6 +24,12 @@ export interface ReleaseDeps {
   readonly alarms: AlarmReader;
   readonly notifier: Notifier;
   readonly parameters?: ParameterWriter;
+  /**
+   * Stops the release's A/B test when the canary turns unhealthy during one (a stopped test sends all
+   * traffic to the control variant, live).
+   * @default - an A/B test is left running; the rollback only reports it
+   */
+  readonly abTests?: Pick<AbTestApi, 'update'>;
   /** @default () => new Date() */
   readonly clock?: () => Date;
   readonly retry?: RetryOptions;
@@ -90,7 +97,7 @@ export interface RollbackRequest {
 }
 
 export interface RollbackOutcome {
-  readonly outcome: 'rolled-back' | 'already-rolled-back' | 'in-progress-elsewhere' | 'nothing-to-roll-back' | 'closed-stray-split';
+  readonly outcome: 'rolled-back' | 'already-rolled-back' | 'in-progress-elsewhere' | 'nothing-to-roll-back' | 'closed-stray-split' | 'stopped-ab-test';
   readonly route: string;
   readonly liveVersion?: string;
   readonly notified?: boolean;
@@ -109,6 +116,8 @@ export async function rollback(req: RollbackRequest, deps: ReleaseDeps): Promise
   if (!claimed) {
     const s = await r(() => deps.store.get(c.releaseName));
     if (s?.phase === 'ROLLING_BACK') return { outcome: 'in-progress-elsewhere', route: 'being switched to live by another caller' };
+    // No rollout, but an A/B test sends the canary its share: stopping the test is this release's rollback.
+    if (s?.abTestId && deps.abTests) return stopRecordedAbTest(deps.abTests, s.abTestId, s.liveVersion, req, deps);
     // No rollout owns the rule: whatever it says, live-only is the only legitimate resting state.
     const { changed, before } = await ensureStaticLive(deps);
     if (changed) {
@@ -144,6 +153,27 @@ export async function rollback(req: RollbackRequest, deps: ReleaseDeps): Promise
   if (deps.parameters && c.liveVersionParameter && lastGood) await r(() => deps.parameters!.put(c.liveVersionParameter!, lastGood));
   const notified = await notify(deps, `[${c.releaseName}] rolled back to version ${lastGood ?? '?'}`, { release: c.releaseName, ...record });
   return { outcome: 'rolled-back', route: 'static live', liveVersion: lastGood, notified };
+}
+
+/**
+ * Stop the release's A/B test (all traffic back on the control variant, live) and clear its record. A
+ * failed stop is thrown, so the alarm's delivery retries it (and dead-letters it in the end).
+ */
+async function stopRecordedAbTest(abTests: Pick<AbTestApi, 'update'>, abTestId: string, liveVersion: string | undefined, req: RollbackRequest, deps: ReleaseDeps): Promise<RollbackOutcome> {
+  const { clock, log, r, c } = ctx(deps);
+  await r(() => abTests.update({ abTestId, executionStatus: 'STOPPED' }));
+  const record: HistoryRecord = {
+    action: 'ab-stop',
+    who: req.who,
+    when: clock().toISOString(),
+    why: `${req.why}: A/B test ${abTestId} stopped, all traffic on ${c.liveTarget}`,
+    from: { abTestId },
+    to: { route: `${c.liveTarget} (100%)` },
+  };
+  await r(() => deps.store.clearAbTest(c.releaseName, abTestId, record));
+  log.warn('stopped the A/B test instead of a rollout', { release: c.releaseName, abTestId, who: req.who, why: req.why });
+  const notified = await notify(deps, `[${c.releaseName}] stopped A/B test ${abTestId}: the canary is unhealthy`, { release: c.releaseName, ...record });
+  return { outcome: 'stopped-ab-test', route: `A/B test stopped: all traffic on ${c.liveTarget}`, liveVersion, notified };
 }
 
 // ---------------------------------------------------------------------------------------------- rollout

@@ -1,10 +1,12 @@
 /** Release dependencies over real AWS clients, built once per process (Lambda container or CLI run). */
+import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sdkAbTestApi } from '../ab-test';
 import type { ReleaseConfig } from './config';
 import type { Log, ReleaseDeps } from './operations';
 import { cloudWatchAlarms, SDK_CLIENT_DEFAULTS, sdkControlPlane, snsNotifier, ssmParameters } from './ports';
@@ -12,6 +14,8 @@ import { ReleaseStateStore } from './state';
 
 export interface AwsClients {
   readonly control: BedrockAgentCoreControlClient;
+  /** Data plane: the A/B test API. */
+  readonly data: BedrockAgentCoreClient;
   readonly dynamo: DynamoDBClient;
   readonly cloudwatch: CloudWatchClient;
   readonly sns: SNSClient;
@@ -22,6 +26,7 @@ export function createAwsClients(region?: string): AwsClients {
   const base = { ...SDK_CLIENT_DEFAULTS, ...(region ? { region } : {}) };
   return {
     control: new BedrockAgentCoreControlClient(base),
+    data: new BedrockAgentCoreClient(base),
     dynamo: new DynamoDBClient(base),
     cloudwatch: new CloudWatchClient(base),
     sns: new SNSClient(base),
@@ -37,6 +42,7 @@ export function releaseDeps(config: ReleaseConfig, clients: AwsClients, log?: Lo
     alarms: cloudWatchAlarms(clients.cloudwatch),
     notifier: snsNotifier(clients.sns, config.topicArn),
     parameters: ssmParameters(clients.ssm),
+    abTests: sdkAbTestApi(clients.data),
     log,
   };
 }

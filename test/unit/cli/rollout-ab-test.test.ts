@@ -1,4 +1,4 @@
-import { abTest, parseCliArgs, run, start, status, type CliDeps } from '../../../bin/rollout';
+import { abort, abTest, parseCliArgs, run, start, status, type CliDeps } from '../../../bin/rollout';
 import { startDynalite, type LocalDynamo } from '../rollout/support/dynalite';
 import { releaseFixture, rollingOutAt, type Fixture } from '../rollout/support/release-fixture';
 import { FakeAbTests } from '../../support/fake-ab-tests';
@@ -73,7 +73,7 @@ function cli(f: Fixture) {
   const abTests = new FakeAbTests();
   const lines: string[] = [];
   const deps: CliDeps = {
-    release: { ...f.deps, config: { ...f.config, stateMachineArn: 'arn:aws:states:us-east-1:111111111111:stateMachine:rollout' } },
+    release: { ...f.deps, abTests, config: { ...f.config, stateMachineArn: 'arn:aws:states:us-east-1:111111111111:stateMachine:rollout' } },
     executions: { describe: jest.fn(), start: jest.fn(), stop: jest.fn() },
     abTests,
     clientToken: () => 'token-1',
@@ -382,5 +382,20 @@ describe('ab-test commands', () => {
     const code = await run(['ab-test', 'status', '--release', 'supervisor', '--ab-test-id', 'ab-9'], { out: c.io.out, err: (l) => err.push(l) }, async () => c.deps);
     expect(code).toBe(1);
     expect(err).toEqual(['rollout: ResourceNotFoundException: ab test ab-9 not found']);
+  });
+});
+
+describe('abort during an A/B test', () => {
+  test('abort stops the recorded test (all traffic back on live) and clears the record', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    expect(await abTest(parseCliArgs(START), c.deps, c.io)).toBe(0);
+    c.lines.length = 0;
+
+    expect(await abort(parseCliArgs(['abort', '--release', 'supervisor', '--reason', 'treatment answers cite the wrong policy']), c.deps, c.io)).toBe(0);
+
+    expect(c.lines).toEqual(["No rollout was running; the release's A/B test is stopped (A/B test stopped: all traffic on supervisor-live)."]);
+    expect(c.abTests.updates).toEqual([{ abTestId: 'ab-1', executionStatus: 'STOPPED' }]);
+    expect((await f.store.get('supervisor'))?.abTestId).toBeUndefined();
   });
 });

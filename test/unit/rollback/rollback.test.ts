@@ -1,4 +1,5 @@
 import { handle } from '../../../lambda/rollback';
+import { FakeAbTests } from '../../support/fake-ab-tests';
 import { startDynalite, type LocalDynamo } from '../rollout/support/dynalite';
 import { alarmEvent, everyRuleWasComplete, releaseFixture, rollingOutAt } from '../rollout/support/release-fixture';
 
@@ -214,5 +215,50 @@ describe('rollback on a canary alarm', () => {
   test('an unknown event is rejected with the fields that are wrong', async () => {
     const f = await releaseFixture(db);
     await expect(handle({ source: 'rollout', executionName: '' }, f.deps)).rejects.toThrow(/unrecognised event .*expected a CloudWatch alarm state change or \{ source: "rollout", executionName, reason \}/);
+  });
+});
+
+describe('rollback on a canary alarm during an A/B test', () => {
+  const abRecord = (id: string) => ({ action: 'ab-start' as const, who: 'cli:ops', when: '2026-11-26T01:00:00.000Z', why: 'compare', from: {}, to: { abTestId: id } });
+
+  async function withRunningTest() {
+    const abTests = new FakeAbTests();
+    const f = await releaseFixture(db, { abTests });
+    const { abTestId } = await abTests.create({ name: 'supervisor-test', gatewayArn: 'arn:aws:bedrock-agentcore:us-east-1:111111111111:gateway/gw', variants: [], evaluationConfig: undefined, roleArn: 'arn:aws:iam::111111111111:role/ab', enableOnCreate: true });
+    expect(await f.store.recordAbTest(f.config.releaseName, abTestId, abRecord(abTestId))).toBe(true);
+    return { f, abTests, abTestId };
+  }
+
+  test('stops the recorded test (all traffic back on live), clears the record, records and notifies', async () => {
+    const { f, abTests, abTestId } = await withRunningTest();
+
+    const result = await handle(alarmEvent('evt-ab', 'supervisor-canary-health'), f.deps);
+
+    expect(result).toMatchObject({ outcome: 'stopped-ab-test', notified: true });
+    expect(abTests.updates).toEqual([{ abTestId, executionStatus: 'STOPPED' }]);
+    expect((await abTests.get(abTestId)).executionStatus).toBe('STOPPED');
+    expect((await f.store.get(f.config.releaseName))?.abTestId).toBeUndefined();
+    const [record] = await f.store.history(f.config.releaseName, 1);
+    expect(record).toMatchObject({ action: 'ab-stop', who: 'alarm:supervisor-canary-health', from: { abTestId } });
+    expect(f.notifier.sent.map((n) => n.subject)).toEqual([`[supervisor] stopped A/B test ${abTestId}: the canary is unhealthy`]);
+    // The rule was not the test's to touch, and no rollout was rolled back.
+    expect(f.control.calls.updateRuleActions).toBe(0);
+  });
+
+  test('a stop the service refuses is thrown (the alarm delivery retries it) and the record stays', async () => {
+    const { f, abTests, abTestId } = await withRunningTest();
+    abTests.update = async () => {
+      throw Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
+    };
+
+    await expect(handle(alarmEvent('evt-ab-2', 'supervisor-canary-health'), f.deps)).rejects.toThrow('not authorized');
+    expect((await f.store.get(f.config.releaseName))?.abTestId).toBe(abTestId);
+  });
+
+  test('without an A/B client the rollback only reports what it found, as before', async () => {
+    const { f, abTestId } = await withRunningTest();
+    const result = await handle(alarmEvent('evt-ab-3', 'supervisor-canary-health'), { ...f.deps, abTests: undefined });
+    expect(result.outcome).toBe('nothing-to-roll-back');
+    expect((await f.store.get(f.config.releaseName))?.abTestId).toBe(abTestId);
   });
 });
