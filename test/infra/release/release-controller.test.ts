@@ -121,6 +121,10 @@ describe('ReleaseController', () => {
       const unscoped = statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat());
       expect(unscoped.filter((a) => !a.startsWith('xray:'))).toEqual([]);
     }
+    // Only the rollback may stop an A/B test (an unhealthy canary during a test).
+    const stopTest = policiesOf(t, 'ReleaseRollbackServiceRole').find((s) => s.Action === 'bedrock-agentcore:UpdateABTest')!;
+    expect(JSON.stringify(stopTest.Resource)).toMatch(/:bedrock-agentcore:.*:ab-test\/\*/);
+    expect(policiesOf(t, 'ReleaseRolloutServiceRole').some((s) => JSON.stringify(s.Action).includes('ABTest'))).toBe(false);
     const describe = policiesOf(t, 'ReleaseRolloutServiceRole').find((s) => s.Action === 'cloudwatch:DescribeAlarms')!;
     expect(JSON.stringify(describe.Resource)).toContain('CanaryAlarmsHealth');
     expect(policiesOf(t, 'ReleaseRollbackServiceRole').some((s) => JSON.stringify(s.Action).includes('DescribeAlarms'))).toBe(false);
