@@ -1,4 +1,4 @@
-import { resourcesOf, type SynthesizedTemplate } from './templates';
+import { asList, resourcesOf, statementsOf, type SynthesizedTemplate } from './templates';
 import { WILDCARD_RESOURCE_ACTIONS } from './wildcard-actions';
 
 /** One IAM statement that grants more than least privilege allows. */
@@ -37,20 +37,18 @@ function policyDocuments(type: string, props: Record<string, unknown>): Array<[s
   }
 }
 
-const list = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
 /** Problems of one Allow statement; an empty list means least-privilege as far as the template shows. */
 export function statementProblems(statement: Record<string, unknown>, allow: Readonly<Record<string, string>>): string[] {
   if (statement.Effect !== 'Allow') return [];
   const problems: string[] = [];
   if (statement.NotAction !== undefined) problems.push(`Allow with NotAction ${JSON.stringify(statement.NotAction)} grants every other action`);
-  const actions = list(statement.Action);
+  const actions = asList(statement.Action);
   for (const a of actions) {
     if (a === '*') problems.push('Action "*" grants every action of every service');
     else if (typeof a === 'string' && /^[\w-]+:\*$/.test(a)) problems.push(`service-wide wildcard action "${a}"; list the actions needed`);
   }
   if (statement.NotResource !== undefined) problems.push(`Allow with NotResource ${JSON.stringify(statement.NotResource)} grants every other resource`);
-  if (list(statement.Resource).includes('*')) {
+  if (asList(statement.Resource).includes('*')) {
     const unjustified = actions.filter((a) => typeof a !== 'string' || !(a in allow));
     if (unjustified.length) {
       problems.push(`Resource "*" for ${unjustified.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(', ')}; scope it to ARNs (only actions in the wildcard allow-list may use "*")`);
@@ -70,8 +68,8 @@ export function checkIamPolicies(templates: readonly SynthesizedTemplate[], opti
   const findings: IamFinding[] = [];
   for (const [template, logicalId, resource] of resourcesOf(templates)) {
     for (const [location, doc] of policyDocuments(resource.Type, resource.Properties ?? {})) {
-      list((doc as { Statement?: unknown } | undefined)?.Statement).forEach((s, statement) => {
-        for (const problem of statementProblems(s as Record<string, unknown>, allow)) findings.push({ template, logicalId, location, statement, problem });
+      statementsOf(doc).forEach((s, statement) => {
+        for (const problem of statementProblems(s, allow)) findings.push({ template, logicalId, location, statement, problem });
       });
     }
   }
@@ -82,7 +80,7 @@ export function checkIamPolicies(templates: readonly SynthesizedTemplate[], opti
 export function countIamStatements(templates: readonly SynthesizedTemplate[]): number {
   let n = 0;
   for (const [, , r] of resourcesOf(templates)) {
-    for (const [, doc] of policyDocuments(r.Type, r.Properties ?? {})) n += list((doc as { Statement?: unknown } | undefined)?.Statement).length;
+    for (const [, doc] of policyDocuments(r.Type, r.Properties ?? {})) n += statementsOf(doc).length;
   }
   return n;
 }

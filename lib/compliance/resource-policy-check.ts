@@ -4,7 +4,7 @@
  * these, and the mistakes differ: an open principal is the danger here, `Resource: "*"` is not (in a
  * key policy it means "this key").
  */
-import { resourcesOf, type SynthesizedTemplate } from './templates';
+import { asList, resourcesOf, statementsOf, type SynthesizedTemplate } from './templates';
 
 /** One resource-policy statement that lets in more callers or actions than it should. */
 export interface ResourcePolicyFinding {
@@ -16,8 +16,6 @@ export interface ResourcePolicyFinding {
   readonly statement?: number;
   readonly problem: string;
 }
-
-const list = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** Resource policies inside resources: `[location, document]`. Log-group policies are JSON strings. */
 function resourcePolicies(type: string, props: Record<string, unknown>): Array<[string, unknown]> {
@@ -50,7 +48,7 @@ function parseJson(text: string): unknown {
 /** Whether a principal block lets in everyone: `"*"` or `{ AWS: "*" }` (also inside a list). */
 function isOpenPrincipal(principal: unknown): boolean {
   if (principal === '*') return true;
-  if (principal && typeof principal === 'object') return list((principal as Record<string, unknown>).AWS).includes('*');
+  if (principal && typeof principal === 'object') return asList((principal as Record<string, unknown>).AWS).includes('*');
   return false;
 }
 
@@ -60,7 +58,7 @@ function isOpenPrincipal(principal: unknown): boolean {
  * not known (a template read without its assembly), a written-out account is taken for the own one.
  */
 function isOwnAccountRoot(principal: unknown, account: string | undefined): boolean {
-  const aws = principal && typeof principal === 'object' ? list((principal as Record<string, unknown>).AWS) : [];
+  const aws = principal && typeof principal === 'object' ? asList((principal as Record<string, unknown>).AWS) : [];
   if (aws.length !== 1) return false;
   const value = aws[0];
   const parts = typeof value === 'string' ? [value] : (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join']?.[1];
@@ -83,7 +81,7 @@ export function resourceStatementProblems(type: string, location: string, statem
   // The AWS default key policy gives the key's own account root every key action, so that IAM
   // policies can grant access; that is the one place a service-wide wildcard belongs.
   const defaultKeyPolicy = type === 'AWS::KMS::Key' && location === 'KeyPolicy' && isOwnAccountRoot(statement.Principal, account);
-  for (const a of list(statement.Action)) {
+  for (const a of asList(statement.Action)) {
     if (a === '*') problems.push('Action "*" grants every action on the resource');
     else if (typeof a === 'string' && /^[\w-]+:\*$/.test(a) && !(defaultKeyPolicy && a === 'kms:*')) problems.push(`service-wide wildcard action "${a}"; list the actions needed`);
   }
@@ -107,8 +105,8 @@ export function checkResourcePolicies(templates: readonly SynthesizedTemplate[])
         continue;
       }
       for (const [location, doc] of resourcePolicies(resource.Type, props)) {
-        list((doc as { Statement?: unknown } | undefined)?.Statement).forEach((s, statement) => {
-          for (const problem of resourceStatementProblems(resource.Type, location, s as Record<string, unknown>, t.account)) findings.push({ template, logicalId, location, statement, problem });
+        statementsOf(doc).forEach((s, statement) => {
+          for (const problem of resourceStatementProblems(resource.Type, location, s, t.account)) findings.push({ template, logicalId, location, statement, problem });
         });
       }
     }
@@ -132,7 +130,7 @@ export function countResourcePolicyStatements(templates: readonly SynthesizedTem
   let n = 0;
   for (const [, , r] of resourcesOf(templates)) {
     if (r.Type === 'AWS::Lambda::Permission') n += 1;
-    for (const [, doc] of resourcePolicies(r.Type, r.Properties ?? {})) n += list((doc as { Statement?: unknown } | undefined)?.Statement).length;
+    for (const [, doc] of resourcePolicies(r.Type, r.Properties ?? {})) n += statementsOf(doc).length;
   }
   return n;
 }

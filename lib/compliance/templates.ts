@@ -62,6 +62,16 @@ export function loadTemplates(stacks: ReadonlyArray<{ readonly file: string; rea
 }
 
 /** `[template name, logical id, resource]` for every resource of the given templates. */
+/** A policy field that may hold one value or a list (`Action`, `Resource`, `Statement`, `Principal.AWS`), as a list. */
+export function asList(v: unknown): unknown[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+/** The statements of a policy document (none when the document is missing). */
+export function statementsOf(document: unknown): Record<string, unknown>[] {
+  return asList((document as { Statement?: unknown } | undefined)?.Statement) as Record<string, unknown>[];
+}
+
 export function* resourcesOf(templates: readonly SynthesizedTemplate[]): Generator<[string, string, CfnResourceJson]> {
   for (const t of templates) {
     for (const [id, r] of Object.entries(t.template.Resources ?? {})) yield [t.name, id, r];

@@ -186,25 +186,17 @@ export function toolFailuresQuery(tool: MonitoredTool, period: Duration = DEFAUL
   });
 }
 
-/**
- * Cedar policy denials (`DenyDecisions`) across the account's policy engines in this region, as a
- * Metrics Insights query (usable in alarms).
- */
+/** Cedar policy decisions of one kind across the account's policy engines in this region, as a Metrics Insights query (usable in alarms). */
+function policyDecisions(kind: 'Deny' | 'Allow', label: string, period: Duration): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({ expression: `SELECT SUM(${kind}Decisions) FROM "${AGENTCORE_NAMESPACE}"`, usingMetrics: {}, label, period });
+}
+
+/** Cedar policy denials (`DenyDecisions`) across the account's policy engines in this region. */
 export function policyDenials(period: Duration = DEFAULT_PERIOD): cloudwatch.MathExpression {
-  return new cloudwatch.MathExpression({
-    expression: `SELECT SUM(DenyDecisions) FROM "${AGENTCORE_NAMESPACE}"`,
-    usingMetrics: {},
-    label: 'policy denials',
-    period,
-  });
+  return policyDecisions('Deny', 'policy denials', period);
 }
 
 /** Cedar policy allows, for the ratio next to the denials. */
 export function policyAllows(period: Duration = DEFAULT_PERIOD): cloudwatch.MathExpression {
-  return new cloudwatch.MathExpression({
-    expression: `SELECT SUM(AllowDecisions) FROM "${AGENTCORE_NAMESPACE}"`,
-    usingMetrics: {},
-    label: 'policy allows',
-    period,
-  });
+  return policyDecisions('Allow', 'policy allows', period);
 }

@@ -347,9 +347,8 @@ export class ReleaseController extends Construct {
     const endpointArns = [routing.liveEndpointName, routing.canaryEndpointName].map((e) => `${routing.runtime.agentRuntimeArn}/runtime-endpoint/${e}`);
     this.table.grantReadWriteData(grantee);
     this.topic.grantPublish(grantee);
-    const add = (statement: iam.PolicyStatement) => iam.Grant.addToPrincipal({ grantee, actions: statement.actions, resourceArns: statement.resources });
-    add(new iam.PolicyStatement({ actions: [...RULE_READ, ...RULE_WRITE], resources: [routing.gatewayArn, `${routing.gatewayArn}/*`] }));
-    add(new iam.PolicyStatement({ actions: [...ENDPOINT_READ, ...ENDPOINT_WRITE], resources: [routing.runtime.agentRuntimeArn, ...endpointArns] }));
-    add(new iam.PolicyStatement({ actions: ['ssm:PutParameter'], resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${this.liveVersionParameterName}`] }));
+    iam.Grant.addToPrincipal({ grantee, actions: [...RULE_READ, ...RULE_WRITE], resourceArns: [routing.gatewayArn, `${routing.gatewayArn}/*`] });
+    iam.Grant.addToPrincipal({ grantee, actions: [...ENDPOINT_READ, ...ENDPOINT_WRITE], resourceArns: [routing.runtime.agentRuntimeArn, ...endpointArns] });
+    iam.Grant.addToPrincipal({ grantee, actions: ['ssm:PutParameter'], resourceArns: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${this.liveVersionParameterName}`] });
   }
 }

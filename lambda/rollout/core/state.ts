@@ -4,7 +4,7 @@
  * The gateway rule only ever follows this state; CloudFormation never holds it.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 
 export type ReleasePhase = 'IDLE' | 'ROLLING_OUT' | 'PROMOTING' | 'PROMOTED' | 'ROLLING_BACK' | 'ROLLED_BACK';
 
@@ -48,6 +48,9 @@ export interface HistoryRecord {
 const STATE = 'STATE';
 const HISTORY = 'HISTORY#';
 
+/** The parts of an UpdateItem on the state item that differ between the store's writes. */
+type StateUpdate = Pick<UpdateCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues' | 'ReturnValues'>;
+
 function isConditionFailure(e: unknown): boolean {
   return e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
@@ -65,58 +68,56 @@ export class ReleaseStateStore {
     return rest as ReleaseState;
   }
 
-  /** Open a rollout. Fails (returns false) while another rollout or rollback is under way, or an A/B test is recorded. */
-  async start(release: string, s: { releaseId: string; liveVersion: string; canaryVersion: string; executionArn?: string; who: string; now: string }): Promise<boolean> {
+  /** One conditional update of the release's state item: its old attributes, or undefined when the condition does not hold. */
+  private async attempt(release: string, u: StateUpdate): Promise<Record<string, unknown> | undefined> {
     try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { release, sk: STATE },
-          UpdateExpression:
-            'SET phase = :out, releaseId = :rid, liveVersion = :live, canaryVersion = :canary, canaryPercent = :zero, stepIndex = :minus, executionArn = :exec, updatedAt = :now, updatedBy = :who REMOVE claimId, leaseUntil',
-          // A retried start of the same rollout (same releaseId) succeeds again. An A/B test routes the same
-          // gateway: no rollout while one is recorded.
-          ConditionExpression: '(attribute_not_exists(phase) OR phase IN (:idle, :promoted, :rolledBack) OR (phase = :out AND releaseId = :rid)) AND attribute_not_exists(abTestId)',
-          ExpressionAttributeValues: {
-            ':out': 'ROLLING_OUT',
-            ':rid': s.releaseId,
-            ':live': s.liveVersion,
-            ':canary': s.canaryVersion,
-            ':zero': 0,
-            ':minus': -1,
-            ':exec': s.executionArn ?? 'manual',
-            ':now': s.now,
-            ':who': s.who,
-            ':idle': 'IDLE',
-            ':promoted': 'PROMOTED',
-            ':rolledBack': 'ROLLED_BACK',
-          },
-        }),
-      );
-      return true;
+      const r = await this.doc.send(new UpdateCommand({ TableName: this.table, Key: { release, sk: STATE }, ...u }));
+      return r.Attributes ?? {};
     } catch (e) {
-      if (isConditionFailure(e)) return false;
+      if (isConditionFailure(e)) return undefined;
       throw e;
     }
   }
 
+  /** A conditional update, and once it lands the history record (if any); false when the condition does not hold. */
+  private async update(release: string, u: StateUpdate, record?: HistoryRecord): Promise<boolean> {
+    if (!(await this.attempt(release, u))) return false;
+    if (record) await this.appendHistory(release, record);
+    return true;
+  }
+
+  /** Open a rollout. Fails (returns false) while another rollout or rollback is under way, or an A/B test is recorded. */
+  async start(release: string, s: { releaseId: string; liveVersion: string; canaryVersion: string; executionArn?: string; who: string; now: string }): Promise<boolean> {
+    return this.update(release, {
+      UpdateExpression:
+        'SET phase = :out, releaseId = :rid, liveVersion = :live, canaryVersion = :canary, canaryPercent = :zero, stepIndex = :minus, executionArn = :exec, updatedAt = :now, updatedBy = :who REMOVE claimId, leaseUntil',
+      // A retried start of the same rollout (same releaseId) succeeds again. An A/B test routes the same
+      // gateway: no rollout while one is recorded.
+      ConditionExpression: '(attribute_not_exists(phase) OR phase IN (:idle, :promoted, :rolledBack) OR (phase = :out AND releaseId = :rid)) AND attribute_not_exists(abTestId)',
+      ExpressionAttributeValues: {
+        ':out': 'ROLLING_OUT',
+        ':rid': s.releaseId,
+        ':live': s.liveVersion,
+        ':canary': s.canaryVersion,
+        ':zero': 0,
+        ':minus': -1,
+        ':exec': s.executionArn ?? 'manual',
+        ':now': s.now,
+        ':who': s.who,
+        ':idle': 'IDLE',
+        ':promoted': 'PROMOTED',
+        ':rolledBack': 'ROLLED_BACK',
+      },
+    });
+  }
+
   /** Record the next step's weight; false when the rollout is no longer running (rolled back, promoted). */
   async setStep(release: string, releaseId: string, canaryPercent: number, stepIndex: number, now: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { release, sk: STATE },
-          UpdateExpression: 'SET canaryPercent = :p, stepIndex = :i, updatedAt = :now',
-          ConditionExpression: 'phase = :out AND releaseId = :rid',
-          ExpressionAttributeValues: { ':p': canaryPercent, ':i': stepIndex, ':now': now, ':out': 'ROLLING_OUT', ':rid': releaseId },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+    return this.update(release, {
+      UpdateExpression: 'SET canaryPercent = :p, stepIndex = :i, updatedAt = :now',
+      ConditionExpression: 'phase = :out AND releaseId = :rid',
+      ExpressionAttributeValues: { ':p': canaryPercent, ':i': stepIndex, ':now': now, ':out': 'ROLLING_OUT', ':rid': releaseId },
+    });
   }
 
   /**
@@ -125,91 +126,51 @@ export class ReleaseStateStore {
    * Returns the state before the claim, or undefined when someone else holds or finished it.
    */
   async claimRollback(release: string, claimId: string, nowMs: number, leaseMs: number, now: string): Promise<ReleaseState | undefined> {
-    try {
-      const r = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { release, sk: STATE },
-          UpdateExpression: 'SET phase = :back, claimId = :me, leaseUntil = :lease, updatedAt = :now',
-          ConditionExpression: 'phase IN (:out, :promoting) OR (phase = :back AND (claimId = :me OR leaseUntil < :nowMs))',
-          ExpressionAttributeValues: {
-            ':back': 'ROLLING_BACK',
-            ':me': claimId,
-            ':lease': nowMs + leaseMs,
-            ':now': now,
-            ':nowMs': nowMs,
-            ':out': 'ROLLING_OUT',
-            ':promoting': 'PROMOTING',
-          },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      const { sk: _sk, ...old } = r.Attributes ?? {};
-      return old as ReleaseState;
-    } catch (e) {
-      if (isConditionFailure(e)) return undefined;
-      throw e;
-    }
+    const old = await this.attempt(release, {
+      UpdateExpression: 'SET phase = :back, claimId = :me, leaseUntil = :lease, updatedAt = :now',
+      ConditionExpression: 'phase IN (:out, :promoting) OR (phase = :back AND (claimId = :me OR leaseUntil < :nowMs))',
+      ExpressionAttributeValues: {
+        ':back': 'ROLLING_BACK',
+        ':me': claimId,
+        ':lease': nowMs + leaseMs,
+        ':now': now,
+        ':nowMs': nowMs,
+        ':out': 'ROLLING_OUT',
+        ':promoting': 'PROMOTING',
+      },
+      ReturnValues: 'ALL_OLD',
+    });
+    if (!old) return undefined;
+    const { sk: _sk, ...rest } = old;
+    return rest as unknown as ReleaseState;
   }
 
   /** Close a claimed rollback: routing is static live, `live` is on the last good version. */
   async finishRollback(release: string, claimId: string, rolledBackVersion: string | undefined, record: HistoryRecord): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { release, sk: STATE },
-          UpdateExpression: 'SET phase = :done, canaryPercent = :zero, rolledBackVersion = :rb, updatedAt = :now, updatedBy = :who REMOVE leaseUntil',
-          // A retry of a write that already landed finds its own finished claim.
-          ConditionExpression: 'phase IN (:back, :done) AND claimId = :me',
-          ExpressionAttributeValues: { ':done': 'ROLLED_BACK', ':zero': 0, ':rb': rolledBackVersion ?? 'unknown', ':now': record.when, ':who': record.who, ':back': 'ROLLING_BACK', ':me': claimId },
-        }),
-      );
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
-    await this.appendHistory(release, record);
-    return true;
+    return this.update(release, {
+      UpdateExpression: 'SET phase = :done, canaryPercent = :zero, rolledBackVersion = :rb, updatedAt = :now, updatedBy = :who REMOVE leaseUntil',
+      // A retry of a write that already landed finds its own finished claim.
+      ConditionExpression: 'phase IN (:back, :done) AND claimId = :me',
+      ExpressionAttributeValues: { ':done': 'ROLLED_BACK', ':zero': 0, ':rb': rolledBackVersion ?? 'unknown', ':now': record.when, ':who': record.who, ':back': 'ROLLING_BACK', ':me': claimId },
+    }, record);
   }
 
   /** ROLLING_OUT → PROMOTING; false when the rollout was stopped meanwhile. */
   async beginPromote(release: string, releaseId: string, now: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { release, sk: STATE },
-          UpdateExpression: 'SET phase = :promoting, updatedAt = :now',
-          ConditionExpression: '(phase = :out OR phase = :promoting) AND releaseId = :rid',
-          ExpressionAttributeValues: { ':promoting': 'PROMOTING', ':out': 'ROLLING_OUT', ':rid': releaseId, ':now': now },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+    return this.update(release, {
+      UpdateExpression: 'SET phase = :promoting, updatedAt = :now',
+      ConditionExpression: '(phase = :out OR phase = :promoting) AND releaseId = :rid',
+      ExpressionAttributeValues: { ':promoting': 'PROMOTING', ':out': 'ROLLING_OUT', ':rid': releaseId, ':now': now },
+    });
   }
 
   /** PROMOTING → PROMOTED: the canary's version is the new last good version. */
   async finishPromote(release: string, releaseId: string, newLiveVersion: string, record: HistoryRecord): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { release, sk: STATE },
-          UpdateExpression: 'SET phase = :promoted, liveVersion = :v, canaryPercent = :zero, updatedAt = :now, updatedBy = :who',
-          ConditionExpression: 'phase IN (:promoting, :promoted) AND releaseId = :rid',
-          ExpressionAttributeValues: { ':promoted': 'PROMOTED', ':v': newLiveVersion, ':zero': 0, ':now': record.when, ':who': record.who, ':promoting': 'PROMOTING', ':rid': releaseId },
-        }),
-      );
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
-    await this.appendHistory(release, record);
-    return true;
+    return this.update(release, {
+      UpdateExpression: 'SET phase = :promoted, liveVersion = :v, canaryPercent = :zero, updatedAt = :now, updatedBy = :who',
+      ConditionExpression: 'phase IN (:promoting, :promoted) AND releaseId = :rid',
+      ExpressionAttributeValues: { ':promoted': 'PROMOTED', ':v': newLiveVersion, ':zero': 0, ':now': record.when, ':who': record.who, ':promoting': 'PROMOTING', ':rid': releaseId },
+    }, record);
   }
 
   /**
@@ -218,42 +179,20 @@ export class ReleaseStateStore {
    * (a retried write) succeeds. A release with no item yet gets one at rest (IDLE, canary 0 %).
    */
   async recordAbTest(release: string, abTestId: string, record: HistoryRecord): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { release, sk: STATE },
-          UpdateExpression: 'SET abTestId = :ab, phase = if_not_exists(phase, :idle), canaryPercent = if_not_exists(canaryPercent, :zero), updatedAt = :now, updatedBy = :who',
-          ConditionExpression: '(attribute_not_exists(phase) OR phase IN (:idle, :promoted, :rolledBack)) AND (attribute_not_exists(abTestId) OR abTestId = :ab)',
-          ExpressionAttributeValues: { ':ab': abTestId, ':idle': 'IDLE', ':zero': 0, ':now': record.when, ':who': record.who, ':promoted': 'PROMOTED', ':rolledBack': 'ROLLED_BACK' },
-        }),
-      );
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
-    await this.appendHistory(release, record);
-    return true;
+    return this.update(release, {
+      UpdateExpression: 'SET abTestId = :ab, phase = if_not_exists(phase, :idle), canaryPercent = if_not_exists(canaryPercent, :zero), updatedAt = :now, updatedBy = :who',
+      ConditionExpression: '(attribute_not_exists(phase) OR phase IN (:idle, :promoted, :rolledBack)) AND (attribute_not_exists(abTestId) OR abTestId = :ab)',
+      ExpressionAttributeValues: { ':ab': abTestId, ':idle': 'IDLE', ':zero': 0, ':now': record.when, ':who': record.who, ':promoted': 'PROMOTED', ':rolledBack': 'ROLLED_BACK' },
+    }, record);
   }
 
   /** Forget the recorded A/B test, only if it is `abTestId`; false when another test (or none) is recorded. */
   async clearAbTest(release: string, abTestId: string, record: HistoryRecord): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { release, sk: STATE },
-          UpdateExpression: 'SET updatedAt = :now, updatedBy = :who REMOVE abTestId',
-          ConditionExpression: 'abTestId = :ab',
-          ExpressionAttributeValues: { ':ab': abTestId, ':now': record.when, ':who': record.who },
-        }),
-      );
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
-    await this.appendHistory(release, record);
-    return true;
+    return this.update(release, {
+      UpdateExpression: 'SET updatedAt = :now, updatedBy = :who REMOVE abTestId',
+      ConditionExpression: 'abTestId = :ab',
+      ExpressionAttributeValues: { ':ab': abTestId, ':now': record.when, ':who': record.who },
+    }, record);
   }
 
   async appendHistory(release: string, record: HistoryRecord): Promise<void> {

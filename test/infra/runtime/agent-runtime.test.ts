@@ -15,15 +15,20 @@ fs.writeFileSync(path.join(codeDir, 'index.mjs'), 'export {};\n');
 
 const DISCOVERY = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc/.well-known/openid-configuration';
 
+/** The HR specialist's runtime props, less the memory (which belongs to the test's stack). */
+const HR_AGENT = {
+  runtimeName: 'hr_policy_assistant',
+  protocol: 'A2A',
+  code: AgentCode.fromDirectory(codeDir),
+  model: { modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0.2, maxTokens: 2048 },
+  auth: { discoveryUrl: DISCOVERY, allowedClients: ['client123'] },
+} as const satisfies Omit<AgentRuntimeProps, 'memory'>;
+
 function build(overrides: Partial<AgentRuntimeProps> = {}) {
   const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
   const memory = new AgentMemory(stack, 'Memory');
   const agent = new AgentRuntime(stack, 'Hr', {
-    runtimeName: 'hr_policy_assistant',
-    protocol: 'A2A',
-    code: AgentCode.fromDirectory(codeDir),
-    model: { modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0.2, maxTokens: 2048 },
-    auth: { discoveryUrl: DISCOVERY, allowedClients: ['client123'] },
+    ...HR_AGENT,
     memory,
     gatewayUrl: 'https://gw.example.com/mcp',
     liveVersion: '7',
@@ -136,11 +141,7 @@ describe('AgentRuntime', () => {
     applyCompliance(stack);
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
     const agent = new AgentRuntime(stack, 'Hr', {
-      runtimeName: 'hr_policy_assistant',
-      protocol: 'A2A',
-      code: AgentCode.fromDirectory(codeDir),
-      model: { modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0.2, maxTokens: 2048 },
-      auth: { discoveryUrl: DISCOVERY, allowedClients: ['client123'] },
+      ...HR_AGENT,
       memory: new AgentMemory(stack, 'Memory', { encryptionKey: key, eventExpiry: Duration.days(7) }),
       logEncryptionKey: key,
     });

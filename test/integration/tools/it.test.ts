@@ -46,16 +46,11 @@ describe('checkVPNStatus', () => {
   test('reports a locked account and an outdated client', async () => {
     const result = await dispatch('checkVPNStatus', { userId: SEED.users.vpnLocked }, deps);
     expect(checkVPNStatus.output.safeParse(result).success).toBe(true);
-    expect(result).toEqual({
-      userId: 'u20002',
-      connected: false,
-      accountStatus: 'LOCKED',
-      lastConnectedAt: '2026-11-20T08:12:00.000Z',
-      gateway: 'vpn-eu-west',
-      clientVersion: '5.0.3',
-      clientUpToDate: false,
-      latestClientVersion: '5.2.1',
-    });
+    // The catalog's worked example is this very call: what the agent is shown is what the handler returns.
+    const [example] = checkVPNStatus.examples;
+    expect(example.input).toEqual({ userId: SEED.users.vpnLocked });
+    expect(result).toEqual(example.output);
+    expect(result).toMatchObject({ userId: 'u20002', connected: false, accountStatus: 'LOCKED', clientUpToDate: false, latestClientVersion: '5.2.1' });
   });
 
   test('a user who never connected has null session fields', async () => {

@@ -1,6 +1,7 @@
-import { abort, abTest, parseCliArgs, run, start, status, type CliDeps } from '../../../bin/rollout';
+import { abort, abTest, parseCliArgs, run, start, status } from '../../../bin/rollout';
 import { startDynalite, type LocalDynamo } from '../rollout/support/dynalite';
 import { releaseFixture, rollingOutAt, type Fixture } from '../rollout/support/release-fixture';
+import { cliHarness } from './support/cli-harness';
 import { FakeAbTests } from '../../support/fake-ab-tests';
 
 const ROLE = 'arn:aws:iam::111111111111:role/ab-test';
@@ -71,16 +72,7 @@ afterAll(async () => {
 
 function cli(f: Fixture) {
   const abTests = new FakeAbTests();
-  const lines: string[] = [];
-  const deps: CliDeps = {
-    release: { ...f.deps, abTests, config: { ...f.config, stateMachineArn: 'arn:aws:states:us-east-1:111111111111:stateMachine:rollout' } },
-    executions: { describe: jest.fn(), start: jest.fn(), stop: jest.fn() },
-    abTests,
-    clientToken: () => 'token-1',
-    who: 'cli:alice',
-    region: 'us-east-1',
-  };
-  return { deps, abTests, lines, io: { out: (l: string) => lines.push(...l.split('\n')) } };
+  return { abTests, ...cliHarness(f, { executions: { describe: jest.fn(), start: jest.fn(), stop: jest.fn() }, abTests, clientToken: () => 'token-1' }, { abTests }) };
 }
 
 function withResults(api: FakeAbTests, id: string) {

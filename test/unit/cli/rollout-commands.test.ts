@@ -1,6 +1,7 @@
-import { abort, parseCliArgs, promote, start, status, type CliDeps, type Executions } from '../../../bin/rollout';
+import { abort, parseCliArgs, promote, start, status, type Executions } from '../../../bin/rollout';
 import { startDynalite, type LocalDynamo } from '../rollout/support/dynalite';
 import { releaseFixture, rollingOutAt, type Fixture } from '../rollout/support/release-fixture';
+import { cliHarness } from './support/cli-harness';
 
 class FakeExecutions implements Executions {
   readonly started: Array<{ arn: string; name: string; input: Record<string, unknown> }> = [];
@@ -29,16 +30,7 @@ afterAll(async () => {
 
 function cli(f: Fixture) {
   const executions = new FakeExecutions();
-  const lines: string[] = [];
-  const deps: CliDeps = {
-    release: { ...f.deps, config: { ...f.config, stateMachineArn: 'arn:aws:states:us-east-1:111111111111:stateMachine:rollout' } },
-    executions,
-    who: 'cli:alice',
-    region: 'us-east-1',
-    pollMs: 1,
-    sleep: async () => {},
-  };
-  return { deps, executions, lines, io: { out: (l: string) => lines.push(...l.split('\n')) } };
+  return { executions, ...cliHarness(f, { executions, pollMs: 1, sleep: async () => {} }) };
 }
 
 describe('rollout CLI commands', () => {
