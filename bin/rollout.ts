@@ -305,7 +305,8 @@ export async function abort(args: CliArgs, deps: CliDeps, io: Output): Promise<n
   const lines: Record<string, string> = {
     'rolled-back': `Rolled back: all traffic on ${deps.release.config.liveEndpoint} at v${r.liveVersion}.`,
     'already-rolled-back': 'Already rolled back; nothing changed.',
-    'in-progress-elsewhere': 'A rollback is already under way (an alarm fired); run status in a minute.',
+    ignored: `A newer rollout owns the release; nothing changed (${r.route}).`,
+    'alarm-after-promotion': 'The release is promoted and at rest; nothing changed.',
     'nothing-to-roll-back': 'No rollout is running and all traffic is on live; nothing changed.',
     'closed-stray-split': 'No rollout was running, but the rule split traffic; it is closed now (all traffic on live).',
     'stopped-ab-test': `No rollout was running; the release's A/B test is stopped (${r.route}).`,

@@ -22,6 +22,10 @@ export const releaseConfigSchema = z
     /** SSM parameter the rollout keeps pointed at the last good `live` version. */
     liveVersionParameter: z.string().optional(),
     stateMachineArn: z.string().optional(),
+    /** A canary alarm this soon after a promotion rolls the promoted version back; later, it is announced only. */
+    lateAlarmWindowSeconds: z.number().int().min(0).max(86_400).optional(),
+    /** How long `live` may take to move to the promoted version before the promotion is rolled back. */
+    promotionTimeoutSeconds: z.number().int().min(60).max(7_200).optional(),
   })
   .strict();
 

@@ -34,12 +34,28 @@ export interface ReleaseDeps {
   readonly clock?: () => Date;
   readonly retry?: RetryOptions;
   readonly log?: Log;
+  /**
+   * Milliseconds this caller has left (a Lambda invocation's remaining time). A rollback claim is leased
+   * for that long, and a caller waiting on another's claim gives up (throws, to be retried) before it ends.
+   * @default - two minutes
+   */
+  readonly remainingMs?: () => number;
 }
 
 /** A release operation refused for a reason the caller must see (not a fault to retry). */
 export class ReleaseError extends Error {
   constructor(
-    readonly code: 'NotReady' | 'NothingToRelease' | 'RolloutInProgress' | 'AbTestRunning' | 'VersionRolledBack' | 'RolloutStopped' | 'PromotionFailed' | 'RuleNotApplied',
+    readonly code:
+      | 'NotReady'
+      | 'NothingToRelease'
+      | 'RolloutInProgress'
+      | 'AbTestRunning'
+      | 'VersionRolledBack'
+      | 'RolloutStopped'
+      | 'PromotionFailed'
+      | 'PromotionTimedOut'
+      | 'RuleNotApplied'
+      | 'RollbackInProgress',
     message: string,
   ) {
     super(message);
@@ -48,7 +64,6 @@ export class ReleaseError extends Error {
 }
 
 const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
-const ROLLBACK_LEASE_MS = 5 * 60_000;
 
 function targets(c: ReleaseConfig): ReleaseTargets {
   return { liveTarget: c.liveTarget, canaryTarget: c.canaryTarget };
@@ -57,7 +72,8 @@ function targets(c: ReleaseConfig): ReleaseTargets {
 function ctx(deps: ReleaseDeps) {
   const clock = deps.clock ?? (() => new Date());
   const log = deps.log ?? silent;
-  const r = <T>(fn: () => Promise<T>) => retry(fn, { onRetry: (e, n, ms) => log.warn('retrying', { attempt: n, delayMs: ms, error: String((e as Error)?.name ?? e) }), ...deps.retry });
+  const r = <T>(fn: () => Promise<T>) =>
+    retry(fn, { onRetry: (e, n, ms) => log.warn('retrying', { attempt: n, delayMs: ms, error: String((e as Error)?.name ?? e) }), remainingMs: deps.remainingMs, ...deps.retry });
   return { clock, log, r, c: deps.config, t: targets(deps.config) };
 }
 
@@ -75,6 +91,18 @@ async function ensureStaticLive(deps: ReleaseDeps): Promise<{ changed: boolean; 
   return { changed: true, before: formatRoute(before) };
 }
 
+/**
+ * Announce once per `key`: concurrent duplicates race on a conditional write and one sends. A send that
+ * fails gives the key back, so a retry of the same request sends it.
+ */
+async function notifyOnce(deps: ReleaseDeps, key: string, subject: string, body: Record<string, unknown>): Promise<boolean> {
+  const { r, c } = ctx(deps);
+  if (!(await r(() => deps.store.claimNotification(c.releaseName, key)))) return false;
+  const sent = await notify(deps, subject, body);
+  if (!sent) await r(() => deps.store.releaseNotification(c.releaseName, key));
+  return sent;
+}
+
 async function notify(deps: ReleaseDeps, subject: string, body: Record<string, unknown>): Promise<boolean> {
   const { r, log } = ctx(deps);
   try {
@@ -89,70 +117,179 @@ async function notify(deps: ReleaseDeps, subject: string, body: Record<string, u
 // ---------------------------------------------------------------------------------------------- rollback
 
 export interface RollbackRequest {
-  /** Who asked: `alarm:<name>`, `rollout:<execution>`, `cli:<user>`. */
+  /** Who asked: `alarm:<name>`, `rollout:<execution>`, `execution:<name>`, `cli:<user>`. */
   readonly who: string;
   readonly why: string;
-  /** Same id for retries of the same request (an EventBridge event id, an execution name). */
+  /** Same id for retries and duplicate deliveries of the same request (an EventBridge event id, an execution name). */
   readonly claimId: string;
+  /**
+   * The rollout this request is about (an execution's name). Only that rollout is rolled back: a request
+   * from an old execution is recorded and ignored while a newer rollout runs.
+   * @default - whatever rollout is running (an alarm names none)
+   */
+  readonly releaseId?: string;
+  /** Time of the request, the same for every delivery of it (an event's time). @default - now */
+  readonly at?: string;
+  /**
+   * A canary alarm: within `lateAlarmWindowSeconds` of a promotion it rolls the promoted version back
+   * (its data came from the bake); later it is announced, and nothing is switched.
+   */
+  readonly fromAlarm?: boolean;
 }
 
 export interface RollbackOutcome {
-  readonly outcome: 'rolled-back' | 'already-rolled-back' | 'in-progress-elsewhere' | 'nothing-to-roll-back' | 'closed-stray-split' | 'stopped-ab-test';
+  readonly outcome:
+    | 'rolled-back'
+    | 'already-rolled-back'
+    | 'nothing-to-roll-back'
+    | 'closed-stray-split'
+    | 'stopped-ab-test'
+    | 'ignored'
+    | 'alarm-after-promotion';
   readonly route: string;
   readonly liveVersion?: string;
   readonly notified?: boolean;
 }
 
+/** How long a claim may be held by a caller that does not say how long it has (a CLI run). */
+const DEFAULT_LEASE_MS = 2 * 60_000;
+/** How often a caller that found another's claim looks again. */
+const CLAIM_POLL_MS = 2_000;
+/** Default of `lateAlarmWindowSeconds`. */
+export const LATE_ALARM_WINDOW_SECONDS = 900;
+
 /**
- * Put all traffic on `live` at its last good version. Idempotent: one caller claims the rollback with a
- * conditional write; the others return without touching anything. A claimant that dies is replaced
- * after its lease (5 minutes), and a retry of the same request (same claimId) resumes its own claim.
+ * Put all traffic on `live` at its last good version, and return only when it is there.
+ *
+ * One caller claims the rollback with a conditional write and records and announces it, once per claim.
+ * A caller that finds someone else's claim switches the rule to static live itself (the same complete
+ * write, safe to repeat) and waits for the claimant to finish, taking the claim over when its lease runs
+ * out: a claimant's lease ends with its own invocation, so a dead claimant is replaced within seconds.
+ * A request for an older rollout than the one running is recorded and ignored.
  */
 export async function rollback(req: RollbackRequest, deps: ReleaseDeps): Promise<RollbackOutcome> {
-  const { clock, log, r, c } = ctx(deps);
-  const now = clock();
-  const claimed = await r(() => deps.store.claimRollback(c.releaseName, req.claimId, now.getTime(), ROLLBACK_LEASE_MS, now.toISOString()));
+  const { clock, r, c } = ctx(deps);
+  const sleep = deps.retry?.sleep ?? ((ms: number) => new Promise<void>((res) => setTimeout(res, ms)));
+  for (;;) {
+    const now = clock();
+    const nowMs = now.getTime();
+    const remaining = deps.remainingMs?.() ?? DEFAULT_LEASE_MS;
+    const lateWindowMs = (c.lateAlarmWindowSeconds ?? LATE_ALARM_WINDOW_SECONDS) * 1000;
+    const claimed = await r(() =>
+      deps.store.claimRollback(c.releaseName, {
+        claimId: req.claimId,
+        releaseId: req.releaseId,
+        now: now.toISOString(),
+        nowMs,
+        leaseUntilMs: nowMs + remaining,
+        lateSinceMs: req.fromAlarm ? nowMs - lateWindowMs : undefined,
+      }),
+    );
+    if (claimed) return finishClaimedRollback(claimed as ReleaseState & { claimId: string; claimedAt: string }, req, deps);
 
-  if (!claimed) {
     const s = await r(() => deps.store.get(c.releaseName));
-    if (s?.phase === 'ROLLING_BACK') return { outcome: 'in-progress-elsewhere', route: 'being switched to live by another caller' };
+    const active = s?.phase === 'ROLLING_OUT' || s?.phase === 'PROMOTING' || s?.phase === 'ROLLING_BACK';
+    if (active && req.releaseId && s.releaseId !== req.releaseId) return ignoreStale(s, req, deps);
+    if (s?.phase === 'ROLLING_BACK') {
+      // Someone else holds the claim: make the traffic safe now, then wait for them (or their lease).
+      await ensureStaticLive(deps);
+      const wait = Math.min(CLAIM_POLL_MS, Math.max(0, (s.leaseUntil ?? 0) - nowMs) + 1);
+      if (deps.remainingMs && deps.remainingMs() < wait + 1_000) {
+        throw new ReleaseError('RollbackInProgress', `rollback of ${c.releaseName} is held by ${s.claimId} until ${new Date(s.leaseUntil ?? 0).toISOString()}; traffic is on static live; retry to see it finished`);
+      }
+      await sleep(wait);
+      continue;
+    }
     // No rollout, but an A/B test sends the canary its share: stopping the test is this release's rollback.
     if (s?.abTestId && deps.abTests) return stopRecordedAbTest(deps.abTests, s.abTestId, s.liveVersion, req, deps);
+    await repairLiveParameter(s, deps);
     // No rollout owns the rule: whatever it says, live-only is the only legitimate resting state.
     const { changed, before } = await ensureStaticLive(deps);
     if (changed) {
-      log.warn('closed a split that no rollout owned', { before, phase: s?.phase });
-      await notify(deps, `[${c.releaseName}] closed a traffic split outside a rollout`, { release: c.releaseName, who: req.who, why: req.why, before });
-      return { outcome: 'closed-stray-split', route: 'static live', liveVersion: s?.liveVersion };
+      deps.log?.warn('closed a split that no rollout owned', { before, phase: s?.phase });
+      const notified = await notifyOnce(deps, `split:${req.claimId}`, `[${c.releaseName}] closed a traffic split outside a rollout`, { release: c.releaseName, who: req.who, why: req.why, before });
+      return { outcome: 'closed-stray-split', route: 'static live', liveVersion: s?.liveVersion, notified };
     }
-    return { outcome: s?.phase === 'ROLLED_BACK' ? 'already-rolled-back' : 'nothing-to-roll-back', route: 'static live', liveVersion: s?.liveVersion };
+    if (req.fromAlarm && s?.phase === 'PROMOTED') {
+      // Past the window the alarm says something about the version everyone now uses: a person decides.
+      const notified = await notifyOnce(deps, `late:${req.claimId}`, `[${c.releaseName}] canary alarm after version ${s.liveVersion} was promoted`, {
+        release: c.releaseName,
+        who: req.who,
+        why: req.why,
+        promotedAt: s.promotedAtMs ? new Date(s.promotedAtMs).toISOString() : undefined,
+        action: `nothing switched: promoted more than ${lateWindowMs / 60_000} min ago (previous version ${s.previousLiveVersion ?? 'unknown'}); look at the alarm, then release a fix or the previous version as a new rollout`,
+      });
+      return { outcome: 'alarm-after-promotion', route: 'static live', liveVersion: s.liveVersion, notified };
+    }
+    const done = s?.phase === 'ROLLED_BACK' && (!req.releaseId || s.releaseId === req.releaseId);
+    return { outcome: done ? 'already-rolled-back' : 'nothing-to-roll-back', route: 'static live', liveVersion: s?.liveVersion };
   }
+}
 
-  log.info('rollback claimed', { release: c.releaseName, who: req.who, why: req.why, releaseId: claimed.releaseId });
+/** The claimant's part: static live, live on the last good version, parameter, record, announcement. */
+async function finishClaimedRollback(claimed: ReleaseState & { claimId: string; claimedAt: string }, req: RollbackRequest, deps: ReleaseDeps): Promise<RollbackOutcome> {
+  const { clock, log, r, c } = ctx(deps);
+  log.info('rollback claimed', { release: c.releaseName, who: req.who, why: req.why, releaseId: claimed.releaseId, phase: claimed.phase });
   // 1. Stop new sessions reaching the canary: one call, the whole rule.
   const { before } = await ensureStaticLive(deps);
-  // 2. Keep (or put back) live on the last good version, e.g. when a promotion was half way.
-  const lastGood = claimed.liveVersion;
+  // 2. Keep (or put back) live on the last good version, e.g. when a promotion was half way. A promoted
+  //    release rolled back by a late alarm goes back to the version before the promotion.
+  const promoted = claimed.phase === 'PROMOTED';
+  const lastGood = promoted ? claimed.previousLiveVersion : claimed.liveVersion;
+  const rolledBack = promoted ? claimed.liveVersion : claimed.canaryVersion;
   let liveBefore: EndpointSnapshot | undefined;
   if (lastGood) {
     liveBefore = await r(() => deps.control.getEndpoint(c.runtimeId, c.liveEndpoint));
     const servesLastGood = liveBefore.liveVersion === lastGood && (!liveBefore.targetVersion || liveBefore.targetVersion === lastGood);
     if (!servesLastGood) await r(() => deps.control.pinEndpoint(c.runtimeId, c.liveEndpoint, lastGood));
+    // 3. The parameter a deploy pins live to, before the state says the rollback is done.
+    if (deps.parameters && c.liveVersionParameter) await r(() => deps.parameters!.put(c.liveVersionParameter!, lastGood));
   }
-  // 3. Record and tell.
+  // 4. Record (once per claim) and tell (once per claim).
   const record: HistoryRecord = {
     action: 'rollback',
     releaseId: claimed.releaseId,
     who: req.who,
     when: clock().toISOString(),
-    why: req.why,
+    why: promoted ? `${req.why} (alarm within ${(c.lateAlarmWindowSeconds ?? LATE_ALARM_WINDOW_SECONDS) / 60} min of the promotion)` : req.why,
     from: { route: before, phase: claimed.phase, canaryPercent: claimed.canaryPercent, liveVersion: liveBefore?.targetVersion ?? liveBefore?.liveVersion ?? lastGood, canaryVersion: claimed.canaryVersion },
     to: { route: `static → ${c.liveTarget} (100%)`, liveVersion: lastGood },
   };
-  await r(() => deps.store.finishRollback(c.releaseName, req.claimId, claimed.canaryVersion, record));
-  if (deps.parameters && c.liveVersionParameter && lastGood) await r(() => deps.parameters!.put(c.liveVersionParameter!, lastGood));
-  const notified = await notify(deps, `[${c.releaseName}] rolled back to version ${lastGood ?? '?'}`, { release: c.releaseName, ...record });
+  await r(() => deps.store.finishRollback(c.releaseName, claimed, { liveVersion: lastGood, rolledBackVersion: rolledBack }, record));
+  const notified = await notifyOnce(deps, `rollback:${claimed.claimId}:${claimed.claimedAt}`, `[${c.releaseName}] rolled back to version ${lastGood ?? '?'}`, { release: c.releaseName, ...record });
   return { outcome: 'rolled-back', route: 'static live', liveVersion: lastGood, notified };
+}
+
+/** A request about an older rollout than the one in the state: written down, nothing switched. */
+async function ignoreStale(s: ReleaseState, req: RollbackRequest, deps: ReleaseDeps): Promise<RollbackOutcome> {
+  const { clock, log, r, c } = ctx(deps);
+  const record: HistoryRecord = {
+    action: 'ignored',
+    releaseId: req.releaseId,
+    who: req.who,
+    when: clock().toISOString(),
+    why: `${req.why}: rollback request for rollout ${req.releaseId} ignored, rollout ${s.releaseId} is ${s.phase}`,
+    from: { releaseId: req.releaseId },
+    to: { releaseId: s.releaseId, phase: s.phase },
+  };
+  await r(() => deps.store.appendHistory(c.releaseName, record, req.at ?? record.when));
+  log.warn('ignored a rollback request for another rollout', { release: c.releaseName, requested: req.releaseId, current: s.releaseId, phase: s.phase });
+  return { outcome: 'ignored', route: `left to rollout ${s.releaseId}`, liveVersion: s.liveVersion };
+}
+
+/**
+ * At rest, the live-version parameter must say what the state says: a promotion or rollback that stopped
+ * between its two writes is finished here, so the next deploy cannot move `live` behind the release's back.
+ */
+export async function repairLiveParameter(s: ReleaseState | undefined, deps: ReleaseDeps): Promise<boolean> {
+  const { r, c, log } = ctx(deps);
+  if (!deps.parameters || !c.liveVersionParameter || !s?.liveVersion) return false;
+  if (s.phase !== 'PROMOTED' && s.phase !== 'ROLLED_BACK' && s.phase !== 'IDLE') return false;
+  const current = await r(() => deps.parameters!.get(c.liveVersionParameter!));
+  if (current === s.liveVersion) return false;
+  await r(() => deps.parameters!.put(c.liveVersionParameter!, s.liveVersion!));
+  log.warn('repaired the live-version parameter', { release: c.releaseName, was: current, now: s.liveVersion });
+  return true;
 }
 
 /**
@@ -172,7 +309,7 @@ async function stopRecordedAbTest(abTests: Pick<AbTestApi, 'update'>, abTestId: 
   };
   await r(() => deps.store.clearAbTest(c.releaseName, abTestId, record));
   log.warn('stopped the A/B test instead of a rollout', { release: c.releaseName, abTestId, who: req.who, why: req.why });
-  const notified = await notify(deps, `[${c.releaseName}] stopped A/B test ${abTestId}: the canary is unhealthy`, { release: c.releaseName, ...record });
+  const notified = await notifyOnce(deps, `ab-stop:${abTestId}`, `[${c.releaseName}] stopped A/B test ${abTestId}: the canary is unhealthy`, { release: c.releaseName, ...record });
   return { outcome: 'stopped-ab-test', route: `A/B test stopped: all traffic on ${c.liveTarget}`, liveVersion, notified };
 }
 
@@ -217,6 +354,7 @@ export async function startRollout(req: StartRequest, deps: ReleaseDeps): Promis
   }
   const state = await r(() => deps.store.get(c.releaseName));
   if (state?.abTestId) throw abTestRunningError(c.releaseName, state.abTestId);
+  await repairLiveParameter(state, deps);
   if (state?.rolledBackVersion === canary.liveVersion && !req.force) {
     throw new ReleaseError('VersionRolledBack', `version ${canary.liveVersion} was rolled back (${state?.updatedAt ?? 'earlier'}); deploy a fixed version or start with force`);
   }
@@ -295,40 +433,64 @@ export async function checkHealth(req: { releaseId: string; canaryPercent: numbe
 /** Pin `live` to the canary's version (the split stays on meanwhile, so nothing flips twice). */
 export async function beginPromotion(req: { releaseId: string }, deps: ReleaseDeps): Promise<{ canaryVersion: string }> {
   const { clock, r, c } = ctx(deps);
-  const ok = await r(() => deps.store.beginPromote(c.releaseName, req.releaseId, clock().toISOString()));
+  const now = clock();
+  const ok = await r(() => deps.store.beginPromote(c.releaseName, req.releaseId, now.toISOString(), now.getTime()));
   if (!ok) throw new ReleaseError('RolloutStopped', `rollout ${req.releaseId} is no longer running; nothing promoted`);
   const state = (await r(() => deps.store.get(c.releaseName))) as ReleaseState;
   await r(() => deps.control.pinEndpoint(c.runtimeId, c.liveEndpoint, state.canaryVersion!));
   return { canaryVersion: state.canaryVersion! };
 }
 
-/** Whether `live` serves the canary's version yet. Throws when the endpoint update failed. */
+/** Default of `promotionTimeoutSeconds`. */
+export const PROMOTION_TIMEOUT_SECONDS = 900;
+
+/**
+ * Whether `live` serves the canary's version yet. Throws when the endpoint update failed, when the
+ * rollout was stopped meanwhile, or when `live` has not moved within the promotion timeout — so the
+ * state machine's wait loop always ends in a state it can catch, never in the execution's own timeout.
+ */
 export async function promotionStatus(req: { releaseId: string }, deps: ReleaseDeps): Promise<{ ready: boolean; status: string }> {
-  const { r, c } = ctx(deps);
+  const { clock, r, c } = ctx(deps);
   const state = await r(() => deps.store.get(c.releaseName));
+  if (state?.releaseId !== req.releaseId || state.phase !== 'PROMOTING') {
+    throw new ReleaseError('RolloutStopped', `rollout ${req.releaseId} is no longer promoting (release is ${state?.phase ?? 'unknown'}, rollout ${state?.releaseId ?? '?'})`);
+  }
   const live = await r(() => deps.control.getEndpoint(c.runtimeId, c.liveEndpoint));
-  if (live.status === 'UPDATE_FAILED') throw new ReleaseError('PromotionFailed', `endpoint ${c.liveEndpoint} failed to move to version ${state?.canaryVersion}`);
-  return { ready: live.status === 'READY' && live.liveVersion === state?.canaryVersion, status: live.status };
+  if (live.status === 'UPDATE_FAILED') throw new ReleaseError('PromotionFailed', `endpoint ${c.liveEndpoint} failed to move to version ${state.canaryVersion}`);
+  const ready = live.status === 'READY' && live.liveVersion === state.canaryVersion;
+  const timeoutMs = (c.promotionTimeoutSeconds ?? PROMOTION_TIMEOUT_SECONDS) * 1000;
+  if (!ready && state.promotionStartedMs !== undefined && clock().getTime() - state.promotionStartedMs > timeoutMs) {
+    throw new ReleaseError('PromotionTimedOut', `endpoint ${c.liveEndpoint} is still ${live.status} on version ${live.liveVersion} after ${timeoutMs / 1000} s; expected version ${state.canaryVersion}`);
+  }
+  return { ready, status: live.status };
 }
 
-/** Route all traffic to `live` (now on the new version) and record the promotion. */
+/**
+ * Route all traffic to `live` (now on the new version) and record the promotion. The live-version
+ * parameter is written before the state says PROMOTED, and a retry after either write finishes the other:
+ * the parameter a deploy reads never lags behind a promotion the state records.
+ */
 export async function finishPromotion(req: { releaseId: string; who: string }, deps: ReleaseDeps): Promise<{ promoted: boolean; liveVersion?: string }> {
   const { clock, r, c } = ctx(deps);
   const state = await r(() => deps.store.get(c.releaseName));
+  const ours = state?.releaseId === req.releaseId && (state.phase === 'PROMOTING' || state.phase === 'PROMOTED');
+  if (!ours) return { promoted: false };
+  // A retry of a promotion that landed: the version it promoted is live now.
+  const version = state.phase === 'PROMOTED' ? state.liveVersion! : state.canaryVersion!;
   const { before } = await ensureStaticLive(deps);
-  if (state?.phase !== 'PROMOTING' || state.releaseId !== req.releaseId) return { promoted: false };
+  if (deps.parameters && c.liveVersionParameter) await r(() => deps.parameters!.put(c.liveVersionParameter!, version));
+  const now = clock();
   const record: HistoryRecord = {
     action: 'promote',
     releaseId: req.releaseId,
     who: req.who,
-    when: clock().toISOString(),
+    when: now.toISOString(),
     why: 'all steps healthy',
-    from: { route: before, liveVersion: state.liveVersion },
-    to: { route: `static → ${c.liveTarget} (100%)`, liveVersion: state.canaryVersion },
+    from: { route: before, liveVersion: state.phase === 'PROMOTED' ? state.previousLiveVersion : state.liveVersion },
+    to: { route: `static → ${c.liveTarget} (100%)`, liveVersion: version },
   };
-  const promoted = await r(() => deps.store.finishPromote(c.releaseName, req.releaseId, state.canaryVersion!, record));
+  const promoted = await r(() => deps.store.finishPromote(c.releaseName, req.releaseId, version, record, now.getTime()));
   if (!promoted) return { promoted: false };
-  if (deps.parameters && c.liveVersionParameter) await r(() => deps.parameters!.put(c.liveVersionParameter!, state.canaryVersion!));
-  await notify(deps, `[${c.releaseName}] promoted version ${state.canaryVersion}`, { release: c.releaseName, ...record });
-  return { promoted: true, liveVersion: state.canaryVersion };
+  await notifyOnce(deps, `promote:${req.releaseId}`, `[${c.releaseName}] promoted version ${version}`, { release: c.releaseName, ...record });
+  return { promoted: true, liveVersion: version };
 }

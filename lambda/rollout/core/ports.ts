@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
 /** A gateway rule as the release code needs it. */
 export interface RuleSnapshot {
@@ -59,8 +59,11 @@ export interface Notifier {
   publish(subject: string, message: string): Promise<void>;
 }
 
+/** The live-version parameter: written by promotions and rollbacks, read to repair a write that was lost. */
 export interface ParameterWriter {
   put(name: string, value: string): Promise<void>;
+  /** The value, or undefined when the parameter does not exist. */
+  get(name: string): Promise<string | undefined>;
 }
 
 /** Control plane over the AWS SDK. */
@@ -130,6 +133,14 @@ export function ssmParameters(client: SSMClient): ParameterWriter {
   return {
     async put(name, value) {
       await client.send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', Overwrite: true }));
+    },
+    async get(name) {
+      try {
+        return (await client.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
+      } catch (e) {
+        if (e instanceof ParameterNotFound || (e as Error).name === 'ParameterNotFound') return undefined;
+        throw e;
+      }
     },
   };
 }

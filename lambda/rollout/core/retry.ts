@@ -19,6 +19,12 @@ export interface RetryOptions {
   readonly random?: () => number;
   /** Called before each retry (logging). */
   readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * Milliseconds the caller has left: no retry starts that could not finish in time, and no attempt
+   * waits past it, so the last error reaches the caller before its own deadline does.
+   * @default - no deadline
+   */
+  readonly remainingMs?: () => number;
 }
 
 const RETRYABLE_NAMES = new Set([
@@ -76,12 +82,14 @@ export async function retry<T>(fn: () => Promise<T>, opts: RetryOptions = {}): P
   const timeout = opts.attemptTimeoutMs ?? 10_000;
   const sleep = opts.sleep ?? realSleep;
   const random = opts.random ?? Math.random;
+  const left = opts.remainingMs ?? (() => Infinity);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await withDeadline(fn(), timeout);
+      return await withDeadline(fn(), Math.max(1, Math.min(timeout, left())));
     } catch (error) {
       if (attempt >= attempts || !isRetryable(error)) throw error;
       const delay = Math.round(random() * Math.min(max, base * 2 ** (attempt - 1)));
+      if (left() < delay + Math.min(timeout, 1_000)) throw error;
       opts.onRetry?.(error, attempt, delay);
       await sleep(delay);
     }

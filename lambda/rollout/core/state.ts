@@ -23,20 +23,30 @@ export interface ReleaseState {
   readonly executionArn?: string;
   /** A version that was rolled back; the rollout refuses to start it again without --force. */
   readonly rolledBackVersion?: string;
+  /** The version `live` served before the last promotion: where a late alarm rolls back to. */
+  readonly previousLiveVersion?: string;
+  /** When the last promotion finished (epoch ms). */
+  readonly promotedAtMs?: number;
+  /** When the current promotion began (epoch ms): bounds how long `live` may take to move. */
+  readonly promotionStartedMs?: number;
   /**
    * The A/B test routing the release's gateway (started by `ab-test start`). While it is recorded no
    * rollout starts, and no second test is recorded.
    */
   readonly abTestId?: string;
   readonly claimId?: string;
+  /** When the current claim was taken: every retry and duplicate of one claim writes its history under this time. */
+  readonly claimedAt?: string;
   readonly leaseUntil?: number;
+  /** Key of the last announcement sent (see `claimNotification`). */
+  readonly notified?: string;
   readonly updatedAt?: string;
   readonly updatedBy?: string;
 }
 
 /** What one action did; kept forever in the history. */
 export interface HistoryRecord {
-  readonly action: 'start' | 'step' | 'promote' | 'rollback' | 'ab-start' | 'ab-stop';
+  readonly action: 'start' | 'step' | 'promote' | 'rollback' | 'ignored' | 'ab-start' | 'ab-stop';
   readonly releaseId?: string;
   readonly who: string;
   readonly when: string;
@@ -45,11 +55,29 @@ export interface HistoryRecord {
   readonly to: Record<string, string | number | undefined>;
 }
 
+/** A rollback claim: who asks, for which rollout, until when it may hold the claim. */
+export interface RollbackClaim {
+  readonly claimId: string;
+  /** Only this rollout may be claimed. @default - whatever rollout is running (an alarm names none) */
+  readonly releaseId?: string;
+  readonly nowMs: number;
+  readonly now: string;
+  /** The claim lapses at this time (a claimant cannot outlive its invocation). */
+  readonly leaseUntilMs: number;
+  /** Also claim a promotion that finished at or after this time (a late alarm). @default - never */
+  readonly lateSinceMs?: number;
+}
+
 const STATE = 'STATE';
 const HISTORY = 'HISTORY#';
 
 /** The parts of an UpdateItem on the state item that differ between the store's writes. */
 type StateUpdate = Pick<UpdateCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues' | 'ReturnValues'>;
+
+function stateOf(item: Record<string, unknown>): ReleaseState {
+  const { sk: _sk, ...rest } = item;
+  return rest as unknown as ReleaseState;
+}
 
 function isConditionFailure(e: unknown): boolean {
   return e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
@@ -79,10 +107,13 @@ export class ReleaseStateStore {
     }
   }
 
-  /** A conditional update, and once it lands the history record (if any); false when the condition does not hold. */
-  private async update(release: string, u: StateUpdate, record?: HistoryRecord): Promise<boolean> {
+  /**
+   * A conditional update, and once it lands the history record (if any, keyed by `sortTime`); false when
+   * the condition does not hold.
+   */
+  private async update(release: string, u: StateUpdate, record?: HistoryRecord, sortTime?: string): Promise<boolean> {
     if (!(await this.attempt(release, u))) return false;
-    if (record) await this.appendHistory(release, record);
+    if (record) await this.appendHistory(release, record, sortTime);
     return true;
   }
 
@@ -90,7 +121,7 @@ export class ReleaseStateStore {
   async start(release: string, s: { releaseId: string; liveVersion: string; canaryVersion: string; executionArn?: string; who: string; now: string }): Promise<boolean> {
     return this.update(release, {
       UpdateExpression:
-        'SET phase = :out, releaseId = :rid, liveVersion = :live, canaryVersion = :canary, canaryPercent = :zero, stepIndex = :minus, executionArn = :exec, updatedAt = :now, updatedBy = :who REMOVE claimId, leaseUntil',
+        'SET phase = :out, releaseId = :rid, liveVersion = :live, canaryVersion = :canary, canaryPercent = :zero, stepIndex = :minus, executionArn = :exec, updatedAt = :now, updatedBy = :who REMOVE claimId, claimedAt, leaseUntil, promotionStartedMs',
       // A retried start of the same rollout (same releaseId) succeeds again. An A/B test routes the same
       // gateway: no rollout while one is recorded.
       ConditionExpression: '(attribute_not_exists(phase) OR phase IN (:idle, :promoted, :rolledBack) OR (phase = :out AND releaseId = :rid)) AND attribute_not_exists(abTestId)',
@@ -121,56 +152,110 @@ export class ReleaseStateStore {
   }
 
   /**
-   * Claim the rollback. Exactly one caller wins per rollout: the condition admits a running rollout, or
-   * a rollback whose claimant is this same caller (a retry) or whose lease ran out (a crashed claimant).
-   * Returns the state before the claim, or undefined when someone else holds or finished it.
+   * Claim the rollback. Exactly one claim holds at a time. A caller first resumes its own claim (a retry
+   * or a duplicate delivery of the same request: same claimId, nothing rewritten, so all of them share
+   * one `claimedAt`); otherwise it takes a new claim when a rollout or promotion is running, when the
+   * holder's lease ran out (a claimant that died), or — for `lateSinceMs` — when a promotion finished
+   * after that time. With `releaseId`, only that rollout can be claimed: an old execution never rolls
+   * back a newer one. Returns the state before the claim, or undefined when nothing could be claimed.
    */
-  async claimRollback(release: string, claimId: string, nowMs: number, leaseMs: number, now: string): Promise<ReleaseState | undefined> {
+  async claimRollback(release: string, claim: RollbackClaim): Promise<ReleaseState | undefined> {
+    const values = { ':back': 'ROLLING_BACK', ':me': claim.claimId } as Record<string, unknown>;
+    const resumed = await this.attempt(release, {
+      UpdateExpression: 'SET leaseUntil = :lease',
+      ConditionExpression: 'phase = :back AND claimId = :me',
+      ExpressionAttributeValues: { ...values, ':lease': claim.leaseUntilMs },
+      ReturnValues: 'ALL_NEW',
+    });
+    if (resumed) return stateOf(resumed);
+    // DynamoDB refuses redundant parentheses, so the expression is built from only the parts in use.
+    const running = 'phase IN (:out, :promoting) OR (phase = :back AND leaseUntil < :nowMs)';
+    const claimable = claim.releaseId ? `(${running}) AND releaseId = :rid` : running;
+    const condition = claim.lateSinceMs !== undefined ? `${claimable} OR (phase = :promoted AND promotedAtMs >= :late)` : claimable;
     const old = await this.attempt(release, {
-      UpdateExpression: 'SET phase = :back, claimId = :me, leaseUntil = :lease, updatedAt = :now',
-      ConditionExpression: 'phase IN (:out, :promoting) OR (phase = :back AND (claimId = :me OR leaseUntil < :nowMs))',
+      UpdateExpression: 'SET phase = :back, claimId = :me, claimedAt = :now, leaseUntil = :lease, updatedAt = :now',
+      ConditionExpression: condition,
       ExpressionAttributeValues: {
-        ':back': 'ROLLING_BACK',
-        ':me': claimId,
-        ':lease': nowMs + leaseMs,
-        ':now': now,
-        ':nowMs': nowMs,
+        ...values,
+        ':lease': claim.leaseUntilMs,
+        ':now': claim.now,
+        ':nowMs': claim.nowMs,
         ':out': 'ROLLING_OUT',
         ':promoting': 'PROMOTING',
+        ...(claim.releaseId ? { ':rid': claim.releaseId } : {}),
+        ...(claim.lateSinceMs !== undefined ? { ':promoted': 'PROMOTED', ':late': claim.lateSinceMs } : {}),
       },
       ReturnValues: 'ALL_OLD',
     });
     if (!old) return undefined;
-    const { sk: _sk, ...rest } = old;
-    return rest as unknown as ReleaseState;
+    // The state as it was, stamped with this claim's time.
+    return { ...stateOf(old), claimId: claim.claimId, claimedAt: claim.now };
   }
 
-  /** Close a claimed rollback: routing is static live, `live` is on the last good version. */
-  async finishRollback(release: string, claimId: string, rolledBackVersion: string | undefined, record: HistoryRecord): Promise<boolean> {
+  /**
+   * Close a claimed rollback: routing is static live, `live` is on `liveVersion`. The history record is
+   * written under the claim's time, so duplicates of one claim leave one record.
+   */
+  async finishRollback(release: string, claim: { claimId: string; claimedAt: string }, versions: { liveVersion?: string; rolledBackVersion?: string }, record: HistoryRecord): Promise<boolean> {
     return this.update(release, {
-      UpdateExpression: 'SET phase = :done, canaryPercent = :zero, rolledBackVersion = :rb, updatedAt = :now, updatedBy = :who REMOVE leaseUntil',
+      UpdateExpression: `SET phase = :done, canaryPercent = :zero, rolledBackVersion = :rb, updatedAt = :now, updatedBy = :who${versions.liveVersion ? ', liveVersion = :live' : ''} REMOVE leaseUntil`,
       // A retry of a write that already landed finds its own finished claim.
       ConditionExpression: 'phase IN (:back, :done) AND claimId = :me',
-      ExpressionAttributeValues: { ':done': 'ROLLED_BACK', ':zero': 0, ':rb': rolledBackVersion ?? 'unknown', ':now': record.when, ':who': record.who, ':back': 'ROLLING_BACK', ':me': claimId },
-    }, record);
+      ExpressionAttributeValues: {
+        ':done': 'ROLLED_BACK',
+        ':zero': 0,
+        ':rb': versions.rolledBackVersion ?? 'unknown',
+        ':now': record.when,
+        ':who': record.who,
+        ':back': 'ROLLING_BACK',
+        ':me': claim.claimId,
+        ...(versions.liveVersion ? { ':live': versions.liveVersion } : {}),
+      },
+    }, record, claim.claimedAt);
   }
 
-  /** ROLLING_OUT → PROMOTING; false when the rollout was stopped meanwhile. */
-  async beginPromote(release: string, releaseId: string, now: string): Promise<boolean> {
+  /**
+   * Take the right to send the announcement `key` (one per claim or event). Concurrent duplicates race
+   * on this write and one wins; `releaseNotification` gives it back when the send failed.
+   */
+  async claimNotification(release: string, key: string): Promise<boolean> {
     return this.update(release, {
-      UpdateExpression: 'SET phase = :promoting, updatedAt = :now',
+      UpdateExpression: 'SET notified = :key',
+      ConditionExpression: 'attribute_not_exists(notified) OR notified <> :key',
+      ExpressionAttributeValues: { ':key': key },
+    });
+  }
+
+  async releaseNotification(release: string, key: string): Promise<void> {
+    await this.attempt(release, { UpdateExpression: 'REMOVE notified', ConditionExpression: 'notified = :key', ExpressionAttributeValues: { ':key': key } });
+  }
+
+  /** ROLLING_OUT → PROMOTING; false when the rollout was stopped meanwhile. A retry keeps the first start time. */
+  async beginPromote(release: string, releaseId: string, now: string, nowMs: number): Promise<boolean> {
+    return this.update(release, {
+      UpdateExpression: 'SET phase = :promoting, updatedAt = :now, promotionStartedMs = if_not_exists(promotionStartedMs, :ms)',
       ConditionExpression: '(phase = :out OR phase = :promoting) AND releaseId = :rid',
-      ExpressionAttributeValues: { ':promoting': 'PROMOTING', ':out': 'ROLLING_OUT', ':rid': releaseId, ':now': now },
+      ExpressionAttributeValues: { ':promoting': 'PROMOTING', ':out': 'ROLLING_OUT', ':rid': releaseId, ':now': now, ':ms': nowMs },
     });
   }
 
   /** PROMOTING → PROMOTED: the canary's version is the new last good version. */
-  async finishPromote(release: string, releaseId: string, newLiveVersion: string, record: HistoryRecord): Promise<boolean> {
+  /**
+   * PROMOTING → PROMOTED: the canary's version is the new last good version, and the one before is kept
+   * for a late alarm. A retry that finds this promotion done writes nothing but its (same) history record.
+   */
+  async finishPromote(release: string, releaseId: string, newLiveVersion: string, record: HistoryRecord, nowMs: number): Promise<boolean> {
+    const current = await this.get(release);
+    const sortTime = new Date(current?.promotionStartedMs ?? nowMs).toISOString();
+    if (current?.phase === 'PROMOTED' && current.releaseId === releaseId) {
+      await this.appendHistory(release, record, sortTime);
+      return true;
+    }
     return this.update(release, {
-      UpdateExpression: 'SET phase = :promoted, liveVersion = :v, canaryPercent = :zero, updatedAt = :now, updatedBy = :who',
-      ConditionExpression: 'phase IN (:promoting, :promoted) AND releaseId = :rid',
-      ExpressionAttributeValues: { ':promoted': 'PROMOTED', ':v': newLiveVersion, ':zero': 0, ':now': record.when, ':who': record.who, ':promoting': 'PROMOTING', ':rid': releaseId },
-    }, record);
+      UpdateExpression: 'SET phase = :promoted, previousLiveVersion = liveVersion, liveVersion = :v, canaryPercent = :zero, promotedAtMs = :ms, updatedAt = :now, updatedBy = :who',
+      ConditionExpression: 'phase = :promoting AND releaseId = :rid',
+      ExpressionAttributeValues: { ':promoted': 'PROMOTED', ':v': newLiveVersion, ':zero': 0, ':now': record.when, ':who': record.who, ':promoting': 'PROMOTING', ':rid': releaseId, ':ms': nowMs },
+    }, record, sortTime);
   }
 
   /**
@@ -195,11 +280,15 @@ export class ReleaseStateStore {
     }, record);
   }
 
-  async appendHistory(release: string, record: HistoryRecord): Promise<void> {
+  /**
+   * Append a record under `sortTime` (default: its own time). A record keyed by a stable time (a claim's,
+   * a promotion's start) is written once however often the write is repeated.
+   */
+  async appendHistory(release: string, record: HistoryRecord, sortTime = record.when): Promise<void> {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { release, sk: `${HISTORY}${record.when}#${record.action}#${record.releaseId ?? '-'}`, ...record },
+        Item: { release, sk: `${HISTORY}${sortTime}#${record.action}#${record.releaseId ?? '-'}`, ...record },
         ConditionExpression: 'attribute_not_exists(sk)',
       }),
     ).catch((e) => {

@@ -1,6 +1,6 @@
 import { abort, abTest, parseCliArgs, run, start, status } from '../../../bin/rollout';
 import { startDynalite, type LocalDynamo } from '../rollout/support/dynalite';
-import { releaseFixture, rollingOutAt, type Fixture } from '../rollout/support/release-fixture';
+import { claimAt, releaseFixture, rollingOutAt, type Fixture } from '../rollout/support/release-fixture';
 import { cliHarness } from './support/cli-harness';
 import { FakeAbTests } from '../../support/fake-ab-tests';
 
@@ -219,7 +219,7 @@ describe('ab-test commands', () => {
   ])('start is refused while the release is %s on the same gateway, and creates nothing', async (phase, wait) => {
     const f = await releaseFixture(db);
     await rollingOutAt(f, 10);
-    if (phase === 'ROLLING_BACK') await f.store.claimRollback('supervisor', 'claim-1', Date.now(), 300_000, new Date().toISOString());
+    if (phase === 'ROLLING_BACK') await f.store.claimRollback('supervisor', claimAt('claim-1', new Date().toISOString()));
     const c = cli(f);
 
     expect(await abTest(parseCliArgs(START), c.deps, c.io)).toBe(1);

@@ -2,7 +2,7 @@ import { handle as rollbackHandle } from '../../../lambda/rollback';
 import { ReleaseError, startRollout } from '../../../lambda/rollout/core/operations';
 import type { HistoryRecord } from '../../../lambda/rollout/core/state';
 import { startDynalite, type LocalDynamo } from './support/dynalite';
-import { alarmEvent, releaseFixture, rollingOutAt, type Fixture } from './support/release-fixture';
+import { alarmEvent, claimAt, releaseFixture, rollingOutAt, type Fixture } from './support/release-fixture';
 
 let db: LocalDynamo;
 beforeAll(async () => {
@@ -50,16 +50,16 @@ describe('release state: the A/B test on the gateway', () => {
     await rollingOutAt(f, 10, 'exec-1');
     expect(await f.store.recordAbTest('supervisor', 'ab-1', rec('ab-start', 'ab-1'))).toBe(false);
 
-    await f.store.beginPromote('supervisor', 'exec-1', '2026-11-26T03:00:00Z');
+    await f.store.beginPromote('supervisor', 'exec-1', '2026-11-26T03:00:00Z', Date.parse('2026-11-26T03:00:00Z'));
     expect(await phaseOf(f)).toBe('PROMOTING');
     expect(await f.store.recordAbTest('supervisor', 'ab-1', rec('ab-start', 'ab-1'))).toBe(false);
 
-    await f.store.claimRollback('supervisor', 'claim-1', Date.parse('2026-11-26T03:00:00Z'), 300_000, '2026-11-26T03:00:00Z');
+    await f.store.claimRollback('supervisor', claimAt('claim-1', '2026-11-26T03:00:00Z'));
     expect(await phaseOf(f)).toBe('ROLLING_BACK');
     expect(await f.store.recordAbTest('supervisor', 'ab-1', rec('ab-start', 'ab-1'))).toBe(false);
     expect((await f.store.get('supervisor'))?.abTestId).toBeUndefined();
 
-    await f.store.finishRollback('supervisor', 'claim-1', '4', { action: 'rollback', who: 'test', when: '2026-11-26T03:00:01Z', why: 'test', from: {}, to: {} });
+    await f.store.finishRollback('supervisor', { claimId: 'claim-1', claimedAt: '2026-11-26T03:00:00Z' }, { rolledBackVersion: '4' }, { action: 'rollback', who: 'test', when: '2026-11-26T03:00:01Z', why: 'test', from: {}, to: {} });
     expect(await phaseOf(f)).toBe('ROLLED_BACK');
     expect(await f.store.recordAbTest('supervisor', 'ab-1', rec('ab-start', 'ab-1'))).toBe(true);
     expect(await f.store.get('supervisor')).toMatchObject({ phase: 'ROLLED_BACK', abTestId: 'ab-1', liveVersion: '3', canaryVersion: '4' });
@@ -68,8 +68,8 @@ describe('release state: the A/B test on the gateway', () => {
   test('after a promotion a test is recorded, and the promoted state is kept', async () => {
     const f = await releaseFixture(db);
     await f.store.start('supervisor', { releaseId: 'exec-1', liveVersion: '3', canaryVersion: '4', who: 'test', now: '2026-11-26T02:00:00Z' });
-    await f.store.beginPromote('supervisor', 'exec-1', '2026-11-26T02:10:00Z');
-    await f.store.finishPromote('supervisor', 'exec-1', '4', { action: 'promote', releaseId: 'exec-1', who: 'test', when: '2026-11-26T02:11:00Z', why: 'test', from: {}, to: {} });
+    await f.store.beginPromote('supervisor', 'exec-1', '2026-11-26T02:10:00Z', Date.parse('2026-11-26T02:10:00Z'));
+    await f.store.finishPromote('supervisor', 'exec-1', '4', { action: 'promote', releaseId: 'exec-1', who: 'test', when: '2026-11-26T02:11:00Z', why: 'test', from: {}, to: {} }, Date.parse('2026-11-26T02:11:00Z'));
 
     expect(await f.store.recordAbTest('supervisor', 'ab-1', rec('ab-start', 'ab-1'))).toBe(true);
     expect(await f.store.get('supervisor')).toMatchObject({ phase: 'PROMOTED', liveVersion: '4', abTestId: 'ab-1' });

@@ -2,7 +2,7 @@ import { handle as rollbackHandle } from '../../../lambda/rollback';
 import { handle } from '../../../lambda/rollout';
 import { planRollout } from '../../../lib/release/rollout-plan';
 import { startDynalite, type LocalDynamo } from './support/dynalite';
-import { alarmEvent, everyRuleWasComplete, releaseFixture, rollingOutAt } from './support/release-fixture';
+import { alarmEvent, claimAt, everyRuleWasComplete, releaseFixture, rollingOutAt } from './support/release-fixture';
 
 let db: LocalDynamo;
 beforeAll(async () => {
@@ -92,7 +92,7 @@ describe('rollout actions', () => {
     f.control.updateRuleActions = async (gw, rule, actions) => {
       if (!raced) {
         raced = true;
-        await f.store.claimRollback(f.config.releaseName, 'other', Date.parse('2026-11-26T02:00:00Z'), 300_000, '2026-11-26T02:00:00Z');
+        await f.store.claimRollback(f.config.releaseName, claimAt('other', '2026-11-26T02:00:00Z'));
       }
       return original(gw, rule, actions);
     };

@@ -140,7 +140,13 @@ export class FakeNotifier implements Notifier {
 
 export class FakeParameters implements ParameterWriter {
   readonly values = new Map<string, string>();
+  /** Fail the next puts (a process that stops before the write lands). */
+  putFailuresLeft = 0;
   async put(name: string, value: string) {
+    if (this.putFailuresLeft-- > 0) throw error('AccessDeniedException', 400);
     this.values.set(name, value);
+  }
+  async get(name: string) {
+    return this.values.get(name);
   }
 }

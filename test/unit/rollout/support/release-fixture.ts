@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ReleaseConfig } from '../../../../lambda/rollout/core/config';
 import { setWeight, startRollout, type ReleaseDeps } from '../../../../lambda/rollout/core/operations';
 import { describeRoute, type Route } from '../../../../lambda/rollout/core/routing';
-import { ReleaseStateStore } from '../../../../lambda/rollout/core/state';
+import { ReleaseStateStore, type RollbackClaim } from '../../../../lambda/rollout/core/state';
 import { createReleaseTable, type LocalDynamo } from './dynalite';
 import { CONFIG, FakeAlarms, FakeControlPlane, FakeNotifier, FakeParameters } from './fakes';
 
@@ -85,4 +85,10 @@ export function alarmEvent(id: string, alarmName: string, value = 'ALARM') {
     'detail-type': 'CloudWatch Alarm State Change',
     detail: { alarmName, state: { value, reason: `Threshold Crossed: canary errors above limit`, timestamp: '2026-11-26T02:00:00Z' }, previousState: { value: 'OK' } },
   };
+}
+
+/** A rollback claim taken at `now` (ISO) with a five-minute lease. */
+export function claimAt(claimId: string, now: string, extra: Partial<RollbackClaim> = {}): RollbackClaim {
+  const nowMs = Date.parse(now);
+  return { claimId, now, nowMs, leaseUntilMs: nowMs + 300_000, ...extra };
 }
