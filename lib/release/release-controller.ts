@@ -1,13 +1,15 @@
 import * as path from 'node:path';
 import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -68,7 +70,42 @@ export interface ReleaseControllerProps {
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Where the release's own failures page: a rollout execution that failed or timed out, and a rollback
+   * that could not be delivered or did not finish after its retries.
+   * @default - the release topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * How long `live` may take to move to the promoted version before the promotion is rolled back.
+   * @default Duration.minutes(15)
+   */
+  readonly promotionTimeout?: Duration;
+  /**
+   * A canary alarm this soon after a promotion rolls the promoted version back (its data came from the
+   * bake); a later one is announced and nothing is switched.
+   * @default Duration.minutes(15)
+   */
+  readonly lateAlarmWindow?: Duration;
 }
+
+/** Timeout of the rollback function; with its async retries, it bounds the time from alarm to static live. */
+export const ROLLBACK_FUNCTION_TIMEOUT = Duration.seconds(20);
+/** Lambda's retries of a failed asynchronous rollback invocation (0–2). */
+export const ROLLBACK_ASYNC_RETRIES = 1;
+
+/** Lambda's own faults a task retries (throttling of the function included). */
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.Unknown',
+];
+
+/** Why `start` refuses (ReleaseError codes): nothing was switched, so nothing is rolled back. */
+const START_REFUSALS = ['NotReady', 'NothingToRelease', 'RolloutInProgress', 'AbTestRunning', 'VersionRolledBack'];
 
 /** SSM path under which each release keeps its parameters. */
 export const RELEASE_PARAMETER_PREFIX = '/agentcore-kit/release';
@@ -91,7 +128,19 @@ export class ReleaseController extends Construct {
   readonly rolloutFunction: nodejs.NodejsFunction;
   readonly stateMachine: sfn.StateMachine;
   readonly rollbackRule: events.Rule;
+  /** Execution FAILED, TIMED_OUT or ABORTED → the rollback function. */
+  readonly executionEndRule: events.Rule;
+  /**
+   * Rollback requests that were never handled: events EventBridge could not deliver, and invocations
+   * that failed after Lambda's retries (the function's on-failure destination).
+   */
   readonly deadLetterQueue: sqs.Queue;
+  /** Page when a rollout execution fails or times out, or a rollback request lands in the dead-letter queue. */
+  readonly failureAlarms: cloudwatch.Alarm[];
+  /** How long `live` may take to move during a promotion. */
+  readonly promotionTimeout: Duration;
+  /** Async retries of the rollback function (EventBridge invokes it asynchronously). */
+  readonly rollbackAsyncRetries: number;
   /** SSM parameter holding this release's wiring (JSON), read by the CLI. */
   readonly configParameter: ssm.StringParameter;
   /**
@@ -148,6 +197,8 @@ export class ReleaseController extends Construct {
       });
 
     this.liveVersionParameterName = `${RELEASE_PARAMETER_PREFIX}/${releaseName}/live-version`;
+    this.promotionTimeout = props.promotionTimeout ?? Duration.minutes(15);
+    const lateAlarmWindow = props.lateAlarmWindow ?? Duration.minutes(15);
     const config = {
       releaseName,
       tableName: this.table.tableName,
@@ -161,6 +212,8 @@ export class ReleaseController extends Construct {
       alarmNames: checkAlarms.map((a) => a.alarmName),
       topicArn: this.topic.topicArn,
       liveVersionParameter: this.liveVersionParameterName,
+      promotionTimeoutSeconds: this.promotionTimeout.toSeconds(),
+      lateAlarmWindowSeconds: lateAlarmWindow.toSeconds(),
     };
 
     const fn = (cid: string, entry: string, description: string, timeout: Duration) => {
@@ -179,7 +232,8 @@ export class ReleaseController extends Construct {
         bundling: { minify: true, sourceMap: true, externalModules: [] },
       });
     };
-    this.rollbackFunction = fn('Rollback', 'rollback/index.ts', `Release ${releaseName}: route all traffic to live at its last good version`, Duration.minutes(3));
+    // Short on purpose: the worst case from alarm to all traffic on live counts every attempt's timeout.
+    this.rollbackFunction = fn('Rollback', 'rollback/index.ts', `Release ${releaseName}: route all traffic to live at its last good version`, ROLLBACK_FUNCTION_TIMEOUT);
     this.rolloutFunction = fn('Rollout', 'rollout/index.ts', `Release ${releaseName}: rollout steps (start, weight, check, promote)`, Duration.minutes(2));
 
     // Permissions: each function gets exactly the calls it makes, on this release's resources.
@@ -189,13 +243,21 @@ export class ReleaseController extends Construct {
     this.checkAlarmArns = checkAlarms.map((a) => a.alarmArn);
     this.rolloutFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ALARM_READ, resources: this.checkAlarmArns }));
 
-    // Alarm → rollback, with retries and a dead-letter queue for events that could not be delivered.
+    // Rollback requests that were never handled land here: EventBridge's delivery failures, and the
+    // function's own on-failure destination (Lambda retries an async invocation, then drops it otherwise).
     this.deadLetterQueue = new sqs.Queue(this, 'RollbackDeadLetters', {
       retentionPeriod: Duration.days(14),
       enforceSSL: true,
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: props.encryptionKey,
     });
+    this.rollbackAsyncRetries = ROLLBACK_ASYNC_RETRIES;
+    this.rollbackFunction.configureAsyncInvoke({
+      retryAttempts: this.rollbackAsyncRetries,
+      maxEventAge: Duration.minutes(15),
+      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+    });
+    const toRollback = new targets.LambdaFunction(this.rollbackFunction, { retryAttempts: 8, maxEventAge: Duration.minutes(15), deadLetterQueue: this.deadLetterQueue });
     this.rollbackRule = new events.Rule(this, 'RollbackOnAlarm', {
       description: `Release ${releaseName}: roll back when ${props.rollbackAlarm.alarmName} goes to ALARM`,
       eventPattern: {
@@ -204,10 +266,43 @@ export class ReleaseController extends Construct {
         resources: [props.rollbackAlarm.alarmArn],
         detail: { state: { value: ['ALARM'] } },
       },
-      targets: [new targets.LambdaFunction(this.rollbackFunction, { retryAttempts: 8, maxEventAge: Duration.hours(1), deadLetterQueue: this.deadLetterQueue })],
+      targets: [toRollback],
     });
 
     this.stateMachine = this.buildStateMachine(props, logRetention);
+    // A timeout or an abort cannot be caught inside the execution: the rollback runs outside it.
+    this.executionEndRule = new events.Rule(this, 'RollbackOnExecutionEnd', {
+      description: `Release ${releaseName}: roll back when a rollout execution fails, times out or is aborted`,
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [this.stateMachine.stateMachineArn] },
+      },
+      targets: [toRollback],
+    });
+
+    const page = new cloudwatchActions.SnsAction(props.alarmTopic ?? this.topic);
+    const executionsFailed = new cloudwatch.MathExpression({
+      expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
+      usingMetrics: { failed: this.stateMachine.metricFailed({ period: Duration.minutes(1) }), timedOut: this.stateMachine.metricTimedOut({ period: Duration.minutes(1) }) },
+      period: Duration.minutes(1),
+      label: 'rollout executions failed or timed out',
+    }).createAlarm(this, 'ExecutionFailed', {
+      alarmDescription: `Release ${releaseName}: a rollout execution failed or timed out (a rollback ends an execution as failed too: the release history says which)`,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const rollbackLost = this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }).createAlarm(this, 'RollbackNotHandled', {
+      alarmDescription: `Release ${releaseName}: a rollback request was not handled (undeliverable, or failed after retries); traffic may still be split — run the rollback by hand`,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.failureAlarms = [executionsFailed, rollbackLost];
+    for (const alarm of this.failureAlarms) alarm.addAlarmAction(page);
 
     this.acknowledge(props);
 
@@ -219,22 +314,28 @@ export class ReleaseController extends Construct {
   }
 
   private buildStateMachine(props: ReleaseControllerProps, logRetention: logs.RetentionDays): sfn.StateMachine {
-    const invoke = (id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath: string) =>
-      new tasks.LambdaInvoke(this, id, { lambdaFunction: fn, payload: sfn.TaskInput.fromObject(payload), payloadResponseOnly: true, resultPath });
-    const releaseId = sfn.JsonPath.stringAt('$.release.releaseId');
+    // Lambda's own faults, throttling included, are retried on every task; the functions retry the
+    // control plane themselves, so what reaches the Catch is a refusal or a fault that outlasted both.
+    const invoke = (id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath: string, retries = 6) => {
+      const task = new tasks.LambdaInvoke(this, id, { lambdaFunction: fn, payload: sfn.TaskInput.fromObject(payload), payloadResponseOnly: true, resultPath, retryOnServiceExceptions: false });
+      task.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(1), backoffRate: 2, maxAttempts: retries, maxDelay: Duration.seconds(8), jitterStrategy: sfn.JitterType.FULL });
+      return task;
+    };
+    const releaseId = sfn.JsonPath.executionName;
 
     const defaults = new sfn.Pass(this, 'Defaults', {
       comment: 'Input is optional: { "force": true } starts a version that was rolled back before',
-      parameters: { 'input.$': sfn.JsonPath.jsonMerge(sfn.JsonPath.stringToJson('{"force":false}'), sfn.JsonPath.objectAt('$')) },
+      // CDK appends ".$" to a key whose value is a path: the key is written without it.
+      parameters: { input: sfn.JsonPath.jsonMerge(sfn.JsonPath.stringToJson('{"force":false}'), sfn.JsonPath.objectAt('$')) },
     });
-    const start = invoke('Start', this.rolloutFunction, { action: 'start', executionName: sfn.JsonPath.executionName, executionArn: sfn.JsonPath.executionId, force: sfn.JsonPath.stringAt('$.input.force') }, '$.release');
+    const start = invoke('Start', this.rolloutFunction, { action: 'start', executionName: releaseId, executionArn: sfn.JsonPath.executionId, force: sfn.JsonPath.stringAt('$.input.force') }, '$.release');
     const plan = new sfn.Pass(this, 'Plan', { comment: 'Split steps of the rollout plan', result: sfn.Result.fromObject({ steps: this.plan.steps }), resultPath: '$.plan' });
 
     const setWeight = invoke('SetWeight', this.rolloutFunction, { action: 'setWeight', releaseId: sfn.JsonPath.stringAt('$.releaseId'), canaryPercent: sfn.JsonPath.numberAt('$.canaryPercent'), stepIndex: sfn.JsonPath.numberAt('$.stepIndex') }, '$.step');
     const bake = new sfn.Wait(this, 'Bake', { time: sfn.WaitTime.secondsPath('$.bakeSeconds') });
     const check = invoke('Check', this.rolloutFunction, { action: 'check', releaseId: sfn.JsonPath.stringAt('$.releaseId'), canaryPercent: sfn.JsonPath.numberAt('$.canaryPercent') }, '$.health');
     const stepDone = new sfn.Succeed(this, 'StepHealthy');
-    const unhealthy = new sfn.Fail(this, 'CanaryUnhealthy', { error: 'CanaryUnhealthy', causePath: sfn.JsonPath.jsonToString(sfn.JsonPath.listAt('$.health.reasons')) });
+    const unhealthy = new sfn.Fail(this, 'CanaryUnhealthy', { error: 'CanaryUnhealthy', causePath: '$.health.summary' });
     const stopped = new sfn.Fail(this, 'StepNotApplied', { error: 'RolloutStopped', causePath: '$.step.reason' });
     const step = setWeight.next(
       new sfn.Choice(this, 'StepApplied?').when(sfn.Condition.booleanEquals('$.step.applied', true), bake.next(check).next(new sfn.Choice(this, 'Healthy?').when(sfn.Condition.booleanEquals('$.health.healthy', true), stepDone).otherwise(unhealthy))).otherwise(stopped),
@@ -253,17 +354,24 @@ export class ReleaseController extends Construct {
     });
     steps.itemProcessor(step);
 
-    const rollback = invoke('RollBack', this.rollbackFunction, { source: 'rollout', executionName: sfn.JsonPath.executionName, reason: sfn.JsonPath.format('{}: {}', sfn.JsonPath.stringAt('$.error.Error'), sfn.JsonPath.stringAt('$.error.Cause')) }, '$.rollback').next(
-      new sfn.Fail(this, 'RolledBack', { error: 'RolledBack', cause: 'The canary failed a check; all traffic is back on live at its last good version' }),
-    );
-    steps.addCatch(rollback, { resultPath: '$.error' });
+    // The rollback is retried harder than any other step; if it still fails the execution fails, and
+    // the execution-status rule hands the rollback to the function again, outside this execution.
+    const rollback = invoke('RollBack', this.rollbackFunction, { source: 'rollout', executionName: releaseId, reason: sfn.JsonPath.format('{}: {}', sfn.JsonPath.stringAt('$.error.Error'), sfn.JsonPath.stringAt('$.error.Cause')) }, '$.rollback', 8);
+    rollback.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, maxDelay: Duration.seconds(10), jitterStrategy: sfn.JitterType.FULL });
+    rollback.addCatch(new sfn.Fail(this, 'RollbackFailed', { error: 'RollbackFailed', cause: 'The rollback did not finish here; the execution-status rule runs it again, and the failure pages' }), { resultPath: '$.rollbackError' });
+    rollback.next(new sfn.Fail(this, 'RolledBack', { error: 'RolledBack', cause: 'The rollout stopped; all traffic is back on live at its last good version' }));
+    const toRollback = { resultPath: '$.error' };
+
+    // A refusal to start moved no traffic: the execution ends there with the reason.
+    start.addCatch(new sfn.Fail(this, 'NotStarted', { error: 'NotStarted', causePath: '$.error.Cause' }), { errors: START_REFUSALS, resultPath: '$.error' });
+    start.addCatch(rollback, toRollback);
+    steps.addCatch(rollback, toRollback);
 
     const beginPromotion = invoke('BeginPromotion', this.rolloutFunction, { action: 'beginPromotion', releaseId }, '$.promotion');
     const waitForLive = new sfn.Wait(this, 'WaitForLive', { time: sfn.WaitTime.duration(Duration.seconds(15)) });
     const promotionStatus = invoke('PromotionStatus', this.rolloutFunction, { action: 'promotionStatus', releaseId }, '$.promotionStatus');
     const finish = invoke('FinishPromotion', this.rolloutFunction, { action: 'finishPromotion', releaseId }, '$.promoted');
-    beginPromotion.addCatch(rollback, { resultPath: '$.error' });
-    promotionStatus.addCatch(rollback, { resultPath: '$.error' });
+    for (const task of [beginPromotion, promotionStatus, finish]) task.addCatch(rollback, toRollback);
 
     const definition = defaults
       .next(start)
@@ -277,8 +385,9 @@ export class ReleaseController extends Construct {
     return new sfn.StateMachine(this, 'StateMachine', {
       comment: `Release ${this.releaseName}: ${this.plan.steps.map((s) => `${s.canaryPercent}% for ${s.bakeSeconds / 60} min`).join(' → ') || 'all at once'} → promote`,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      // Bakes plus an hour for promotion; a stuck rollout ends, and the release state says where it stood.
-      timeout: Duration.seconds(this.plan.totalBakeSeconds + 3600),
+      // Never reached in a healthy run: the promotion has its own, catchable timeout. A timed-out
+      // execution is rolled back by the execution-status rule.
+      timeout: Duration.seconds(this.plan.totalBakeSeconds + this.promotionTimeout.toSeconds() + 1800),
       tracingEnabled: true,
       logs: {
         destination: new logs.LogGroup(this, 'StateMachineLogs', { retention: logRetention, encryptionKey: props.encryptionKey, removalPolicy: RemovalPolicy.DESTROY }),
@@ -349,6 +458,6 @@ export class ReleaseController extends Construct {
     this.topic.grantPublish(grantee);
     iam.Grant.addToPrincipal({ grantee, actions: [...RULE_READ, ...RULE_WRITE], resourceArns: [routing.gatewayArn, `${routing.gatewayArn}/*`] });
     iam.Grant.addToPrincipal({ grantee, actions: [...ENDPOINT_READ, ...ENDPOINT_WRITE], resourceArns: [routing.runtime.agentRuntimeArn, ...endpointArns] });
-    iam.Grant.addToPrincipal({ grantee, actions: ['ssm:PutParameter'], resourceArns: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${this.liveVersionParameterName}`] });
+    iam.Grant.addToPrincipal({ grantee, actions: ['ssm:PutParameter', 'ssm:GetParameter'], resourceArns: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${this.liveVersionParameterName}`] });
   }
 }

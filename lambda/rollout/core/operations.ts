@@ -407,6 +407,8 @@ export async function setWeight(req: { releaseId: string; canaryPercent: number;
 export interface HealthResult {
   readonly healthy: boolean;
   readonly reasons: string[];
+  /** The reasons as one line: the cause of the state machine's failure (a plain path, no intrinsic). */
+  readonly summary: string;
 }
 
 /** After a bake: alarms quiet, rule still on this step's weights, canary still on the version under test. */
@@ -415,7 +417,8 @@ export async function checkHealth(req: { releaseId: string; canaryPercent: numbe
   const reasons: string[] = [];
   const state = await r(() => deps.store.get(c.releaseName));
   if (state?.phase !== 'ROLLING_OUT' || state.releaseId !== req.releaseId) {
-    return { healthy: false, reasons: [`the rollout is no longer running (release is ${state?.phase ?? 'unknown'})`] };
+    const reasons = [`the rollout is no longer running (release is ${state?.phase ?? 'unknown'})`];
+    return { healthy: false, reasons, summary: reasons[0] };
   }
   const alarms = await r(() => deps.alarms.states(c.alarmNames));
   for (const a of alarms) if (a.state === 'ALARM') reasons.push(`alarm ${a.name} is in ALARM: ${a.reason ?? ''}`.trim());
@@ -427,7 +430,7 @@ export async function checkHealth(req: { releaseId: string; canaryPercent: numbe
   if (canary.liveVersion !== state.canaryVersion) {
     reasons.push(`the ${c.canaryEndpoint} endpoint moved from version ${state.canaryVersion} to ${canary.liveVersion} during the rollout`);
   }
-  return { healthy: reasons.length === 0, reasons };
+  return { healthy: reasons.length === 0, reasons, summary: reasons.join('; ') || 'healthy' };
 }
 
 /** Pin `live` to the canary's version (the split stays on meanwhile, so nothing flips twice). */

@@ -52,6 +52,8 @@ export class FakeControlPlane implements ReleaseControlPlane {
   latencyMs = 1;
   /** How late an 'applied-then-slow' answer arrives: past the fixture's 500 ms attempt deadline. */
   slowMs = 1200;
+  /** Versions an endpoint never finishes moving to: it stays UPDATING with the version as its target. */
+  readonly stuckVersions = new Set<string>();
 
   constructor(cfg: ReleaseConfig = CONFIG, versions: { live: string; canary: string } = { live: '3', canary: '4' }) {
     this.rule = { ruleId: cfg.ruleId, priority: 100, actions: staticLiveActions(cfg), description: 'release routing' };
@@ -113,7 +115,8 @@ export class FakeControlPlane implements ReleaseControlPlane {
       const e = this.endpoints.get(name);
       if (!e) throw error('ResourceNotFoundException', 404);
       // The fake finishes the update at once; the real endpoint goes through UPDATING.
-      this.endpoints.set(name, { ...e, liveVersion: version, targetVersion: undefined, status: 'READY' });
+      if (this.stuckVersions.has(version)) this.endpoints.set(name, { ...e, targetVersion: version, status: 'UPDATING' });
+      else this.endpoints.set(name, { ...e, liveVersion: version, targetVersion: undefined, status: 'READY' });
     });
   }
 }
