@@ -46,7 +46,7 @@ describe('ReleaseController', () => {
       Targets: [
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReleaseRollback[0-9A-F]+$'), 'Arn'] },
-          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 3600 },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 900 },
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReleaseRollbackDeadLetters'), 'Arn'] } },
         }),
       ],
@@ -87,7 +87,55 @@ describe('ReleaseController', () => {
     expect(d.States.BeginPromotion.Catch[0].Next).toBe('RollBack');
     expect(d.States['LiveReady?'].Choices[0]).toMatchObject({ Variable: '$.promotionStatus.ready', BooleanEquals: true, Next: 'FinishPromotion' });
     expect(d.States['LiveReady?'].Default).toBe('WaitForLive');
-    expect(d.TimeoutSeconds).toBe(600 + 3600);
+    // Bakes + the promotion's own timeout + a margin: a healthy run never reaches it.
+    expect(d.TimeoutSeconds).toBe(600 + 900 + 1800);
+  });
+
+  test('every task retries Lambda faults and throttling, and every task but the rollback is caught into it', () => {
+    const d = definitionOf(releaseStack().template());
+    const tasks = { ...d.States, ...d.States.Steps.ItemProcessor.States } as Record<string, any>;
+    const names = Object.keys(tasks).filter((n) => tasks[n].Type === 'Task');
+    expect(names.sort()).toEqual(['BeginPromotion', 'Check', 'FinishPromotion', 'PromotionStatus', 'RollBack', 'SetWeight', 'Start']);
+    for (const n of names) {
+      expect(tasks[n].Retry[0].ErrorEquals).toEqual(expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.Unknown']));
+    }
+    for (const n of ['Start', 'BeginPromotion', 'PromotionStatus', 'FinishPromotion']) {
+      expect(tasks[n].Catch.at(-1)).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RollBack' });
+    }
+    // Inside the Map, the Map's own Catch routes to the rollback.
+    expect(d.States.Steps.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RollBack' }]);
+    expect(d.States.Start.Catch[0]).toMatchObject({ ErrorEquals: ['NotReady', 'NothingToRelease', 'RolloutInProgress', 'AbTestRunning', 'VersionRolledBack'], Next: 'NotStarted' });
+    expect(d.States.RollBack.Retry.map((r: any) => r.ErrorEquals)).toEqual([expect.arrayContaining(['Lambda.TooManyRequestsException']), ['States.TaskFailed']]);
+    expect(d.States.RollBack.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: 'RollbackFailed' }]);
+  });
+
+  test('an execution that fails, times out or is aborted invokes the rollback; failures and lost rollbacks page', () => {
+    const t = releaseStack().template();
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: Match.stringLikeRegexp('^ReleaseStateMachine') }] },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReleaseRollback[0-9A-F]+$'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
+    });
+    // Lambda's async retries, then the on-failure destination: the same dead-letter queue, which pages.
+    t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^ReleaseRollback[0-9A-F]+$') },
+      MaximumRetryAttempts: 1,
+      MaximumEventAgeInSeconds: 900,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReleaseRollbackDeadLetters'), 'Arn'] } } },
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReleaseRollbackDeadLetters'), 'QueueName'] } }],
+      Threshold: 0,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^ReleaseNotifications') }],
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(failed, 0) + FILL(timedOut, 0)' })]),
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^ReleaseNotifications') }],
+    });
   });
 
   test('a linear preset bakes three steps; all-at-once has none', () => {
