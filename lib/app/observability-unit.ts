@@ -37,7 +37,7 @@ export interface ObservabilityUnit {
   readonly observability: AgentObservability;
   readonly evaluation: AgentEvaluation;
   /** Online-evaluation score of an agent's canary endpoint, for the canary alarms and the rollout. */
-  canaryScore(agentId: string): cloudwatch.IMetric;
+  canaryScore(agentId: string): cloudwatch.Metric;
 }
 
 /**

@@ -170,7 +170,7 @@ export class AgentPlatform {
       identity: this.foundation.identity,
       canaryHealth: (agentId) => unitOf.get(agentId)!.observability.alarms.endpointHealth(agentId, 'canary'),
       canaryScore: (agentId) => unitOf.get(agentId)!.canaryScore(agentId),
-      policyDenials: this.gateway.tools.metricDenied(),
+      alarmTopic: units[0]?.observability.alarms.topic,
       key: this.foundation.key,
       removalPolicy,
       logRetention,

@@ -2,6 +2,7 @@ import { Duration, Stack, type RemovalPolicy, type StackProps } from 'aws-cdk-li
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import type { IInboundIdentity } from '../identity';
@@ -20,10 +21,10 @@ export interface ReleaseStackProps extends StackProps {
    * the rollback composite reuses them rather than watching the same metrics twice.
    */
   readonly canaryHealth: (agentId: string) => EndpointHealthAlarms;
-  /** Online-evaluation score of an agent's canary endpoint (0–1). */
-  readonly canaryScore?: (agentId: string) => cloudwatch.IMetric;
-  /** Tool calls denied by policy at the gateway. */
-  readonly policyDenials?: cloudwatch.IMetric;
+  /** Online-evaluation score of an agent's canary endpoint (0–1), checked over each step's bake. */
+  readonly canaryScore?: (agentId: string) => cloudwatch.Metric;
+  /** Where the release machinery's own failures page (a failed rollout, a rollback not handled). */
+  readonly alarmTopic?: sns.ITopic;
   readonly key: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: logs.RetentionDays;
@@ -32,8 +33,8 @@ export interface ReleaseStackProps extends StackProps {
 /**
  * Release safety of the user-facing agents: an HTTP gateway splitting traffic between the
  * `live` and `canary` endpoints, the canary's rollback composite (the observability stack's
- * canary alarms plus policy denials and the online score), and the rollout state machine with
- * its automated rollback.
+ * canary error-rate, latency and throttle alarms), and the rollout state machine with its
+ * automated rollback and per-step score check.
  */
 export class ReleaseStack extends Stack {
   readonly splits: AgentTrafficSplit[] = [];
@@ -67,14 +68,17 @@ export class ReleaseStack extends Stack {
         endpointAlarms: props.canaryHealth(name),
         evaluationPeriods: config.alarms.evaluationPeriods,
         period: Duration.minutes(1),
-        policyDenials: props.policyDenials ? { metric: props.policyDenials, threshold: config.alarms.policyDenialsPer5Min } : undefined,
-        evaluationScore: props.canaryScore ? { metric: props.canaryScore(name), threshold: config.alarms.evaluationScoreMin } : undefined,
+        // Only the canary's own signals roll it back. Policy denials are counted at the tool gateway for
+        // all traffic (live and canary alike), so they page through the environment's alarms instead; the
+        // online score is checked by each step over its bake window.
       });
       const release = new ReleaseController(this, `Release-${name}`, {
         routing: split,
         rollbackAlarm: alarms.composite,
         checkAlarms: alarms.alarms,
         rollout: config.release.rollout,
+        scoreCheck: props.canaryScore ? { metric: props.canaryScore(name), minimum: config.alarms.evaluationScoreMin } : undefined,
+        alarmTopic: props.alarmTopic,
         releaseName: releaseNameOf(config, name),
         encryptionKey: props.key,
         removalPolicy: props.removalPolicy,

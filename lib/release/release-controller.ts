@@ -77,6 +77,13 @@ export interface ReleaseControllerProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
+   * The canary's online-evaluation score (an `AgentEvaluation.metricScore` of the canary endpoint) and the
+   * minimum its average over each step's bake must reach. Checked by the step itself, over the bake
+   * window: an alarm on hourly scores would fire long after a ten-minute bake.
+   * @default - no score check
+   */
+  readonly scoreCheck?: { readonly metric: cloudwatch.Metric; readonly minimum: number };
+  /**
    * How long `live` may take to move to the promoted version before the promotion is rolled back.
    * @default Duration.minutes(15)
    */
@@ -170,6 +177,7 @@ export class ReleaseController extends Construct {
       if (!(e instanceof KitError)) throw e;
       for (const p of e.problems) problems.add(p);
     }
+    if (props.scoreCheck) problems.check(props.scoreCheck.minimum >= 0 && props.scoreCheck.minimum <= 1, `scoreCheck.minimum: expected a score 0–1, got ${props.scoreCheck.minimum}`);
     problems.throwIfAny();
     this.releaseName = releaseName;
     this.plan = plan!;
@@ -214,6 +222,9 @@ export class ReleaseController extends Construct {
       liveVersionParameter: this.liveVersionParameterName,
       promotionTimeoutSeconds: this.promotionTimeout.toSeconds(),
       lateAlarmWindowSeconds: lateAlarmWindow.toSeconds(),
+      scoreCheck: props.scoreCheck
+        ? { namespace: props.scoreCheck.metric.namespace, metricName: props.scoreCheck.metric.metricName, dimensions: props.scoreCheck.metric.dimensions ?? {}, minimum: props.scoreCheck.minimum }
+        : undefined,
     };
 
     const fn = (cid: string, entry: string, description: string, timeout: Duration) => {
@@ -242,6 +253,8 @@ export class ReleaseController extends Construct {
     this.grantStopAbTest(this.rollbackFunction);
     this.checkAlarmArns = checkAlarms.map((a) => a.alarmArn);
     this.rolloutFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ALARM_READ, resources: this.checkAlarmArns }));
+    // GetMetricData has no resource-level permissions.
+    if (props.scoreCheck) this.rolloutFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
 
     // Rollback requests that were never handled land here: EventBridge's delivery failures, and the
     // function's own on-failure destination (Lambda retries an async invocation, then drops it otherwise).
@@ -407,7 +420,7 @@ export class ReleaseController extends Construct {
     for (const f of [this.rollbackFunction, this.rolloutFunction]) {
       acknowledgeFindings(f, [
         { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'The function only writes its own logs beyond the grants listed in its policy; the AWS managed basic execution role is the least it needs' },
-        { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Only X-Ray tracing (PutTraceSegments, PutTelemetryRecords) uses "*": X-Ray has no resource-level permissions' },
+        { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Only X-Ray tracing (PutTraceSegments, PutTelemetryRecords) and the rollout\'s score check (cloudwatch:GetMetricData) use "*": neither has resource-level permissions' },
         { id: `AwsSolutions-IAM5[Resource::${ref(props.routing.gatewayArn, 'GatewayArn')}/*]`, reason: 'Gateway rules are sub-resources of this one gateway; the rule id is only known after deploy' },
         { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'Key grant made by the table and topic grants, limited to the release key' },
         { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'Key grant made by the table grant, limited to the release key' },

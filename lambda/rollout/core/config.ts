@@ -22,6 +22,19 @@ export const releaseConfigSchema = z
     /** SSM parameter the rollout keeps pointed at the last good `live` version. */
     liveVersionParameter: z.string().optional(),
     stateMachineArn: z.string().optional(),
+    /**
+     * The canary's online-evaluation score, averaged over each step's bake window: below `minimum` the
+     * step fails. A window with no scored session passes (the alarms still watch errors and latency).
+     */
+    scoreCheck: z
+      .object({
+        namespace: z.string().min(1),
+        metricName: z.string().min(1),
+        dimensions: z.record(z.string(), z.string()),
+        minimum: z.number().min(0).max(1),
+      })
+      .strict()
+      .optional(),
     /** A canary alarm this soon after a promotion rolls the promoted version back; later, it is announced only. */
     lateAlarmWindowSeconds: z.number().int().min(0).max(86_400).optional(),
     /** How long `live` may take to move to the promoted version before the promotion is rolled back. */

@@ -5,7 +5,7 @@
  */
 import type { AbTestApi } from '../ab-test';
 import type { ReleaseConfig } from './config';
-import type { AlarmReader, EndpointSnapshot, Notifier, ParameterWriter, ReleaseControlPlane } from './ports';
+import type { AlarmReader, EndpointSnapshot, MetricReader, Notifier, ParameterWriter, ReleaseControlPlane } from './ports';
 import { retry, type RetryOptions } from './retry';
 import { describeRoute, formatRoute, isStaticLive, staticLiveActions, weightedActions, type ReleaseTargets } from './routing';
 import type { HistoryRecord, ReleaseState, ReleaseStateStore } from './state';
@@ -22,6 +22,8 @@ export interface ReleaseDeps {
   readonly control: ReleaseControlPlane;
   readonly store: ReleaseStateStore;
   readonly alarms: AlarmReader;
+  /** Reads the canary's score over a bake window (`config.scoreCheck`). @default - no score check */
+  readonly metrics?: MetricReader;
   readonly notifier: Notifier;
   readonly parameters?: ParameterWriter;
   /**
@@ -392,7 +394,8 @@ export interface StepResult {
 export async function setWeight(req: { releaseId: string; canaryPercent: number; stepIndex: number }, deps: ReleaseDeps): Promise<StepResult> {
   const { clock, r, c, t } = ctx(deps);
   const actions = weightedActions(t, req.canaryPercent); // validates 1–99 before anything is written
-  const recorded = await r(() => deps.store.setStep(c.releaseName, req.releaseId, req.canaryPercent, req.stepIndex, clock().toISOString()));
+  const now = clock();
+  const recorded = await r(() => deps.store.setStep(c.releaseName, req.releaseId, req.canaryPercent, req.stepIndex, now.toISOString(), now.getTime()));
   if (!recorded) return { applied: false, reason: 'the rollout is no longer running' };
   const rule = await r(() => deps.control.getRule(c.gatewayId, c.ruleId));
   await r(() => deps.control.updateRuleActions(c.gatewayId, rule, actions));
@@ -413,7 +416,7 @@ export interface HealthResult {
 
 /** After a bake: alarms quiet, rule still on this step's weights, canary still on the version under test. */
 export async function checkHealth(req: { releaseId: string; canaryPercent: number }, deps: ReleaseDeps): Promise<HealthResult> {
-  const { r, c, t } = ctx(deps);
+  const { clock, r, c, t } = ctx(deps);
   const reasons: string[] = [];
   const state = await r(() => deps.store.get(c.releaseName));
   if (state?.phase !== 'ROLLING_OUT' || state.releaseId !== req.releaseId) {
@@ -429,6 +432,14 @@ export async function checkHealth(req: { releaseId: string; canaryPercent: numbe
   const canary = await r(() => deps.control.getEndpoint(c.runtimeId, c.canaryEndpoint));
   if (canary.liveVersion !== state.canaryVersion) {
     reasons.push(`the ${c.canaryEndpoint} endpoint moved from version ${state.canaryVersion} to ${canary.liveVersion} during the rollout`);
+  }
+  // The score of the sessions the canary served during this bake, not an hourly alarm that lags behind it.
+  if (c.scoreCheck && deps.metrics && state.stepStartedMs !== undefined) {
+    const { namespace, metricName, dimensions, minimum } = c.scoreCheck;
+    const score = await r(() => deps.metrics!.average({ namespace, metricName, dimensions }, new Date(state.stepStartedMs!), clock()));
+    if (score.average !== undefined && score.average < minimum) {
+      reasons.push(`${metricName} of the ${c.canaryEndpoint} endpoint averaged ${score.average.toFixed(3)} over ${score.samples} scored sessions in this bake, below ${minimum}`);
+    }
   }
   return { healthy: reasons.length === 0, reasons, summary: reasons.join('; ') || 'healthy' };
 }

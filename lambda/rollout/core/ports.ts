@@ -12,7 +12,7 @@ import {
   type Action,
   type Condition,
 } from '@aws-sdk/client-bedrock-agentcore-control';
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
@@ -53,6 +53,18 @@ export interface AlarmState {
 export interface AlarmReader {
   /** Current state of each named alarm (metric or composite); unknown names are left out. */
   states(names: readonly string[]): Promise<AlarmState[]>;
+}
+
+/** One CloudWatch metric, by namespace, name and dimensions. */
+export interface MetricRef {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Record<string, string>;
+}
+
+export interface MetricReader {
+  /** Average and number of samples of a metric between two times; `average` is undefined with no samples. */
+  average(metric: MetricRef, from: Date, to: Date): Promise<{ average?: number; samples: number }>;
 }
 
 export interface Notifier {
@@ -115,6 +127,22 @@ export function cloudWatchAlarms(client: CloudWatchClient): AlarmReader {
         }
       }
       return out;
+    },
+  };
+}
+
+export function cloudWatchMetrics(client: CloudWatchClient): MetricReader {
+  return {
+    async average(metric, from, to) {
+      const period = Math.max(60, Math.ceil((to.getTime() - from.getTime()) / 60_000) * 60);
+      const stat = (id: string, Stat: string) => ({
+        Id: id,
+        MetricStat: { Metric: { Namespace: metric.namespace, MetricName: metric.metricName, Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })) }, Period: period, Stat },
+      });
+      const r = await client.send(new GetMetricDataCommand({ StartTime: from, EndTime: to, MetricDataQueries: [stat('avg', 'Average'), stat('n', 'SampleCount')] }));
+      const values = (id: string) => r.MetricDataResults?.find((m) => m.Id === id)?.Values ?? [];
+      const samples = values('n').reduce((a, b) => a + b, 0);
+      return { average: samples > 0 ? values('avg')[0] : undefined, samples };
     },
   };
 }

@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sdkAbTestApi } from '../ab-test';
 import type { ReleaseConfig } from './config';
 import type { Log, ReleaseDeps } from './operations';
-import { cloudWatchAlarms, SDK_CLIENT_DEFAULTS, sdkControlPlane, snsNotifier, ssmParameters } from './ports';
+import { cloudWatchAlarms, cloudWatchMetrics, SDK_CLIENT_DEFAULTS, sdkControlPlane, snsNotifier, ssmParameters } from './ports';
 import { ReleaseStateStore } from './state';
 
 export interface AwsClients {
@@ -40,6 +40,7 @@ export function releaseDeps(config: ReleaseConfig, clients: AwsClients, log?: Lo
     control: sdkControlPlane(clients.control),
     store: new ReleaseStateStore(DynamoDBDocumentClient.from(clients.dynamo, { marshallOptions: { removeUndefinedValues: true } }), config.tableName),
     alarms: cloudWatchAlarms(clients.cloudwatch),
+    metrics: cloudWatchMetrics(clients.cloudwatch),
     notifier: snsNotifier(clients.sns, config.topicArn),
     parameters: ssmParameters(clients.ssm),
     abTests: sdkAbTestApi(clients.data),

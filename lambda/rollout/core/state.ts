@@ -20,6 +20,8 @@ export interface ReleaseState {
   /** Canary share currently applied to the rule (0 = static live). */
   readonly canaryPercent: number;
   readonly stepIndex?: number;
+  /** When the current step's weights were recorded (epoch ms): the start of its bake window. */
+  readonly stepStartedMs?: number;
   readonly executionArn?: string;
   /** A version that was rolled back; the rollout refuses to start it again without --force. */
   readonly rolledBackVersion?: string;
@@ -143,11 +145,11 @@ export class ReleaseStateStore {
   }
 
   /** Record the next step's weight; false when the rollout is no longer running (rolled back, promoted). */
-  async setStep(release: string, releaseId: string, canaryPercent: number, stepIndex: number, now: string): Promise<boolean> {
+  async setStep(release: string, releaseId: string, canaryPercent: number, stepIndex: number, now: string, nowMs: number): Promise<boolean> {
     return this.update(release, {
-      UpdateExpression: 'SET canaryPercent = :p, stepIndex = :i, updatedAt = :now',
+      UpdateExpression: 'SET canaryPercent = :p, stepIndex = :i, stepStartedMs = :ms, updatedAt = :now',
       ConditionExpression: 'phase = :out AND releaseId = :rid',
-      ExpressionAttributeValues: { ':p': canaryPercent, ':i': stepIndex, ':now': now, ':out': 'ROLLING_OUT', ':rid': releaseId },
+      ExpressionAttributeValues: { ':p': canaryPercent, ':i': stepIndex, ':ms': nowMs, ':now': now, ':out': 'ROLLING_OUT', ':rid': releaseId },
     });
   }
 

@@ -68,15 +68,20 @@ describe('reference platform (dev)', () => {
     t.Release.resourceCountIs('AWS::BedrockAgentCore::GatewayRule', 1);
     t.Release.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     t.Release.hasResourceProperties('AWS::SSM::Parameter', { Name: '/agentcore-kit/release/dev-supervisor/config' });
-    // The rollback fires on any canary alarm: the observability stack's error-rate, latency and throttle
-    // alarms of the canary (one set of alarms per endpoint, not a second copy here), plus the release's
-    // policy-denial and evaluation-score hooks.
+    // The rollback fires on the canary's own alarms only: the observability stack's error-rate, latency
+    // and throttle alarms of the canary (one set per endpoint, not a second copy here). Gateway-wide
+    // policy denials are not the canary's signal; the score is checked by each step over its bake.
     const rule = JSON.stringify(Object.values(t.Release.findResources('AWS::CloudWatch::CompositeAlarm'))[0].Properties.AlarmRule);
     for (const alarm of ['ErrorRate', 'LatencyP95', 'Throttles']) expect(rule).toMatch(new RegExp(`Fn::ImportValue[^}]*Observability1:ExportsOutputFnGetAttObservabilityAlarmssupervisorcanary${alarm}`));
-    for (const alarm of ['PolicyDenials', 'EvaluationScore']) expect(rule).toContain(`CanaryAlarmssupervisor${alarm}`);
-    const releaseAlarms = Object.values(t.Release.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName);
-    expect(releaseAlarms.sort()).toEqual(['dev-supervisor-evaluation-score', 'dev-supervisor-policy-denials']);
-    t.Release.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'dev-supervisor-evaluation-score', Threshold: 0.7, ComparisonOperator: 'LessThanThreshold' });
+    expect(rule.match(/ALARM\(/g)).toHaveLength(3);
+    const config = JSON.stringify(Object.values(t.Release.findResources('AWS::Lambda::Function')).find((f) => JSON.stringify(f.Properties.Description).includes('rollout steps'))!.Properties.Environment.Variables.RELEASE_CONFIG);
+    expect(config).toContain('\\"scoreCheck\\":{\\"namespace\\":\\"Bedrock-AgentCore/Evaluations\\"');
+    expect(config).toContain('\\"metricName\\":\\"Builtin.GoalSuccessRate\\"');
+    expect(config).toContain('\\"minimum\\":0.7');
+    // The release's own failures page through the environment's alarm topic.
+    const failureAlarms = Object.values(t.Release.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(failureAlarms).toHaveLength(2);
+    for (const a of failureAlarms) expect(JSON.stringify(a.AlarmActions)).toMatch(/Observability1:ExportsOutputRefObservabilityAlarmsTopic/);
   });
 
   test("the split gateway's logs and traces are delivered (routing audit, A/B variant attribution)", () => {

@@ -120,6 +120,34 @@ describe('rollout actions', () => {
     ]);
   });
 
+  test('check scores the canary over its own bake window: a low average fails the step, no scored session passes', async () => {
+    const SCORE = { namespace: 'Bedrock-AgentCore/Evaluations', metricName: 'Builtin.GoalSuccessRate', dimensions: { 'service.name': 'supervisor.canary' }, minimum: 0.85 };
+    const windows: Array<{ from: number; to: number }> = [];
+    let score: { average?: number; samples: number } = { average: 0.62, samples: 14 };
+    const metrics = {
+      average: async (m: { metricName: string }, from: Date, to: Date) => {
+        expect(m.metricName).toBe('Builtin.GoalSuccessRate');
+        windows.push({ from: from.getTime(), to: to.getTime() });
+        return score;
+      },
+    };
+    const f = await releaseFixture(db, { metrics }, { scoreCheck: SCORE });
+    await rollingOutAt(f, 10, 'exec-1');
+    const stepStarted = (await f.store.get('supervisor'))!.stepStartedMs!;
+    f.advance(600_000); // the bake
+
+    const low = (await handle({ action: 'check', releaseId: 'exec-1', canaryPercent: 10 }, f.deps)) as { healthy: boolean; reasons: string[] };
+    expect(low.healthy).toBe(false);
+    expect(low.reasons).toEqual(['Builtin.GoalSuccessRate of the canary endpoint averaged 0.620 over 14 scored sessions in this bake, below 0.85']);
+    expect(windows[0].from).toBe(stepStarted);
+    expect(windows[0].to - windows[0].from).toBeGreaterThanOrEqual(600_000);
+
+    score = { samples: 0 };
+    expect(await handle({ action: 'check', releaseId: 'exec-1', canaryPercent: 10 }, f.deps)).toMatchObject({ healthy: true });
+    score = { average: 0.9, samples: 3 };
+    expect(await handle({ action: 'check', releaseId: 'exec-1', canaryPercent: 10 }, f.deps)).toMatchObject({ healthy: true });
+  });
+
   test('promotion is refused once the rollout was rolled back', async () => {
     const f = await releaseFixture(db);
     await rollingOutAt(f, 10, 'exec-1');
