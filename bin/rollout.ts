@@ -20,11 +20,12 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecuti
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { readAbTest, sdkAbTestApi, startAbTest, stopAbTest, CONTROL_VARIANT, TREATMENT_VARIANT, type AbTestApi, type AbTestReport } from '../lambda/rollout/ab-test';
 import { parseReleaseConfig, type ReleaseConfig } from '../lambda/rollout/core/config';
-import { abTestRunningError, abTestStopCommand, beginPromotion, finishPromotion, promotionStatus, rollback, type ReleaseDeps } from '../lambda/rollout/core/operations';
+import { abTestRunningError, abTestStopCommand, beginPromotion, checkStartable, finishPromotion, promotionStatus, PROMOTION_TIMEOUT_SECONDS, ReleaseError, rollback, type ReleaseDeps } from '../lambda/rollout/core/operations';
 import { SDK_CLIENT_DEFAULTS } from '../lambda/rollout/core/ports';
 import { describeRoute, formatRoute } from '../lambda/rollout/core/routing';
 import { createAwsClients, releaseDeps } from '../lambda/rollout/core/runtime-deps';
 import type { HistoryRecord } from '../lambda/rollout/core/state';
+import { worstCaseRollbackTime } from '../lib/release/rollback-time';
 
 export const COMMANDS = ['status', 'start', 'promote', 'abort', 'rollback', 'ab-test'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -39,6 +40,8 @@ export interface CliArgs {
   readonly region?: string;
   readonly reason?: string;
   readonly force: boolean;
+  /** Only for `start`: print the plan, the checks and the worst-case rollback time; start nothing. */
+  readonly dryRun: boolean;
   readonly json: boolean;
   readonly configParameter?: string;
   /** Only for `ab-test`: start, status or stop. */
@@ -59,7 +62,8 @@ export const USAGE = `Usage: npm run rollout -- <command> --release <name> [opti
 
 Commands
   status     versions, weights, alarm states, current step and execution
-  start      start a rollout of the canary endpoint's version (--force: even one rolled back before)
+  start      start a rollout of the canary endpoint's version (--force: even one rolled back before;
+             --dry-run: print the plan, the checks and the worst-case rollback time, start nothing)
   promote    stop the rollout and promote the canary now (live pinned to its version, all traffic on live)
   abort      stop the rollout and roll back (all traffic on live at its last good version); needs --reason
   rollback   same as abort
@@ -74,6 +78,7 @@ Options
   --region <region>          AWS region (default: AWS_REGION or your profile's region)
   --reason <text>            why you abort (recorded in the release history and the notification)
   --force                    start even if this version was rolled back before
+  --dry-run                  start: say what would happen, change nothing
   --json                     status as JSON
   --config-parameter <name>  SSM parameter with the release wiring (default /agentcore-kit/release/<name>/config)
 
@@ -98,6 +103,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         region: { type: 'string' },
         reason: { type: 'string' },
         force: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         'config-parameter': { type: 'string' },
         'ab-test-id': { type: 'string' },
@@ -161,6 +167,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     problems.push(`--reason is required for ${command}: say why, e.g. --reason "answers cite the wrong policy"`);
   }
   if (values.force && command !== 'start') problems.push('--force only applies to start');
+  if (values['dry-run'] && command !== 'start') problems.push('--dry-run only applies to start');
   if (values.json && command !== 'status' && !(isAbTest && action === 'status')) problems.push('--json only applies to status and ab-test status');
   if (problems.length) throw new UsageError(problems.join('\n'));
   return {
@@ -169,6 +176,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     region: values.region,
     reason: values.reason?.trim(),
     force: values.force ?? false,
+    dryRun: values['dry-run'] ?? false,
     json: values.json ?? false,
     configParameter: values['config-parameter'],
     abTestAction: action as AbTestAction | undefined,
@@ -261,7 +269,49 @@ async function stopRunning(deps: CliDeps, cause: string): Promise<void> {
   if (e.status === 'RUNNING') await deps.executions.stop(state.executionArn, cause);
 }
 
+/**
+ * `start --dry-run`: the plan as the state machine runs it, the versions it would move, the checks after
+ * each bake, the worst-case time from a canary breach to all traffic on live, and whether it would
+ * start now. Reads only.
+ */
+export async function dryRun(args: CliArgs, deps: CliDeps, io: Output): Promise<number> {
+  const c = deps.release.config;
+  const lines: string[] = [`Dry run of release ${c.releaseName}: nothing is started or changed.`];
+  const steps = c.plan ?? [];
+  const plan = steps.map((s) => `${s.canaryPercent}% for ${s.bakeSeconds / 60} min`);
+  lines.push(`Plan        ${[...plan, 'promote (live pinned to the canary version, all traffic on live)'].join(' → ')}`);
+  lines.push(`            ${steps.reduce((t, s) => t + s.bakeSeconds, 0) / 60} min of bakes; promotion times out after ${(c.promotionTimeoutSeconds ?? PROMOTION_TIMEOUT_SECONDS) / 60} min`);
+  const alarms = await deps.release.alarms.states(c.alarmNames);
+  lines.push('Checks      after each bake: no alarm in ALARM, routing unchanged, canary on the version under test');
+  for (const name of c.alarmNames) {
+    const a = alarms.find((x) => x.name === name);
+    lines.push(`            alarm ${name}: ${a ? a.state : 'not found'}${a?.periodSeconds ? ` (${a.datapointsToAlarm} × ${a.periodSeconds} s)` : ''}`);
+  }
+  if (c.scoreCheck) lines.push(`            ${c.scoreCheck.metricName} of the canary over the bake ≥ ${c.scoreCheck.minimum} (a bake with no scored session passes)`);
+  const timed = alarms.filter((a) => a.periodSeconds && a.datapointsToAlarm);
+  if (timed.length && c.rollbackTimeoutSeconds !== undefined && c.rollbackAsyncRetries !== undefined) {
+    const worst = timed
+      .map((a) => ({ a, t: worstCaseRollbackTime({ alarmPeriodSeconds: a.periodSeconds!, datapointsToAlarm: a.datapointsToAlarm!, functionTimeoutSeconds: c.rollbackTimeoutSeconds!, asyncRetries: c.rollbackAsyncRetries! }) }))
+      .sort((x, y) => y.t.totalSeconds - x.t.totalSeconds)[0];
+    lines.push(`Rollback    worst case ${Math.ceil(worst.t.totalSeconds / 60)} min from a breach of ${worst.a.name}: ${worst.t.explain}`);
+  } else {
+    lines.push('Rollback    worst case unknown: the release config or the alarms do not say their periods (redeploy the ReleaseController)');
+  }
+  let ready = 0;
+  try {
+    const v = await checkStartable({ force: args.force }, deps.release);
+    lines.push(`Would start yes: live v${v.liveVersion} → canary v${v.canaryVersion}`);
+  } catch (e) {
+    if (!(e instanceof ReleaseError)) throw e;
+    lines.push(`Would start no (${e.code}): ${e.message}`);
+    ready = 1;
+  }
+  for (const l of lines) io.out(l);
+  return ready;
+}
+
 export async function start(args: CliArgs, deps: CliDeps, io: Output): Promise<number> {
+  if (args.dryRun) return dryRun(args, deps, io);
   const c = deps.release.config;
   if (!c.stateMachineArn) throw new Error(`the config of release ${c.releaseName} has no stateMachineArn; redeploy the ReleaseController`);
   // The rollout's first task refuses too (atomically); saying it here spares a failed execution.

@@ -222,6 +222,9 @@ export class ReleaseController extends Construct {
       liveVersionParameter: this.liveVersionParameterName,
       promotionTimeoutSeconds: this.promotionTimeout.toSeconds(),
       lateAlarmWindowSeconds: lateAlarmWindow.toSeconds(),
+      plan: this.plan.steps,
+      rollbackTimeoutSeconds: ROLLBACK_FUNCTION_TIMEOUT.toSeconds(),
+      rollbackAsyncRetries: ROLLBACK_ASYNC_RETRIES,
       scoreCheck: props.scoreCheck
         ? { namespace: props.scoreCheck.metric.namespace, metricName: props.scoreCheck.metric.metricName, dimensions: props.scoreCheck.metric.dimensions ?? {}, minimum: props.scoreCheck.minimum }
         : undefined,
@@ -264,7 +267,7 @@ export class ReleaseController extends Construct {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: props.encryptionKey,
     });
-    this.rollbackAsyncRetries = ROLLBACK_ASYNC_RETRIES;
+    this.rollbackAsyncRetries = config.rollbackAsyncRetries;
     this.rollbackFunction.configureAsyncInvoke({
       retryAttempts: this.rollbackAsyncRetries,
       maxEventAge: Duration.minutes(15),

@@ -383,6 +383,30 @@ describe('faults on the rollout path (CANARY_10PERCENT_10MINUTES)', () => {
     expect(w.rollbackResults).toContainEqual(expect.objectContaining({ outcome: expect.stringMatching(/ignored|nothing-to-roll-back/) }));
   });
 
+  test('start --dry-run prints the shipped plan, the checks and the worst-case rollback time, and starts nothing', async () => {
+    const w = await world('LINEAR_25PERCENT_EVERY_5MINUTES');
+    const shipped = w.s.shippedConfig;
+    const config = { ...w.deps.config, plan: shipped.plan, rollbackTimeoutSeconds: shipped.rollbackTimeoutSeconds, rollbackAsyncRetries: shipped.rollbackAsyncRetries, alarmNames: ['supervisor-canary-health', 'supervisor-canary-error-rate'] };
+    w.f.alarms.set('supervisor-canary-health', 'OK').set('supervisor-canary-error-rate', 'OK', undefined, { periodSeconds: 60, datapointsToAlarm: 3 });
+    const c = w.cli();
+    const args = parseCliArgs(['start', '--release', 'supervisor', '--dry-run']);
+
+    expect(await start(args, { ...c.deps, release: { ...w.deps, config } }, { out: (l) => c.lines.push(l) })).toBe(0);
+
+    expect(c.lines.join('\n')).toContain('Plan        25% for 5 min → 50% for 5 min → 75% for 5 min → promote (live pinned to the canary version, all traffic on live)');
+    expect(c.lines.join('\n')).toContain('alarm supervisor-canary-error-rate: OK (3 × 60 s)');
+    expect(c.lines.join('\n')).toContain('Rollback    worst case 5 min from a breach of supervisor-canary-error-rate: 3 × 60 s detection + 20 s alarm evaluation and delivery + 2 × 20 s + 60 s rollback attempts = 300 s');
+    expect(c.lines.at(-1)).toBe('Would start yes: live v3 → canary v4');
+    expect(w.executions.size).toBe(0);
+    expect(await w.f.store.get('supervisor')).toBeUndefined();
+
+    // While a rollout runs, the dry run says why a start would be refused, and exits 1.
+    await w.f.store.start('supervisor', { releaseId: 'exec-9', liveVersion: '3', canaryVersion: '4', who: 'test', now: '2026-11-26T02:00:00Z' });
+    const again = w.cli();
+    expect(await start(args, { ...again.deps, release: { ...w.deps, config } }, { out: (l) => again.lines.push(l) })).toBe(1);
+    expect(again.lines.at(-1)).toBe('Would start no (RolloutInProgress): release supervisor is ROLLING_OUT (rollout exec-9); wait for it or abort it');
+  });
+
   test('the CLI start drives the synthesized machine to a promotion', async () => {
     const w = await world(PLAN);
     const c = w.cli();

@@ -35,6 +35,11 @@ export const releaseConfigSchema = z
       })
       .strict()
       .optional(),
+    /** The rollout plan's split steps, as the state machine runs them (for `start --dry-run`). */
+    plan: z.array(z.object({ canaryPercent: z.number().int().min(1).max(99), bakeSeconds: z.number().int().min(0) }).strict()).optional(),
+    /** Timeout of the rollback function and Lambda's async retries of it: they bound the time to roll back. */
+    rollbackTimeoutSeconds: z.number().int().min(1).optional(),
+    rollbackAsyncRetries: z.number().int().min(0).max(2).optional(),
     /** A canary alarm this soon after a promotion rolls the promoted version back; later, it is announced only. */
     lateAlarmWindowSeconds: z.number().int().min(0).max(86_400).optional(),
     /** How long `live` may take to move to the promoted version before the promotion is rolled back. */

@@ -341,9 +341,22 @@ export interface StartResult {
   readonly canaryVersion: string;
 }
 
-/** Open a rollout: both endpoints READY on different versions, no other rollout and no A/B test running. Moves no traffic. */
-export async function startRollout(req: StartRequest, deps: ReleaseDeps): Promise<StartResult> {
-  const { clock, r, c } = ctx(deps);
+/**
+ * Whether a rollout could start now, read-only: both endpoints READY on different versions, no A/B test
+ * recorded, the canary's version not rolled back before (unless forced), no other rollout running.
+ * Throws the ReleaseError `start` would.
+ */
+export async function checkStartable(req: Pick<StartRequest, 'force'>, deps: ReleaseDeps): Promise<{ liveVersion: string; canaryVersion: string }> {
+  const { c } = ctx(deps);
+  const { live, canary, state } = await readStartable(req, deps);
+  if (state?.phase === 'ROLLING_OUT' || state?.phase === 'PROMOTING' || state?.phase === 'ROLLING_BACK') {
+    throw new ReleaseError('RolloutInProgress', `release ${c.releaseName} is ${state.phase} (rollout ${state.releaseId ?? '?'}); wait for it or abort it`);
+  }
+  return { liveVersion: live.liveVersion!, canaryVersion: canary.liveVersion! };
+}
+
+async function readStartable(req: Pick<StartRequest, 'force'>, deps: ReleaseDeps) {
+  const { r, c } = ctx(deps);
   const [live, canary] = await Promise.all([
     r(() => deps.control.getEndpoint(c.runtimeId, c.liveEndpoint)),
     r(() => deps.control.getEndpoint(c.runtimeId, c.canaryEndpoint)),
@@ -356,10 +369,17 @@ export async function startRollout(req: StartRequest, deps: ReleaseDeps): Promis
   }
   const state = await r(() => deps.store.get(c.releaseName));
   if (state?.abTestId) throw abTestRunningError(c.releaseName, state.abTestId);
-  await repairLiveParameter(state, deps);
   if (state?.rolledBackVersion === canary.liveVersion && !req.force) {
     throw new ReleaseError('VersionRolledBack', `version ${canary.liveVersion} was rolled back (${state?.updatedAt ?? 'earlier'}); deploy a fixed version or start with force`);
   }
+  return { live, canary, state };
+}
+
+/** Open a rollout: both endpoints READY on different versions, no other rollout and no A/B test running. Moves no traffic. */
+export async function startRollout(req: StartRequest, deps: ReleaseDeps): Promise<StartResult> {
+  const { clock, r, c } = ctx(deps);
+  const { live, canary, state } = await readStartable(req, deps);
+  await repairLiveParameter(state, deps);
   const now = clock().toISOString();
   const ok = await r(() => deps.store.start(c.releaseName, { releaseId: req.releaseId, liveVersion: live.liveVersion!, canaryVersion: canary.liveVersion!, executionArn: req.executionArn, who: req.who, now }));
   if (!ok) {

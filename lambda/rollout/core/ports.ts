@@ -49,6 +49,9 @@ export interface AlarmState {
   readonly name: string;
   readonly state: AlarmStateValue;
   readonly reason?: string;
+  /** Metric alarms: period of the metric (the longest, for metric math) and datapoints to alarm. */
+  readonly periodSeconds?: number;
+  readonly datapointsToAlarm?: number;
 }
 export interface AlarmReader {
   /** Current state of each named alarm (metric or composite); unknown names are left out. */
@@ -122,7 +125,11 @@ export function cloudWatchAlarms(client: CloudWatchClient): AlarmReader {
       // DescribeAlarms takes at most 100 names per call.
       for (let i = 0; i < names.length; i += 100) {
         const r = await client.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }));
-        for (const a of [...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? [])]) {
+        for (const a of r.MetricAlarms ?? []) {
+          const period = a.Period ?? Math.max(0, ...(a.Metrics ?? []).map((m) => m.MetricStat?.Period ?? m.Period ?? 0));
+          out.push({ name: a.AlarmName ?? '?', state: (a.StateValue ?? 'INSUFFICIENT_DATA') as AlarmStateValue, reason: a.StateReason, periodSeconds: period || undefined, datapointsToAlarm: a.DatapointsToAlarm ?? a.EvaluationPeriods });
+        }
+        for (const a of r.CompositeAlarms ?? []) {
           out.push({ name: a.AlarmName ?? '?', state: (a.StateValue ?? 'INSUFFICIENT_DATA') as AlarmStateValue, reason: a.StateReason });
         }
       }

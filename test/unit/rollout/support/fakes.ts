@@ -123,8 +123,8 @@ export class FakeControlPlane implements ReleaseControlPlane {
 
 export class FakeAlarms implements AlarmReader {
   readonly current = new Map<string, AlarmState>();
-  set(name: string, state: AlarmState['state'], reason?: string): this {
-    this.current.set(name, { name, state, reason });
+  set(name: string, state: AlarmState['state'], reason?: string, timing?: Pick<AlarmState, 'periodSeconds' | 'datapointsToAlarm'>): this {
+    this.current.set(name, { name, state, reason, ...timing });
     return this;
   }
   async states(names: readonly string[]) {
