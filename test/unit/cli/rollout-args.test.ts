@@ -8,6 +8,7 @@ describe('rollout CLI arguments', () => {
       region: 'eu-west-1',
       reason: undefined,
       force: false,
+      dryRun: false,
       json: true,
       configParameter: undefined,
     });
@@ -19,7 +20,7 @@ describe('rollout CLI arguments', () => {
   });
 
   test('every problem is reported, naming the flag and what it expects', () => {
-    expect(() => parseCliArgs(['deploy', 'now', '--release', 'no spaces', '--region', 'moon-1', '--force'])).toThrow(
+    expect(() => parseCliArgs(['deploy', 'now', '--release', 'no spaces', '--region', 'moon-1', '--force', '--dry-run'])).toThrow(
       new RegExp(
         [
           'unknown command "deploy": expected one of status, start, promote, abort, rollback',
@@ -27,6 +28,7 @@ describe('rollout CLI arguments', () => {
           '--release: expected 1–64 letters',
           '--region: expected an AWS region such as us-east-1, got "moon-1"',
           '--force only applies to start',
+          '--dry-run only applies to start',
         ].join('[\\s\\S]*'),
       ),
     );
