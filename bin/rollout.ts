@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { readAbTest, sdkAbTestApi, startAbTest, stopAbTest, CONTROL_VARIANT, TREATMENT_VARIANT, type AbTestApi, type AbTestReport } from '../lambda/rollout/ab-test';
 import { parseReleaseConfig, type ReleaseConfig } from '../lambda/rollout/core/config';
@@ -27,7 +27,7 @@ import { createAwsClients, releaseDeps } from '../lambda/rollout/core/runtime-de
 import type { HistoryRecord } from '../lambda/rollout/core/state';
 import { worstCaseRollbackTime } from '../lib/release/rollback-time';
 
-export const COMMANDS = ['status', 'start', 'promote', 'abort', 'rollback', 'ab-test'] as const;
+export const COMMANDS = ['status', 'start', 'pause', 'resume', 'promote', 'abort', 'rollback', 'ab-test'] as const;
 export type Command = (typeof COMMANDS)[number];
 export const AB_TEST_ACTIONS = ['start', 'status', 'stop'] as const;
 export type AbTestAction = (typeof AB_TEST_ACTIONS)[number];
@@ -64,6 +64,8 @@ Commands
   status     versions, weights, alarm states, current step and execution
   start      start a rollout of the canary endpoint's version (--force: even one rolled back before;
              --dry-run: print the plan, the checks and the worst-case rollback time, start nothing)
+  pause      hold the running rollout after its current step's bake and check (alarms still roll back)
+  resume     let a paused rollout, or one waiting at an approval step, go on
   promote    stop the rollout and promote the canary now (live pinned to its version, all traffic on live)
   abort      stop the rollout and roll back (all traffic on live at its last good version); needs --reason
   rollback   same as abort
@@ -198,6 +200,8 @@ export interface Executions {
   describe(executionArn: string): Promise<{ status: string; startDate?: Date; stopDate?: Date; error?: string; cause?: string }>;
   start(stateMachineArn: string, name: string, input: Record<string, unknown>): Promise<string>;
   stop(executionArn: string, cause: string): Promise<void>;
+  /** Answer a held rollout's task token: it goes on with its next step. */
+  resume(taskToken: string, output: Record<string, unknown>): Promise<void>;
 }
 
 export interface CliDeps {
@@ -247,7 +251,7 @@ export async function status(args: CliArgs, deps: CliDeps, io: Output): Promise<
   io.out(`  Live      ${c.liveEndpoint} ${version(live)}   last good: v${state?.liveVersion ?? live.liveVersion ?? '?'}`);
   io.out(`  Canary    ${c.canaryEndpoint} ${version(canary)}${state?.rolledBackVersion ? `   rolled back before: v${state.rolledBackVersion}` : ''}`);
   io.out(`  Routing   ${formatRoute(route)}   (rule ${c.ruleId}, ${rule.status ?? 'ACTIVE'})`);
-  if (state?.phase === 'ROLLING_OUT') io.out(`  Step      ${(state.stepIndex ?? -1) + 1} (canary ${state.canaryPercent}%)`);
+  if (state?.phase === 'ROLLING_OUT') io.out(`  Step      ${(state.stepIndex ?? -1) + 1} (canary ${state.canaryPercent}%)${state.holdToken ? `, holding: ${state.holdReason} (resume to go on)` : state.paused ? ', paused: holds after this step' : ''}`);
   if (state?.abTestId) io.out(`  A/B test  ${state.abTestId} running on the gateway (no rollout starts until it is stopped: ${abTestStopCommand(c.releaseName, state.abTestId)})`);
   if (execution) io.out(`  Execution ${execution.status}${execution.startDate ? `, started ${ago(execution.startDate.toISOString(), now)}` : ''}${execution.error ? ` — ${execution.error}: ${execution.cause ?? ''}` : ''}`);
   io.out('  Alarms');
@@ -323,6 +327,38 @@ export async function start(args: CliArgs, deps: CliDeps, io: Output): Promise<n
   const name = `${c.releaseName}-${new Date().toISOString().replace(/[:.]/g, '-')}`.slice(0, 80);
   const arn = await deps.executions.start(c.stateMachineArn, name, { force: args.force });
   io.out(`Started rollout ${name}\n  ${arn}\nFollow it with: npm run rollout -- status --release ${c.releaseName}`);
+  return 0;
+}
+
+/** Hold the running rollout after its current step's check. */
+export async function pause(args: CliArgs, deps: CliDeps, io: Output): Promise<number> {
+  const d = deps.release;
+  const record: HistoryRecord = { action: 'pause', who: deps.who, when: (d.clock?.() ?? new Date()).toISOString(), why: args.reason ?? 'paused by hand', from: {}, to: {} };
+  if (!(await d.store.pause(d.config.releaseName, record))) {
+    const s = await d.store.get(d.config.releaseName);
+    io.out(`Nothing to pause: release ${d.config.releaseName} is ${s?.phase ?? 'IDLE'}.`);
+    return 1;
+  }
+  io.out(`Paused: the rollout holds after its current step's bake and check (canary alarms still roll it back). Go on with: npm run rollout -- resume --release ${d.config.releaseName}`);
+  return 0;
+}
+
+/** Let a held rollout go on: clear the pause, answer its task token if it is already waiting. */
+export async function resume(_args: CliArgs, deps: CliDeps, io: Output): Promise<number> {
+  const d = deps.release;
+  const s = await d.store.get(d.config.releaseName);
+  if (s?.phase !== 'ROLLING_OUT' || (!s.paused && !s.holdToken)) {
+    io.out(`Nothing to resume: release ${d.config.releaseName} is ${s?.phase ?? 'IDLE'}${s?.phase === 'ROLLING_OUT' ? ' and not held' : ''}.`);
+    return 1;
+  }
+  const record: HistoryRecord = { action: 'resume', releaseId: s.releaseId, who: deps.who, when: (d.clock?.() ?? new Date()).toISOString(), why: s.holdReason ? `resumed: ${s.holdReason}` : 'pause lifted before the step held', from: {}, to: {} };
+  // Clear first: a token answered twice is refused by the service, a state cleared twice is refused here.
+  if (!(await d.store.clearHold(d.config.releaseName, s.holdToken, record))) {
+    io.out('The hold was answered meanwhile; run status.');
+    return 1;
+  }
+  if (s.holdToken) await deps.executions.resume(s.holdToken, { resumedBy: deps.who });
+  io.out(s.holdToken ? `Resumed rollout ${s.releaseId} (${s.holdReason}).` : `Pause lifted: rollout ${s.releaseId} goes on after its current step.`);
   return 0;
 }
 
@@ -562,6 +598,9 @@ function sdkExecutions(client: SFNClient): Executions {
     async stop(executionArn, cause) {
       await client.send(new StopExecutionCommand({ executionArn, error: 'StoppedByOperator', cause: cause.slice(0, 32_000) }));
     },
+    async resume(taskToken, output) {
+      await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    },
   };
 }
 
@@ -603,6 +642,10 @@ export async function run(argv: string[], io: { out(l: string): void; err(l: str
         return await status(args, deps, io);
       case 'start':
         return await start(args, deps, io);
+      case 'pause':
+        return await pause(args, deps, io);
+      case 'resume':
+        return await resume(args, deps, io);
       case 'promote':
         return await promote(args, deps, io);
       case 'abort':

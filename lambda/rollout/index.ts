@@ -5,13 +5,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { parseReleaseConfig } from './core/config';
-import { beginPromotion, checkHealth, finishPromotion, promotionStatus, setWeight, startRollout, type ReleaseDeps } from './core/operations';
+import { beginPromotion, checkHealth, finishPromotion, holdRollout, promotionStatus, setWeight, startRollout, type ReleaseDeps } from './core/operations';
 import { createAwsClients, releaseDeps } from './core/runtime-deps';
 
 export const rolloutActionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('start'), executionName: z.string().min(1), executionArn: z.string().optional(), force: z.boolean().optional() }),
   z.object({ action: z.literal('setWeight'), releaseId: z.string().min(1), canaryPercent: z.number().int().min(1).max(99), stepIndex: z.number().int().min(0) }),
-  z.object({ action: z.literal('check'), releaseId: z.string().min(1), canaryPercent: z.number().int().min(1).max(99) }),
+  z.object({ action: z.literal('check'), releaseId: z.string().min(1), canaryPercent: z.number().int().min(1).max(99), approval: z.boolean().optional() }),
+  z.object({ action: z.literal('hold'), releaseId: z.string().min(1), taskToken: z.string().min(1), reason: z.string().min(1) }),
   z.object({ action: z.literal('beginPromotion'), releaseId: z.string().min(1) }),
   z.object({ action: z.literal('promotionStatus'), releaseId: z.string().min(1) }),
   z.object({ action: z.literal('finishPromotion'), releaseId: z.string().min(1) }),
@@ -31,6 +32,8 @@ export async function handle(event: unknown, deps: ReleaseDeps): Promise<unknown
       return setWeight(a, deps);
     case 'check':
       return checkHealth(a, deps);
+    case 'hold':
+      return holdRollout(a, deps);
     case 'beginPromotion':
       return beginPromotion(a, deps);
     case 'promotionStatus':

@@ -89,6 +89,12 @@ export interface ReleaseControllerProps {
    */
   readonly promotionTimeout?: Duration;
   /**
+   * How long a paused rollout, or one waiting for approval, waits for `rollout resume` before it rolls
+   * back.
+   * @default Duration.hours(24)
+   */
+  readonly holdTimeout?: Duration;
+  /**
    * A canary alarm this soon after a promotion rolls the promoted version back (its data came from the
    * bake); a later one is announced and nothing is switched.
    * @default Duration.minutes(15)
@@ -146,6 +152,8 @@ export class ReleaseController extends Construct {
   readonly failureAlarms: cloudwatch.Alarm[];
   /** How long `live` may take to move during a promotion. */
   readonly promotionTimeout: Duration;
+  /** How long a held rollout waits for `resume`. */
+  readonly holdTimeout: Duration;
   /** Async retries of the rollback function (EventBridge invokes it asynchronously). */
   readonly rollbackAsyncRetries: number;
   /** SSM parameter holding this release's wiring (JSON), read by the CLI. */
@@ -206,6 +214,7 @@ export class ReleaseController extends Construct {
 
     this.liveVersionParameterName = `${RELEASE_PARAMETER_PREFIX}/${releaseName}/live-version`;
     this.promotionTimeout = props.promotionTimeout ?? Duration.minutes(15);
+    this.holdTimeout = props.holdTimeout ?? Duration.hours(24);
     const lateAlarmWindow = props.lateAlarmWindow ?? Duration.minutes(15);
     const config = {
       releaseName,
@@ -349,12 +358,26 @@ export class ReleaseController extends Construct {
 
     const setWeight = invoke('SetWeight', this.rolloutFunction, { action: 'setWeight', releaseId: sfn.JsonPath.stringAt('$.releaseId'), canaryPercent: sfn.JsonPath.numberAt('$.canaryPercent'), stepIndex: sfn.JsonPath.numberAt('$.stepIndex') }, '$.step');
     const bake = new sfn.Wait(this, 'Bake', { time: sfn.WaitTime.secondsPath('$.bakeSeconds') });
-    const check = invoke('Check', this.rolloutFunction, { action: 'check', releaseId: sfn.JsonPath.stringAt('$.releaseId'), canaryPercent: sfn.JsonPath.numberAt('$.canaryPercent') }, '$.health');
+    const check = invoke('Check', this.rolloutFunction, { action: 'check', releaseId: sfn.JsonPath.stringAt('$.releaseId'), canaryPercent: sfn.JsonPath.numberAt('$.canaryPercent'), approval: sfn.JsonPath.stringAt('$.approval') }, '$.health');
     const stepDone = new sfn.Succeed(this, 'StepHealthy');
+    // A pause or an approval step: the rollout records its task token and waits for `rollout resume`
+    // (SendTaskSuccess). The canary alarms still roll back meanwhile; an unanswered hold times out into
+    // the rollback.
+    const hold = new tasks.LambdaInvoke(this, 'Hold', {
+      lambdaFunction: this.rolloutFunction,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({ action: 'hold', releaseId: sfn.JsonPath.stringAt('$.releaseId'), taskToken: sfn.JsonPath.taskToken, reason: sfn.JsonPath.stringAt('$.health.holdReason') }),
+      resultPath: '$.resumed',
+      taskTimeout: sfn.Timeout.duration(this.holdTimeout),
+      retryOnServiceExceptions: false,
+    });
+    hold.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 6, maxDelay: Duration.seconds(8), jitterStrategy: sfn.JitterType.FULL });
+    hold.next(stepDone);
+    const healthy = new sfn.Choice(this, 'Hold?').when(sfn.Condition.booleanEquals('$.health.hold', true), hold).otherwise(stepDone);
     const unhealthy = new sfn.Fail(this, 'CanaryUnhealthy', { error: 'CanaryUnhealthy', causePath: '$.health.summary' });
     const stopped = new sfn.Fail(this, 'StepNotApplied', { error: 'RolloutStopped', causePath: '$.step.reason' });
     const step = setWeight.next(
-      new sfn.Choice(this, 'StepApplied?').when(sfn.Condition.booleanEquals('$.step.applied', true), bake.next(check).next(new sfn.Choice(this, 'Healthy?').when(sfn.Condition.booleanEquals('$.health.healthy', true), stepDone).otherwise(unhealthy))).otherwise(stopped),
+      new sfn.Choice(this, 'StepApplied?').when(sfn.Condition.booleanEquals('$.step.applied', true), bake.next(check).next(new sfn.Choice(this, 'Healthy?').when(sfn.Condition.booleanEquals('$.health.healthy', true), healthy).otherwise(unhealthy))).otherwise(stopped),
     );
     const steps = new sfn.Map(this, 'Steps', {
       comment: 'One split step at a time: set weights, bake, check',
@@ -365,6 +388,7 @@ export class ReleaseController extends Construct {
         canaryPercent: sfn.JsonPath.numberAt('$$.Map.Item.Value.canaryPercent'),
         bakeSeconds: sfn.JsonPath.numberAt('$$.Map.Item.Value.bakeSeconds'),
         stepIndex: sfn.JsonPath.numberAt('$$.Map.Item.Index'),
+        approval: sfn.JsonPath.stringAt('$$.Map.Item.Value.approval'),
       },
       resultPath: sfn.JsonPath.DISCARD,
     });
@@ -403,7 +427,8 @@ export class ReleaseController extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       // Never reached in a healthy run: the promotion has its own, catchable timeout. A timed-out
       // execution is rolled back by the execution-status rule.
-      timeout: Duration.seconds(this.plan.totalBakeSeconds + this.promotionTimeout.toSeconds() + 1800),
+      // Holds count too: each split step may wait up to the hold timeout.
+      timeout: Duration.seconds(this.plan.totalBakeSeconds + this.plan.steps.length * this.holdTimeout.toSeconds() + this.promotionTimeout.toSeconds() + 1800),
       tracingEnabled: true,
       logs: {
         destination: new logs.LogGroup(this, 'StateMachineLogs', { retention: logRetention, encryptionKey: props.encryptionKey, removalPolicy: RemovalPolicy.DESTROY }),
@@ -454,6 +479,8 @@ export class ReleaseController extends Construct {
     this.configParameter.grantRead(grantee);
     iam.Grant.addToPrincipal({ grantee, actions: ALARM_READ, resourceArns: this.checkAlarmArns });
     this.stateMachine.grantExecution(grantee, 'states:StopExecution', 'states:DescribeExecution');
+    // `resume` answers the held rollout's task token.
+    this.stateMachine.grantTaskResponse(grantee);
     return this.stateMachine.grantStartExecution(grantee);
   }
 

@@ -14,6 +14,12 @@ export interface RolloutStepInput {
   readonly canaryPercent: number;
   /** Minutes to watch alarms and scores at this share before the next step (0–1440). */
   readonly bakeMinutes: number;
+  /**
+   * After this step's bake and check, wait for a person (`npm run rollout -- resume`) before the next
+   * step or the promotion. Split steps only (below 100).
+   * @default false
+   */
+  readonly approval?: boolean;
 }
 
 /** One traffic step of a plan: a weighted split the gateway rule can express (1–99 % canary). */
@@ -22,6 +28,8 @@ export interface TrafficStep {
   readonly canaryPercent: number;
   /** Seconds to bake at this weight before checking alarms. */
   readonly bakeSeconds: number;
+  /** Wait for a person after this step's check. */
+  readonly approval: boolean;
 }
 
 /** What a rollout does: the split steps in order, then promotion (live pinned to the canary's version). */
@@ -75,6 +83,8 @@ export function planRollout(rollout: RolloutPresetName | readonly RolloutStepInp
       problems.add(`${at}.canaryPercent: steps must rise strictly; ${s.canaryPercent} follows ${input[i - 1].canaryPercent}`);
     }
     if (s.canaryPercent === 100 && i !== input.length - 1) problems.add(`${at}.canaryPercent: 100 is the promotion and must be the last step`);
+    if (s.approval !== undefined && typeof s.approval !== 'boolean') problems.add(`${at}.approval: expected true or false, got ${JSON.stringify(s.approval)}`);
+    if (s.approval === true && s.canaryPercent === 100) problems.add(`${at}.approval: the promotion step cannot wait for approval; set approval on the split step before it (the rollout then waits after that step's check)`);
   });
   const last = input[input.length - 1];
   problems.check(last.canaryPercent === 100, `${field}[${input.length - 1}].canaryPercent: the last step must be 100 (the promotion), got ${JSON.stringify(last.canaryPercent)}`);
@@ -84,6 +94,6 @@ export function planRollout(rollout: RolloutPresetName | readonly RolloutStepInp
   problems.check(input.length - 1 <= MAX_ROLLOUT_STEPS, `${field}: ${input.length - 1} split steps; at most ${MAX_ROLLOUT_STEPS} are allowed`);
   problems.throwIfAny();
 
-  const steps = input.slice(0, -1).map((s) => ({ canaryPercent: s.canaryPercent, bakeSeconds: s.bakeMinutes * 60 }));
+  const steps = input.slice(0, -1).map((s) => ({ canaryPercent: s.canaryPercent, bakeSeconds: s.bakeMinutes * 60, approval: s.approval === true }));
   return { steps, totalBakeSeconds: steps.reduce((t, s) => t + s.bakeSeconds, 0) };
 }

@@ -4,7 +4,7 @@
  * dynalite and a fault-injecting control plane, and the synthesized EventBridge rules delivering what
  * AWS would deliver to the rollback function. Every scenario ends with all traffic on one version.
  */
-import { abort, parseCliArgs, start, type CliDeps, type Executions } from '../../bin/rollout';
+import { abort, parseCliArgs, pause, resume, start, type CliDeps, type Executions } from '../../bin/rollout';
 import { handle as rollbackHandle } from '../../lambda/rollback';
 import { handle as rolloutHandle } from '../../lambda/rollout';
 import { parseReleaseConfig } from '../../lambda/rollout/core/config';
@@ -69,6 +69,8 @@ interface TaskHooks {
 class World {
   readonly executions = new Map<string, { abort(): void; done: Promise<ExecutionResult>; result?: ExecutionResult }>();
   readonly rollbackResults: unknown[] = [];
+  /** Task tokens a held execution waits on, and how to answer them. */
+  readonly held = new Map<string, (output: unknown) => void>();
   private readonly calls = new Map<string, number>();
 
   constructor(
@@ -99,7 +101,12 @@ class World {
         [this.s.rolloutFn]: this.bind((input) => rolloutHandle(input, this.deps)),
         [this.s.rollbackFn]: this.bind((input) => rollbackHandle(input, { ...this.deps, remainingMs: () => 15_000 })),
       },
-      { name, input },
+      {
+        name,
+        input,
+        // A held rollout waits until `rollout resume` answers its token.
+        waitForToken: (token) => new Promise((resolve) => this.held.set(token, resolve)),
+      },
     );
     const entry = {
       abort: run.abort,
@@ -141,6 +148,12 @@ class World {
         return [...this.executions.keys()].find((k) => k.endsWith(`:${name}`))!;
       },
       stop: async (arn) => this.executions.get(arn)?.abort(),
+      resume: async (token, output) => {
+        const answer = this.held.get(token);
+        if (!answer) throw Object.assign(new Error('Task Timed Out or already answered'), { name: 'TaskTimedOut' });
+        this.held.delete(token);
+        answer(output);
+      },
     };
   }
 
@@ -407,6 +420,61 @@ describe('faults on the rollout path (CANARY_10PERCENT_10MINUTES)', () => {
     expect(again.lines.at(-1)).toBe('Would start no (RolloutInProgress): release supervisor is ROLLING_OUT (rollout exec-9); wait for it or abort it');
   });
 
+  test('a custom plan with an approval step holds after that step until `resume`, then promotes', async () => {
+    const held: string[] = [];
+    const w: World = await world([{ canaryPercent: 10, bakeMinutes: 5 }, { canaryPercent: 50, bakeMinutes: 5, approval: true }, { canaryPercent: 100, bakeMinutes: 0 }], {
+      before: {
+        Hold: async () => {
+          held.push(JSON.stringify(w.f.route()));
+        },
+      },
+    });
+    const exec = w.start('exec-1');
+    await until(async () => !!(await w.f.store.get('supervisor'))?.holdToken && w.f.notifier.sent.length > 0);
+
+    // Held at 50 %: nothing moves on, and the hold is announced with the command that lifts it.
+    const s = await w.f.store.get('supervisor');
+    expect(s).toMatchObject({ phase: 'ROLLING_OUT', canaryPercent: 50, holdReason: 'step at 50% needs approval' });
+    expect(held).toEqual([JSON.stringify({ kind: 'weighted', liveTarget: 'supervisor-live', canaryTarget: 'supervisor-canary', canaryPercent: 50 })]);
+    expect(w.f.notifier.sent.map((n) => n.subject)).toEqual(['[supervisor] rollout exec-1 is waiting: step at 50% needs approval']);
+
+    const c = w.cli();
+    expect(await resume(parseCliArgs(['resume', '--release', 'supervisor']), c.deps, { out: (l) => c.lines.push(l) })).toBe(0);
+    expect(c.lines).toEqual(['Resumed rollout exec-1 (step at 50% needs approval).']);
+    expect((await exec).status).toBe('SUCCEEDED');
+    await expectConverged(w, { phase: 'PROMOTED', live: '4', notifications: 2 });
+    expect((await w.history()).map((h) => h.action).reverse()).toEqual(['start', 'hold', 'resume', 'promote']);
+  });
+
+  test('pause holds the rollout after its current step; an alarm while held rolls back; resume of a finished hold is refused', async () => {
+    const w: World = await world('LINEAR_25PERCENT_EVERY_5MINUTES', {
+      before: {
+        Check: async (input) => {
+          if (input.canaryPercent !== 25) return;
+          const c = w.cli();
+          expect(await pause(parseCliArgs(['pause', '--release', 'supervisor']), c.deps, { out: (l) => c.lines.push(l) })).toBe(0);
+        },
+      },
+    });
+    const exec = w.start('exec-1');
+    await until(async () => !!(await w.f.store.get('supervisor'))?.holdToken);
+    expect(await w.f.store.get('supervisor')).toMatchObject({ canaryPercent: 25, paused: true, holdReason: 'paused by a person' });
+
+    // The canary turns bad while the rollout waits: the alarm rule rolls it back at once.
+    w.f.alarms.set('supervisor-canary-health', 'ALARM', 'errors');
+    await w.alarm('evt-held');
+    expect(w.f.route()).toEqual({ kind: 'static', target: 'supervisor-live' });
+
+    // Resuming what was rolled back is refused; the held execution ends in the rollback when answered.
+    const c = w.cli();
+    expect(await resume(parseCliArgs(['resume', '--release', 'supervisor']), c.deps, { out: (l) => c.lines.push(l) })).toBe(1);
+    expect(c.lines).toEqual(['Nothing to resume: release supervisor is ROLLED_BACK.']);
+    [...w.held.values()][0]({ resumedBy: 'timeout stand-in' });
+    const r = await exec;
+    expect(r.status).toBe('FAILED');
+    await expectConverged(w, { phase: 'ROLLED_BACK', live: '3', notifications: 2 });
+  });
+
   test('the CLI start drives the synthesized machine to a promotion', async () => {
     const w = await world(PLAN);
     const c = w.cli();
@@ -526,4 +594,13 @@ describe('the rollback converges once', () => {
 function startExecutionOf(w: World, name: string, before: TaskHooks['before']): Promise<ExecutionResult> {
   const hooked = new World(w.s, w.f, { before });
   return hooked.start(name);
+}
+
+/** Wait (in real time, bounded) until a condition on the release holds. */
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

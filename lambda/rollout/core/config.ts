@@ -36,7 +36,7 @@ export const releaseConfigSchema = z
       .strict()
       .optional(),
     /** The rollout plan's split steps, as the state machine runs them (for `start --dry-run`). */
-    plan: z.array(z.object({ canaryPercent: z.number().int().min(1).max(99), bakeSeconds: z.number().int().min(0) }).strict()).optional(),
+    plan: z.array(z.object({ canaryPercent: z.number().int().min(1).max(99), bakeSeconds: z.number().int().min(0), approval: z.boolean().optional() }).strict()).optional(),
     /** Timeout of the rollback function and Lambda's async retries of it: they bound the time to roll back. */
     rollbackTimeoutSeconds: z.number().int().min(1).optional(),
     rollbackAsyncRetries: z.number().int().min(0).max(2).optional(),

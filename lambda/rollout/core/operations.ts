@@ -430,18 +430,21 @@ export async function setWeight(req: { releaseId: string; canaryPercent: number;
 export interface HealthResult {
   readonly healthy: boolean;
   readonly reasons: string[];
+  /** Healthy, and the rollout must wait for a person before going on (a pause, or an approval step). */
+  readonly hold: boolean;
+  readonly holdReason: string;
   /** The reasons as one line: the cause of the state machine's failure (a plain path, no intrinsic). */
   readonly summary: string;
 }
 
 /** After a bake: alarms quiet, rule still on this step's weights, canary still on the version under test. */
-export async function checkHealth(req: { releaseId: string; canaryPercent: number }, deps: ReleaseDeps): Promise<HealthResult> {
+export async function checkHealth(req: { releaseId: string; canaryPercent: number; approval?: boolean }, deps: ReleaseDeps): Promise<HealthResult> {
   const { clock, r, c, t } = ctx(deps);
   const reasons: string[] = [];
   const state = await r(() => deps.store.get(c.releaseName));
   if (state?.phase !== 'ROLLING_OUT' || state.releaseId !== req.releaseId) {
     const reasons = [`the rollout is no longer running (release is ${state?.phase ?? 'unknown'})`];
-    return { healthy: false, reasons, summary: reasons[0] };
+    return { healthy: false, reasons, summary: reasons[0], hold: false, holdReason: '' };
   }
   const alarms = await r(() => deps.alarms.states(c.alarmNames));
   for (const a of alarms) if (a.state === 'ALARM') reasons.push(`alarm ${a.name} is in ALARM: ${a.reason ?? ''}`.trim());
@@ -461,7 +464,27 @@ export async function checkHealth(req: { releaseId: string; canaryPercent: numbe
       reasons.push(`${metricName} of the ${c.canaryEndpoint} endpoint averaged ${score.average.toFixed(3)} over ${score.samples} scored sessions in this bake, below ${minimum}`);
     }
   }
-  return { healthy: reasons.length === 0, reasons, summary: reasons.join('; ') || 'healthy' };
+  const healthy = reasons.length === 0;
+  const holdReason = state.paused ? 'paused by a person' : req.approval ? `step at ${req.canaryPercent}% needs approval` : '';
+  return { healthy, reasons, summary: reasons.join('; ') || 'healthy', hold: healthy && holdReason !== '', holdReason };
+}
+
+/**
+ * The rollout waits for a person: its task token is recorded (so `resume` can answer it) and the hold
+ * announced once. Throws when the rollout no longer runs (it was rolled back while the step checked).
+ */
+export async function holdRollout(req: { releaseId: string; taskToken: string; reason: string }, deps: ReleaseDeps): Promise<{ holding: true }> {
+  const { clock, r, c } = ctx(deps);
+  const record: HistoryRecord = { action: 'hold', releaseId: req.releaseId, who: `rollout:${req.releaseId}`, when: clock().toISOString(), why: req.reason, from: {}, to: {} };
+  const ok = await r(() => deps.store.recordHold(c.releaseName, req.releaseId, req.taskToken, req.reason, record));
+  if (!ok) throw new ReleaseError('RolloutStopped', `rollout ${req.releaseId} is no longer running; nothing to hold`);
+  await notifyOnce(deps, `hold:${req.releaseId}:${record.when}`, `[${c.releaseName}] rollout ${req.releaseId} is waiting: ${req.reason}`, {
+    release: c.releaseName,
+    releaseId: req.releaseId,
+    why: req.reason,
+    next: `npm run rollout -- resume --release ${c.releaseName} (or abort --reason "…")`,
+  });
+  return { holding: true };
 }
 
 /** Pin `live` to the canary's version (the split stays on meanwhile, so nothing flips twice). */

@@ -36,6 +36,11 @@ export interface ReleaseState {
    * rollout starts, and no second test is recorded.
    */
   readonly abTestId?: string;
+  /** A person asked the running rollout to stop after its current step's check (`rollout pause`). */
+  readonly paused?: boolean;
+  /** The task token of the rollout's hold (paused, or waiting for approval): `resume` answers it. */
+  readonly holdToken?: string;
+  readonly holdReason?: string;
   readonly claimId?: string;
   /** When the current claim was taken: every retry and duplicate of one claim writes its history under this time. */
   readonly claimedAt?: string;
@@ -48,7 +53,7 @@ export interface ReleaseState {
 
 /** What one action did; kept forever in the history. */
 export interface HistoryRecord {
-  readonly action: 'start' | 'step' | 'promote' | 'rollback' | 'ignored' | 'ab-start' | 'ab-stop';
+  readonly action: 'start' | 'step' | 'promote' | 'rollback' | 'ignored' | 'pause' | 'hold' | 'resume' | 'ab-start' | 'ab-stop';
   readonly releaseId?: string;
   readonly who: string;
   readonly when: string;
@@ -123,7 +128,7 @@ export class ReleaseStateStore {
   async start(release: string, s: { releaseId: string; liveVersion: string; canaryVersion: string; executionArn?: string; who: string; now: string }): Promise<boolean> {
     return this.update(release, {
       UpdateExpression:
-        'SET phase = :out, releaseId = :rid, liveVersion = :live, canaryVersion = :canary, canaryPercent = :zero, stepIndex = :minus, executionArn = :exec, updatedAt = :now, updatedBy = :who REMOVE claimId, claimedAt, leaseUntil, promotionStartedMs',
+        'SET phase = :out, releaseId = :rid, liveVersion = :live, canaryVersion = :canary, canaryPercent = :zero, stepIndex = :minus, executionArn = :exec, updatedAt = :now, updatedBy = :who REMOVE claimId, claimedAt, leaseUntil, promotionStartedMs, paused, holdToken, holdReason',
       // A retried start of the same rollout (same releaseId) succeeds again. An A/B test routes the same
       // gateway: no rollout while one is recorded.
       ConditionExpression: '(attribute_not_exists(phase) OR phase IN (:idle, :promoted, :rolledBack) OR (phase = :out AND releaseId = :rid)) AND attribute_not_exists(abTestId)',
@@ -151,6 +156,33 @@ export class ReleaseStateStore {
       ConditionExpression: 'phase = :out AND releaseId = :rid',
       ExpressionAttributeValues: { ':p': canaryPercent, ':i': stepIndex, ':ms': nowMs, ':now': now, ':out': 'ROLLING_OUT', ':rid': releaseId },
     });
+  }
+
+  /** Ask the running rollout to hold after its current step's check; false when no rollout runs. */
+  async pause(release: string, record: HistoryRecord): Promise<boolean> {
+    return this.update(release, {
+      UpdateExpression: 'SET paused = :yes, updatedAt = :now, updatedBy = :who',
+      ConditionExpression: 'phase = :out',
+      ExpressionAttributeValues: { ':yes': true, ':now': record.when, ':who': record.who, ':out': 'ROLLING_OUT' },
+    }, record);
+  }
+
+  /** The rollout `releaseId` is holding with this task token; false when it no longer runs. */
+  async recordHold(release: string, releaseId: string, taskToken: string, reason: string, record: HistoryRecord): Promise<boolean> {
+    return this.update(release, {
+      UpdateExpression: 'SET holdToken = :t, holdReason = :why, updatedAt = :now',
+      ConditionExpression: 'phase = :out AND releaseId = :rid',
+      ExpressionAttributeValues: { ':t': taskToken, ':why': reason, ':now': record.when, ':out': 'ROLLING_OUT', ':rid': releaseId },
+    }, record);
+  }
+
+  /** Clear a pause and the hold (only the hold `taskToken`, when given); false when it was already answered. */
+  async clearHold(release: string, taskToken: string | undefined, record: HistoryRecord): Promise<boolean> {
+    return this.update(release, {
+      UpdateExpression: 'SET updatedAt = :now, updatedBy = :who REMOVE paused, holdToken, holdReason',
+      ConditionExpression: taskToken ? 'holdToken = :t' : 'paused = :yes AND attribute_not_exists(holdToken)',
+      ExpressionAttributeValues: { ':now': record.when, ':who': record.who, ...(taskToken ? { ':t': taskToken } : { ':yes': true }) },
+    }, record);
   }
 
   /**

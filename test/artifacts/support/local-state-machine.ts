@@ -99,7 +99,8 @@ export function taskFunctions(definition: Record<string, any>): Map<string, stri
   const m = new Map<string, string>();
   for (const [name, state] of allStates(definition)) {
     if (state.Type !== 'Task') continue;
-    const arn = String(state.Resource ?? state.Parameters?.FunctionName ?? '');
+    // A direct function ARN, or the Lambda service integration naming it in its parameters.
+    const arn = String(/:function:/.test(String(state.Resource)) ? state.Resource : (state.Parameters?.FunctionName ?? state.Resource ?? ''));
     const match = /:function:([^:]+)/.exec(arn);
     if (!match) throw new Error(`task ${name}: resource ${arn} is not a Lambda function ARN; bind it explicitly`);
     m.set(name, match[1]);
@@ -135,25 +136,42 @@ export interface RunOptions {
   readonly input?: JSONValue;
   /** Milliseconds each Wait state takes. @default 0 */
   readonly waitMs?: number;
+  /**
+   * A `.waitForTaskToken` task: after its function returns, the execution waits for this promise (the
+   * answer a SendTaskSuccess would carry; a rejection is a SendTaskFailure).
+   * @default - such a task fails
+   */
+  readonly waitForToken?: (token: string, state: string) => Promise<unknown>;
 }
 
 /** Start one execution; functions are bound by logical id. */
 export function startExecution(sm: StateMachineArtifact, functions: Record<string, TaskFunction>, opts: RunOptions): RunningExecution {
   const tasks = taskFunctions(sm.definition);
   const taskResourceLocalHandlers: Record<string, (input: JSONValue) => Promise<JSONValue>> = {};
+  const states = allStates(sm.definition);
+  const token = `task-token-${opts.name}`;
   for (const [state, fnId] of tasks) {
     const fn = functions[fnId];
     if (!fn) throw new Error(`task ${state} invokes ${fnId}, which is not bound`);
-    taskResourceLocalHandlers[state] = async (input) => (await fn(input, state)) as JSONValue;
+    const resource = String(states.find(([n]) => n === state)![1].Resource);
+    if (resource.endsWith('.waitForTaskToken')) {
+      // The integration passes `Payload` to the function, then the execution waits for the token's answer.
+      taskResourceLocalHandlers[state] = async (input) => {
+        await fn((input as { Payload: JSONValue }).Payload, state);
+        if (!opts.waitForToken) throw new Error(`task ${state} waits for a task token, and no answer is bound`);
+        return (await opts.waitForToken(token, state)) as JSONValue;
+      };
+    } else {
+      taskResourceLocalHandlers[state] = async (input) => (await fn(input, state)) as JSONValue;
+    }
   }
-  const states = allStates(sm.definition);
   const waitTimeOverrides = Object.fromEntries(states.filter(([, s]) => s.Type === 'Wait').map(([n]) => [n, opts.waitMs ?? 0]));
   const retryIntervalOverrides = Object.fromEntries(states.filter(([, s]) => s.Retry).map(([n]) => [n, 0]));
   const arn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${sm.logicalId}:${opts.name}`;
   const machine = new StateMachine(sm.definition as never, { validationOptions: { checkArn: false, checkPaths: true } });
   const execution = machine.run(opts.input ?? {}, {
     overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
-    context: { Execution: { Id: arn, Name: opts.name, Input: opts.input ?? {}, StartTime: new Date().toISOString(), RoleArn: `arn:aws:iam::${ACCOUNT}:role/sfn` } } as never,
+    context: { Execution: { Id: arn, Name: opts.name, Input: opts.input ?? {}, StartTime: new Date().toISOString(), RoleArn: `arn:aws:iam::${ACCOUNT}:role/sfn` }, Task: { Token: token } } as never,
   });
   const entered: string[] = [];
   const logs = (async () => {

@@ -72,7 +72,7 @@ afterAll(async () => {
 
 function cli(f: Fixture) {
   const abTests = new FakeAbTests();
-  return { abTests, ...cliHarness(f, { executions: { describe: jest.fn(), start: jest.fn(), stop: jest.fn() }, abTests, clientToken: () => 'token-1' }, { abTests }) };
+  return { abTests, ...cliHarness(f, { executions: { describe: jest.fn(), start: jest.fn(), stop: jest.fn(), resume: jest.fn() }, abTests, clientToken: () => 'token-1' }, { abTests }) };
 }
 
 function withResults(api: FakeAbTests, id: string) {

@@ -18,6 +18,9 @@ class FakeExecutions implements Executions {
     this.stopped.push(arn);
     this.status = 'ABORTED';
   }
+  async resume() {
+    throw new Error('not held');
+  }
 }
 
 let db: LocalDynamo;
