@@ -22,6 +22,7 @@ const rolloutStepSchema = z
   .object({
     canaryPercent: z.number().int().min(1).max(100).describe('Share of traffic on the canary during this step'),
     bakeMinutes: z.number().int().min(0).max(1440).describe('How long to watch alarms and scores before the next step'),
+    approval: z.boolean().optional().describe('After this step’s bake and check, wait for `npm run rollout -- resume` (split steps only)'),
   })
   .strict();
 

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { releaseStack } from './support';
@@ -69,7 +70,7 @@ describe('ReleaseController', () => {
   test('the rollout is a Step Functions state machine: one step at a time, bake, check, roll back on failure, then promote', () => {
     const d = definitionOf(releaseStack().template());
     expect(d.StartAt).toBe('Defaults');
-    expect(d.States.Plan.Result).toEqual({ steps: [{ canaryPercent: 10, bakeSeconds: 600 }] });
+    expect(d.States.Plan.Result).toEqual({ steps: [{ canaryPercent: 10, bakeSeconds: 600, approval: false }] });
     const steps = d.States.Steps;
     expect(steps.Type).toBe('Map');
     expect(steps.MaxConcurrency).toBe(1);
@@ -78,7 +79,8 @@ describe('ReleaseController', () => {
     const inner = steps.ItemProcessor.States;
     expect(steps.ItemProcessor.StartAt).toBe('SetWeight');
     expect(inner.Bake).toMatchObject({ Type: 'Wait', SecondsPath: '$.bakeSeconds', Next: 'Check' });
-    expect(inner['Healthy?'].Choices[0]).toMatchObject({ Variable: '$.health.healthy', BooleanEquals: true, Next: 'StepHealthy' });
+    expect(inner['Healthy?'].Choices[0]).toMatchObject({ Variable: '$.health.healthy', BooleanEquals: true, Next: 'Hold?' });
+    expect(inner['Hold?'].Default).toBe('StepHealthy');
     expect(inner['Healthy?'].Default).toBe('CanaryUnhealthy');
     expect(inner.Check.Parameters).toMatchObject({ action: 'check', 'releaseId.$': '$.releaseId', 'canaryPercent.$': '$.canaryPercent' });
     expect(steps.Next).toBe('BeginPromotion');
@@ -87,15 +89,15 @@ describe('ReleaseController', () => {
     expect(d.States.BeginPromotion.Catch[0].Next).toBe('RollBack');
     expect(d.States['LiveReady?'].Choices[0]).toMatchObject({ Variable: '$.promotionStatus.ready', BooleanEquals: true, Next: 'FinishPromotion' });
     expect(d.States['LiveReady?'].Default).toBe('WaitForLive');
-    // Bakes + the promotion's own timeout + a margin: a healthy run never reaches it.
-    expect(d.TimeoutSeconds).toBe(600 + 900 + 1800);
+    // Bakes + a hold per step + the promotion's own timeout + a margin: a healthy run never reaches it.
+    expect(d.TimeoutSeconds).toBe(600 + 24 * 3600 + 900 + 1800);
   });
 
   test('every task retries Lambda faults and throttling, and every task but the rollback is caught into it', () => {
     const d = definitionOf(releaseStack().template());
     const tasks = { ...d.States, ...d.States.Steps.ItemProcessor.States } as Record<string, any>;
     const names = Object.keys(tasks).filter((n) => tasks[n].Type === 'Task');
-    expect(names.sort()).toEqual(['BeginPromotion', 'Check', 'FinishPromotion', 'PromotionStatus', 'RollBack', 'SetWeight', 'Start']);
+    expect(names.sort()).toEqual(['BeginPromotion', 'Check', 'FinishPromotion', 'Hold', 'PromotionStatus', 'RollBack', 'SetWeight', 'Start']);
     for (const n of names) {
       expect(tasks[n].Retry[0].ErrorEquals).toEqual(expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.Unknown']));
     }
@@ -140,9 +142,9 @@ describe('ReleaseController', () => {
 
   test('a linear preset bakes three steps; all-at-once has none', () => {
     expect(definitionOf(releaseStack({ rollout: 'LINEAR_25PERCENT_EVERY_5MINUTES' }).template()).States.Plan.Result.steps).toEqual([
-      { canaryPercent: 25, bakeSeconds: 300 },
-      { canaryPercent: 50, bakeSeconds: 300 },
-      { canaryPercent: 75, bakeSeconds: 300 },
+      { canaryPercent: 25, bakeSeconds: 300, approval: false },
+      { canaryPercent: 50, bakeSeconds: 300, approval: false },
+      { canaryPercent: 75, bakeSeconds: 300, approval: false },
     ]);
     expect(definitionOf(releaseStack({ rollout: 'ALL_AT_ONCE' }).template()).States.Plan.Result.steps).toEqual([]);
   });
@@ -184,13 +186,23 @@ describe('ReleaseController', () => {
     r.controller.grantOperate(operator);
     const statements = policiesOf(r.template(), 'Operator');
     const actions = statements.flatMap((s) => [s.Action].flat());
-    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:StopExecution', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'ssm:GetParameter', 'ssm:PutParameter', 'sns:Publish', 'cloudwatch:DescribeAlarms']));
+    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:StopExecution', 'states:SendTaskSuccess', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'ssm:GetParameter', 'ssm:PutParameter', 'sns:Publish', 'cloudwatch:DescribeAlarms']));
     expect(JSON.stringify(statements.find((s) => s.Action === 'cloudwatch:DescribeAlarms')!.Resource)).toContain('CanaryAlarmsHealth');
     const rule = statements.find((s) => JSON.stringify(s.Action).includes('UpdateGatewayRule'))!;
     expect(JSON.stringify(rule.Resource)).toContain('GatewayArn');
     const endpoints = statements.find((s) => JSON.stringify(s.Action).includes('UpdateAgentRuntimeEndpoint'))!;
     expect(JSON.stringify(endpoints.Resource)).toMatch(/runtime-endpoint\/live.*runtime-endpoint\/canary/);
     expect(statements.filter((s) => s.Resource === '*')).toEqual([]);
+  });
+
+  test('a hold waits for its task token with a timeout, inside each step after a healthy check', () => {
+    const d = definitionOf(releaseStack({ holdTimeout: Duration.hours(2) }).template());
+    const inner = d.States.Steps.ItemProcessor.States;
+    expect(inner['Healthy?'].Choices[0].Next).toBe('Hold?');
+    expect(inner['Hold?'].Choices[0]).toMatchObject({ Variable: '$.health.hold', BooleanEquals: true, Next: 'Hold' });
+    expect(inner.Hold).toMatchObject({ Resource: expect.stringMatching(/lambda:invoke\.waitForTaskToken$/), TimeoutSeconds: 7200, Next: 'StepHealthy' });
+    expect(inner.Hold.Parameters.Payload).toMatchObject({ action: 'hold', 'taskToken.$': '$$.Task.Token', 'reason.$': '$.health.holdReason' });
+    expect(d.States.Steps.ItemSelector).toMatchObject({ 'approval.$': '$$.Map.Item.Value.approval' });
   });
 
   test('the CLI finds everything through one config parameter', () => {

@@ -2,15 +2,15 @@ import { planRollout } from '../../../lib/release/rollout-plan';
 
 describe('planRollout', () => {
   test('CANARY_10PERCENT_10MINUTES: one 10% step baked 10 minutes, then promotion', () => {
-    expect(planRollout('CANARY_10PERCENT_10MINUTES')).toEqual({ steps: [{ canaryPercent: 10, bakeSeconds: 600 }], totalBakeSeconds: 600 });
+    expect(planRollout('CANARY_10PERCENT_10MINUTES')).toEqual({ steps: [{ canaryPercent: 10, bakeSeconds: 600, approval: false }], totalBakeSeconds: 600 });
   });
 
   test('LINEAR_25PERCENT_EVERY_5MINUTES: 25, 50, 75 each baked 5 minutes, then promotion', () => {
     expect(planRollout('LINEAR_25PERCENT_EVERY_5MINUTES')).toEqual({
       steps: [
-        { canaryPercent: 25, bakeSeconds: 300 },
-        { canaryPercent: 50, bakeSeconds: 300 },
-        { canaryPercent: 75, bakeSeconds: 300 },
+        { canaryPercent: 25, bakeSeconds: 300, approval: false },
+        { canaryPercent: 50, bakeSeconds: 300, approval: false },
+        { canaryPercent: 75, bakeSeconds: 300, approval: false },
       ],
       totalBakeSeconds: 900,
     });
@@ -27,8 +27,8 @@ describe('planRollout', () => {
       { canaryPercent: 100, bakeMinutes: 0 },
     ]);
     expect(plan.steps).toEqual([
-      { canaryPercent: 5, bakeSeconds: 900 },
-      { canaryPercent: 30, bakeSeconds: 600 },
+      { canaryPercent: 5, bakeSeconds: 900, approval: false },
+      { canaryPercent: 30, bakeSeconds: 600, approval: false },
     ]);
     expect(plan.totalBakeSeconds).toBe(1500);
   });
@@ -71,6 +71,14 @@ describe('planRollout', () => {
 
   test('100% before the end is rejected', () => {
     expect(() => planRollout([{ canaryPercent: 100, bakeMinutes: 0 }, { canaryPercent: 100, bakeMinutes: 0 }])).toThrow(/rollout\[0\]\.canaryPercent: 100 is the promotion and must be the last step/);
+  });
+
+  test('an approval step waits after its check; the promotion step cannot carry one', () => {
+    expect(planRollout([{ canaryPercent: 20, bakeMinutes: 5, approval: true }, { canaryPercent: 100, bakeMinutes: 0 }]).steps).toEqual([{ canaryPercent: 20, bakeSeconds: 300, approval: true }]);
+    expect(() => planRollout([{ canaryPercent: 20, bakeMinutes: 5 }, { canaryPercent: 100, bakeMinutes: 0, approval: true }])).toThrow(
+      /rollout\[1\]\.approval: the promotion step cannot wait for approval; set approval on the split step before it/,
+    );
+    expect(() => planRollout([{ canaryPercent: 20, bakeMinutes: 5, approval: 'yes' as never }, { canaryPercent: 100, bakeMinutes: 0 }])).toThrow(/rollout\[0\]\.approval: expected true or false, got "yes"/);
   });
 
   test('an empty list is rejected', () => {
