@@ -89,6 +89,16 @@ export interface ReleaseControllerProps {
    */
   readonly promotionTimeout?: Duration;
   /**
+   * Functions the rollout calls around traffic shifts, in the spirit of CodeDeploy's hooks. A hook
+   * passes by returning and fails by throwing; a failure rolls the release back.
+   * - `preTraffic`: once, after the rollout opened and before the first weight moves, with
+   *   `{ hook: 'preTraffic', release, releaseId, liveVersion, canaryVersion }`.
+   * - `postStep`: after each step's bake and healthy check, with `{ hook: 'postStep', release, releaseId,
+   *   canaryPercent, stepIndex }` (e.g. a synthetic conversation against the canary).
+   * @default - no hooks
+   */
+  readonly hooks?: { readonly preTraffic?: lambda.IFunction; readonly postStep?: lambda.IFunction };
+  /**
    * How long a paused rollout, or one waiting for approval, waits for `rollout resume` before it rolls
    * back.
    * @default Duration.hours(24)
@@ -373,7 +383,11 @@ export class ReleaseController extends Construct {
     });
     hold.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 6, maxDelay: Duration.seconds(8), jitterStrategy: sfn.JitterType.FULL });
     hold.next(stepDone);
-    const healthy = new sfn.Choice(this, 'Hold?').when(sfn.Condition.booleanEquals('$.health.hold', true), hold).otherwise(stepDone);
+    const holdOrDone = new sfn.Choice(this, 'Hold?').when(sfn.Condition.booleanEquals('$.health.hold', true), hold).otherwise(stepDone);
+    const postStep = props.hooks?.postStep;
+    const healthy = postStep
+      ? invoke('PostStepHook', postStep, { hook: 'postStep', release: this.releaseName, releaseId: sfn.JsonPath.stringAt('$.releaseId'), canaryPercent: sfn.JsonPath.numberAt('$.canaryPercent'), stepIndex: sfn.JsonPath.numberAt('$.stepIndex') }, '$.postStep').next(holdOrDone)
+      : holdOrDone;
     const unhealthy = new sfn.Fail(this, 'CanaryUnhealthy', { error: 'CanaryUnhealthy', causePath: '$.health.summary' });
     const stopped = new sfn.Fail(this, 'StepNotApplied', { error: 'RolloutStopped', causePath: '$.step.reason' });
     const step = setWeight.next(
@@ -413,9 +427,14 @@ export class ReleaseController extends Construct {
     const finish = invoke('FinishPromotion', this.rolloutFunction, { action: 'finishPromotion', releaseId }, '$.promoted');
     for (const task of [beginPromotion, promotionStatus, finish]) task.addCatch(rollback, toRollback);
 
+    const preTraffic = props.hooks?.preTraffic
+      ? invoke('PreTrafficHook', props.hooks.preTraffic, { hook: 'preTraffic', release: this.releaseName, releaseId, liveVersion: sfn.JsonPath.stringAt('$.release.liveVersion'), canaryVersion: sfn.JsonPath.stringAt('$.release.canaryVersion') }, '$.preTraffic')
+      : undefined;
+    preTraffic?.addCatch(rollback, toRollback);
+
     const definition = defaults
       .next(start)
-      .next(plan)
+      .next(preTraffic ? plan.next(preTraffic) : plan)
       .next(steps)
       .next(beginPromotion)
       .next(waitForLive)

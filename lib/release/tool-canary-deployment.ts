@@ -63,6 +63,14 @@ export interface ToolCanaryDeploymentProps {
    * @default - none
    */
   readonly extraAlarms?: cloudwatch.IAlarm[];
+  /**
+   * Runs before any traffic moves to the new version (CodeDeploy's BeforeAllowTraffic hook): it must call
+   * `PutLifecycleEventHookExecutionStatus` with Succeeded, or the deployment stops and rolls back.
+   * @default - no hook
+   */
+  readonly preTrafficHook?: lambda.IFunction;
+  /** Runs after all traffic moved (AfterAllowTraffic); same contract. @default - no hook */
+  readonly postTrafficHook?: lambda.IFunction;
 }
 
 /**
@@ -117,6 +125,8 @@ export class ToolCanaryDeployment extends Construct {
       deploymentConfig: toolDeploymentConfig(props.deploymentConfig),
       alarms: [this.errors, this.throttles, this.durationP95, ...(props.extraAlarms ?? [])],
       autoRollback: { failedDeployment: true, deploymentInAlarm: true, stoppedDeployment: true },
+      preHook: props.preTrafficHook,
+      postHook: props.postTrafficHook,
     });
     acknowledgeFindings(this.deploymentGroup, [
       { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]', reason: 'The CodeDeploy service role needs exactly the Lambda alias and alarm access of this AWS managed policy (the Limited variant)' },

@@ -8,6 +8,7 @@ import { abort, parseCliArgs, pause, resume, start, type CliDeps, type Execution
 import { handle as rollbackHandle } from '../../lambda/rollback';
 import { handle as rolloutHandle } from '../../lambda/rollout';
 import { parseReleaseConfig } from '../../lambda/rollout/core/config';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { ReleaseDeps } from '../../lambda/rollout/core/operations';
 import { releaseStack } from '../infra/release/support';
 import { startDynalite, type LocalDynamo } from '../unit/rollout/support/dynalite';
@@ -35,16 +36,22 @@ interface Synthesized {
   /** Rules that invoke the rollback function, with their patterns. */
   readonly rollbackRules: Array<{ id: string; pattern: Record<string, unknown> }>;
   readonly compositeAlarmArn: string;
+  /** Logical ids of the hook functions, when the plan has hooks. */
+  readonly hooks: Record<string, string | undefined>;
 }
 
 const synthCache = new Map<string, Synthesized>();
-function synthesize(rollout: Plan): Synthesized {
-  const key = JSON.stringify(rollout);
+function synthesize(rollout: Plan, withHooks = false): Synthesized {
+  const key = JSON.stringify({ rollout, withHooks });
   const cached = synthCache.get(key);
   if (cached) return cached;
-  const template = releaseStack({ rollout }).template().toJSON() as Synthesized['template'];
+  const hookFn = (stack: import('aws-cdk-lib').Stack, id: string) =>
+    new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });
+  const more = withHooks ? (stack: import('aws-cdk-lib').Stack) => ({ hooks: { preTraffic: hookFn(stack, 'PreTraffic'), postStep: hookFn(stack, 'PostStep') } }) : undefined;
+  const template = releaseStack({ rollout }, false, more).template().toJSON() as Synthesized['template'];
   const [sm] = stateMachinesOf(template);
   const fns = Object.entries(template.Resources as Record<string, any>).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.RELEASE_CONFIG);
+  const hooks = Object.fromEntries(['PreTraffic', 'PostStep'].map((h) => [h, Object.keys(template.Resources).find((id) => id.startsWith(h) && template.Resources[id].Type === 'AWS::Lambda::Function')]));
   const rules = Object.entries(template.Resources as Record<string, any>).filter(([, r]) => r.Type === 'AWS::Events::Rule');
   const targetsOf = (r: any) => (r.Properties.Targets as any[]).map((t) => t.Arn['Fn::GetAtt'][0] as string);
   const rollbackFn = targetsOf(rules[0][1])[0];
@@ -52,7 +59,7 @@ function synthesize(rollout: Plan): Synthesized {
   const rollbackRules = rules.filter(([, r]) => targetsOf(r).includes(rollbackFn)).map(([id, r]) => ({ id, pattern: resolveTokens(template, r.Properties.EventPattern) as Record<string, unknown> }));
   const compositeId = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::CloudWatch::CompositeAlarm')!;
   const shippedConfig = parseReleaseConfig(resolveTokens(template, template.Resources[rollbackFn].Properties.Environment.Variables.RELEASE_CONFIG) as string);
-  const s = { template, sm, rolloutFn, rollbackFn, shippedConfig, rollbackRules, compositeAlarmArn: fakeArn(template, compositeId) };
+  const s = { template, sm, rolloutFn, rollbackFn, shippedConfig, rollbackRules, compositeAlarmArn: fakeArn(template, compositeId), hooks };
   synthCache.set(key, s);
   return s;
 }
@@ -69,6 +76,7 @@ interface TaskHooks {
 class World {
   readonly executions = new Map<string, { abort(): void; done: Promise<ExecutionResult>; result?: ExecutionResult }>();
   readonly rollbackResults: unknown[] = [];
+  readonly hookCalls: unknown[] = [];
   /** Task tokens a held execution waits on, and how to answer them. */
   readonly held = new Map<string, (output: unknown) => void>();
   private readonly calls = new Map<string, number>();
@@ -100,6 +108,8 @@ class World {
       {
         [this.s.rolloutFn]: this.bind((input) => rolloutHandle(input, this.deps)),
         [this.s.rollbackFn]: this.bind((input) => rollbackHandle(input, { ...this.deps, remainingMs: () => 15_000 })),
+        // Hooks are the team's functions: here they record their input and pass, unless a test's `before` throws.
+        ...Object.fromEntries(Object.values(this.s.hooks).filter((id): id is string => !!id).map((id) => [id, this.bind(async (input) => (this.hookCalls.push(input), {}))])),
       },
       {
         name,
@@ -167,8 +177,8 @@ class World {
   }
 }
 
-async function world(rollout: Plan, hooks: TaskHooks = {}): Promise<World> {
-  const s = synthesize(rollout);
+async function world(rollout: Plan, hooks: TaskHooks = {}, withHooks = false): Promise<World> {
+  const s = synthesize(rollout, withHooks);
   // The fixture's names, with the release settings the construct ships.
   // Time passes only when the code waits: every backoff and poll moves the release's clock.
   let clockOf: Fixture | undefined;
@@ -473,6 +483,31 @@ describe('faults on the rollout path (CANARY_10PERCENT_10MINUTES)', () => {
     const r = await exec;
     expect(r.status).toBe('FAILED');
     await expectConverged(w, { phase: 'ROLLED_BACK', live: '3', notifications: 2 });
+  });
+
+  test('hooks: pre-traffic before the first weight, post-step after each healthy check; a failing hook rolls back', async () => {
+    const w = await world('LINEAR_25PERCENT_EVERY_5MINUTES', {}, true);
+    expect((await w.start('exec-1')).status).toBe('SUCCEEDED');
+    expect(w.hookCalls).toEqual([
+      { hook: 'preTraffic', release: 'supervisor', releaseId: 'exec-1', liveVersion: '3', canaryVersion: '4' },
+      ...[25, 50, 75].map((p, i) => ({ hook: 'postStep', release: 'supervisor', releaseId: 'exec-1', canaryPercent: p, stepIndex: i })),
+    ]);
+
+    const failing: World = await world(
+      'LINEAR_25PERCENT_EVERY_5MINUTES',
+      {
+        before: {
+          PostStepHook: (input) => {
+            if (input.canaryPercent === 50) throw Object.assign(new Error('synthetic conversation: answer cites the wrong policy'), { name: 'HookFailed' });
+          },
+        },
+      },
+      true,
+    );
+    const r = await failing.start('exec-2');
+    expect(r).toMatchObject({ status: 'FAILED', error: 'RolledBack' });
+    await expectConverged(failing, { phase: 'ROLLED_BACK', live: '3' });
+    expect((await failing.history()).find((h) => h.action === 'rollback')?.why).toBe('HookFailed: synthetic conversation: answer cites the wrong policy');
   });
 
   test('the CLI start drives the synthesized machine to a promotion', async () => {

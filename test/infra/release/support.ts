@@ -37,7 +37,8 @@ export function splitStack(overrides: Partial<AgentTrafficSplitProps> = {}, bund
   return { ...s, split };
 }
 
-export function releaseStack(overrides: Partial<ReleaseControllerProps> = {}, bundle = false) {
+/** @param more props that need the stack (functions, topics) */
+export function releaseStack(overrides: Partial<ReleaseControllerProps> = {}, bundle = false, more?: (stack: Stack) => Partial<ReleaseControllerProps>) {
   const s = splitStack({}, bundle);
   const alarms = new CanaryAlarms(s.stack, 'CanaryAlarms', { runtime: s.runtime, errorRatePercent: 2, latencyP95Ms: 6000, throttles: 1 });
   const controller = new ReleaseController(s.stack, 'Release', {
@@ -47,6 +48,7 @@ export function releaseStack(overrides: Partial<ReleaseControllerProps> = {}, bu
     releaseName: 'supervisor',
     encryptionKey: s.key,
     ...overrides,
+    ...more?.(s.stack),
   });
   return { ...s, alarms, controller, template: () => Template.fromStack(s.stack) };
 }

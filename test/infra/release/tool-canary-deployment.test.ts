@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ToolCanaryDeployment, toolDeploymentConfig, type ToolCanaryDeploymentProps } from '../../../lib/release/tool-canary-deployment';
 import { ENV } from './support';
 
-function stack(props: Partial<ToolCanaryDeploymentProps> = {}) {
+function stack(props: Partial<ToolCanaryDeploymentProps> = {}, more?: (s: Stack) => Partial<ToolCanaryDeploymentProps>) {
   const s = new Stack(new App(), 'Tools', { env: ENV });
   const fn = new lambda.Function(s, 'RevenueTool', {
     runtime: lambda.Runtime.NODEJS_22_X,
@@ -12,7 +12,7 @@ function stack(props: Partial<ToolCanaryDeploymentProps> = {}) {
     code: lambda.Code.fromInline('exports.handler = async () => ({ ok: true });'),
   });
   const alias = new lambda.Alias(s, 'Live', { aliasName: 'live', version: fn.currentVersion });
-  const deployment = new ToolCanaryDeployment(s, 'Deploy', { alias, deploymentConfig: 'CANARY_10PERCENT_5MINUTES', durationP95Ms: 3000, ...props });
+  const deployment = new ToolCanaryDeployment(s, 'Deploy', { alias, deploymentConfig: 'CANARY_10PERCENT_5MINUTES', durationP95Ms: 3000, ...props, ...more?.(s) });
   return { s, alias, deployment, t: Template.fromStack(s) };
 }
 
@@ -34,6 +34,16 @@ describe('ToolCanaryDeployment', () => {
       Properties: { Name: 'live' },
       UpdatePolicy: { CodeDeployLambdaAliasUpdate: { ApplicationName: Match.anyValue(), DeploymentGroupName: Match.anyValue() } },
     });
+  });
+
+  test('pre- and post-traffic hooks run around the shift, and CodeDeploy may invoke them', () => {
+    const hook = (s: Stack, id: string) => new lambda.Function(s, id, { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });
+    const { t } = stack({}, (s) => ({ preTrafficHook: hook(s, 'Smoke'), postTrafficHook: hook(s, 'Verify') }));
+    t.hasResource('AWS::Lambda::Alias', {
+      UpdatePolicy: { CodeDeployLambdaAliasUpdate: { BeforeAllowTrafficHook: { Ref: Match.stringLikeRegexp('^Smoke') }, AfterAllowTrafficHook: { Ref: Match.stringLikeRegexp('^Verify') } } },
+    });
+    const policies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
+    expect(policies).toMatch(/lambda:InvokeFunction.*Smoke|Smoke.*lambda:InvokeFunction/);
   });
 
   test('alarms watch errors, throttles and p95 duration of the live alias', () => {
