@@ -124,6 +124,11 @@ class EntryCode extends AgentCode {
       bundling: {
         // Never pulled: local bundling always succeeds or throws.
         image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'),
+        // What this bundle is, in props that serialize. Asset staging caches bundles on the JSON of
+        // these props, where `local` renders as `{}`: without the entry and options here, every agent
+        // bundled from one folder (agents/entry) would be staged as the first one's bundle. Not part of
+        // the asset hash (OUTPUT), so the hash stays the same on every machine.
+        environment: { AGENT_ENTRY: entry, AGENT_BUNDLE_OPTIONS: JSON.stringify({ minify: options.minify ?? true, externals: options.externals ?? [] }) },
         local: {
           tryBundle(outputDir: string): boolean {
             bundleAgent(entry, outputDir, options);

@@ -84,6 +84,27 @@ describe('agent bundles (esbuild, no Docker)', () => {
     expect(assets.some((a) => fs.existsSync(path.join(app.outdir, a, 'index.mjs')))).toBe(true);
   });
 
+  test('agents bundled from one folder get one code asset each, not the first one’s bundle', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-out-')) });
+    const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+    const memory = new AgentMemory(stack, 'Memory');
+    for (const id of ['hr', 'it'] as const) {
+      new AgentRuntime(stack, id, {
+        runtimeName: `${id}_agent`,
+        protocol: 'A2A',
+        code: AgentCode.fromEntry(path.join(ROOT, `agents/entry/${id}.ts`)),
+        model: { modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0.2, maxTokens: 1024 },
+        auth: { discoveryUrl: 'https://idp.example.com/.well-known/openid-configuration', allowedAudiences: ['agents'] },
+        memory,
+      });
+    }
+    const runtimes = Object.values(Template.fromStack(stack).findResources('AWS::BedrockAgentCore::Runtime')) as { Properties: { AgentRuntimeArtifact: { CodeConfiguration: { Code: { S3: { Prefix: string } } } } } }[];
+    const keys = runtimes.map((r) => r.Properties.AgentRuntimeArtifact.CodeConfiguration.Code.S3.Prefix);
+    expect(new Set(keys).size).toBe(2);
+    const bundles = keys.map((k) => fs.readFileSync(path.join(app.outdir, `asset.${k.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8'));
+    expect(bundles[0]).not.toEqual(bundles[1]);
+  });
+
   test('a missing entry point fails naming the path', () => {
     expect(() => bundleAgent(path.join(ROOT, 'agents/entry/nope.ts'), outDir)).toThrow(/\[AgentEntryNotFound\] entry: .*nope\.ts does not exist/);
   });
