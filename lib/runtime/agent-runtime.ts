@@ -17,6 +17,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SCRIPTED_MODEL_ENV } from '../../agents/shared/scripted-switch';
 import { acknowledgeFindings, acknowledgeGeneratedFindings } from '../compliance/acknowledge';
 import { Problems } from '../errors';
 import type { AgentMemory } from '../memory/agent-memory';
@@ -356,6 +357,10 @@ export class AgentRuntime extends Construct {
     if (props.codeInterpreter) own.push('CODE_INTERPRETER_ID');
     if (props.browser) own.push('BROWSER_ID');
     const given = Object.keys(props.environment ?? {});
+    problems.check(
+      !given.includes(SCRIPTED_MODEL_ENV),
+      `environment: ${SCRIPTED_MODEL_ENV} is refused in a deployed runtime; the scripted stand-in for the model is for local runs of a bundle only (remove the variable)`,
+    );
     const envCount = new Set([...own, ...given]).size;
     problems.check(
       envCount <= MAX_ENV,

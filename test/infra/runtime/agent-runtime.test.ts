@@ -237,6 +237,12 @@ describe('AgentRuntime', () => {
     );
   });
 
+  test('the scripted stand-in for the model is refused in a deployed runtime', () => {
+    expect(() => build({ environment: { AGENTCORE_KIT_SCRIPTED_MODEL: 'keywords' } })).toThrow(
+      '[InvalidAgentRuntimeProps] environment: AGENTCORE_KIT_SCRIPTED_MODEL is refused in a deployed runtime; the scripted stand-in for the model is for local runs of a bundle only (remove the variable)',
+    );
+  });
+
   test('bad props are reported together, naming each field and what is expected', () => {
     expect(() =>
       build({

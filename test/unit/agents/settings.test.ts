@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { listen } from '../../../agents/shared/http';
 import { modelSettingsFromEnv } from '../../../agents/shared/model';
+import { scriptedModelFromEnv } from '../../../agents/shared/scripted-switch';
 import { specialistEnv, specialistUrls, supervisorEnv, verifierFromEnv } from '../../../agents/shared/runtime-config';
 
 describe('model settings from the environment', () => {
@@ -20,6 +21,23 @@ describe('model settings from the environment', () => {
   test('every bad variable is named with what is expected', () => {
     expect(() => modelSettingsFromEnv({ MODEL_TEMPERATURE: '2', MODEL_MAX_TOKENS: '1.5' })).toThrow(
       'invalid model settings: MODEL_ID: required, a Bedrock model id or inference profile id; MODEL_TEMPERATURE: a number from 0 to 1; MODEL_MAX_TOKENS: a whole number from 1 to 64000',
+    );
+  });
+});
+
+describe('scripted stand-in switch (AGENTCORE_KIT_SCRIPTED_MODEL)', () => {
+  test('unset means the real model; "keywords" the keyword-scripted stand-in', () => {
+    expect(scriptedModelFromEnv({})).toBeUndefined();
+    expect(scriptedModelFromEnv({ AGENTCORE_KIT_SCRIPTED_MODEL: 'keywords' })).toBe('keywords');
+  });
+
+  test('an unknown value is refused naming the variable and the allowed value', () => {
+    expect(() => scriptedModelFromEnv({ AGENTCORE_KIT_SCRIPTED_MODEL: 'yes' })).toThrow('AGENTCORE_KIT_SCRIPTED_MODEL: expected "keywords" (the keyword-scripted stand-in) or unset, got "yes"');
+  });
+
+  test('refused on AgentCore Runtime (where AgentCore sets AGENTCORE_RUNTIME_URL)', () => {
+    expect(() => scriptedModelFromEnv({ AGENTCORE_KIT_SCRIPTED_MODEL: 'keywords', AGENTCORE_RUNTIME_URL: 'https://bedrock-agentcore.us-east-1.amazonaws.com/runtimes/x/invocations' })).toThrow(
+      /AGENTCORE_KIT_SCRIPTED_MODEL: refused on AgentCore Runtime/,
     );
   });
 });
