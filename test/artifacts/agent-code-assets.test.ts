@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { specialistSpecs, supervisorSpec, type AgentSpec } from '../../catalog/agents';
 import { startToolServer, type RunningToolServer } from '../../local';
 import { devAssembly, type RuntimeArtifact } from './support/assembly';
-import { DUMMY_CREDENTIALS, portIsFree, REFUSING_ENDPOINT, startBundle, unpackAlone, waitForJson, type RunningBundle } from './support/bundle-process';
+import { DUMMY_CREDENTIALS, portIsFree, REFUSING_ENDPOINT, removeTempDirs, startBundle, unpackAlone, waitForJson, type RunningBundle } from './support/bundle-process';
 import { startFakeAgentCoreMemory, type FakeAgentCoreMemory } from './support/fake-agentcore-memory';
 
 const asm = devAssembly();
@@ -46,6 +46,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  removeTempDirs();
   await tools?.close();
   await memory?.close();
 });

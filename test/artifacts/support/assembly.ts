@@ -71,6 +71,8 @@ export interface LambdaArtifact {
   readonly handler: string;
   readonly runtime: string;
   readonly asset: StagedAsset;
+  /** The fake ARN its `Fn::GetAtt Arn` resolves to (e.g. a state machine's Task `Resource`). */
+  readonly arn: string;
   /** Environment variables with intrinsics resolved to fake values. */
   readonly environment: Record<string, string>;
 }
@@ -156,6 +158,7 @@ function synthesizeOnce(): string {
     }
     try {
       if (fs.existsSync(done)) return out;
+      pruneOldAssemblies(base);
       fs.rmSync(base, { recursive: true, force: true });
       fs.mkdirSync(base, { recursive: true });
       const cdkJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
@@ -171,6 +174,16 @@ function synthesizeOnce(): string {
     } finally {
       fs.rmSync(lock, { recursive: true, force: true });
     }
+  }
+}
+
+/** Assemblies of other inputs not used for a day (each holds every bundle of the app). */
+function pruneOldAssemblies(keep: string): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const dir = path.join(os.tmpdir(), name);
+    if (!/^agentcore-kit-assembly-[0-9a-f]+$/.test(name) || dir === keep) continue;
+    const stat = fs.statSync(dir, { throwIfNoEntry: false });
+    if (stat && Date.now() - stat.mtimeMs > 24 * 3600_000) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -258,6 +271,7 @@ function load(dir: string): DevAssembly {
             handler: p.Handler,
             runtime: p.Runtime,
             asset: asset(p.Code.S3Key),
+            arn: String(resolve(stack, { 'Fn::GetAtt': [logicalId, 'Arn'] })),
             environment: stringEnv(stack, p.Environment?.Variables),
           };
         }),

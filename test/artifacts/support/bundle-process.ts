@@ -17,9 +17,23 @@ export const REFUSING_ENDPOINT = 'http://127.0.0.1:9';
 /** Fake static credentials, so the SDK signs requests and never looks for real ones. */
 export const DUMMY_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIAARTIFACTTEST0000', AWS_SECRET_ACCESS_KEY: 'artifact-test-secret', AWS_SESSION_TOKEN: 'artifact-test-session' };
 
+const made: string[] = [];
+
+/** Remove every directory made here (call from afterAll). */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A new directory under os.tmpdir(), removed by removeTempDirs. */
+export function tempDir(label: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `artifact-${label.replace(/[^a-zA-Z0-9_-]/g, '_')}-`));
+  made.push(dir);
+  return dir;
+}
+
 /** The asset copied alone into a new directory under os.tmpdir(); throws if module resolution could climb out of it. */
 export function unpackAlone(asset: StagedAsset, label: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `artifact-${label.replace(/[^a-zA-Z0-9_-]/g, '_')}-`));
+  const dir = tempDir(label);
   if (asset.packaging === 'zip') fs.cpSync(asset.path, dir, { recursive: true });
   else fs.copyFileSync(asset.path, path.join(dir, path.basename(asset.path)));
   for (let d = path.dirname(dir); ; d = path.dirname(d)) {
