@@ -62,7 +62,7 @@ export interface AgentRuntimeProps {
   readonly description?: string;
   /** HTTP for the user-facing supervisor, A2A for specialists. @default 'HTTP' */
   readonly protocol?: 'HTTP' | 'A2A';
-  /** The agent's code (`AgentCode.fromEntry('agents/entry/hr.ts')`). */
+  /** The agent's code: `AgentCode.fromEntry('../agents/hr.ts')` (relative to the calling file) or `AgentCode.fromBundle(dir)`. */
   readonly code: AgentCode;
   /** Model settings; passed as MODEL_ID, MODEL_TEMPERATURE, MODEL_MAX_TOKENS. */
   readonly model: AgentModel;
