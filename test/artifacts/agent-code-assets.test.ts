@@ -57,12 +57,14 @@ afterAll(async () => {
  * and specialist URLs where given. The contract port is used when free; on a busy machine the
  * entry's AGENT_PORT override picks another (the assertions are the same).
  */
-async function start(runtime: RuntimeArtifact, overrides: Record<string, string> = {}): Promise<{ url: string; bundle: RunningBundle }> {
+const REFUSING_SPECIALISTS = { SPECIALIST_HR_URL: REFUSING_ENDPOINT, SPECIALIST_FINANCIAL_URL: REFUSING_ENDPOINT, SPECIALIST_IT_URL: REFUSING_ENDPOINT };
+
+async function start(runtime: RuntimeArtifact, overrides: Record<string, string> = {}, omit: readonly string[] = []): Promise<{ url: string; bundle: RunningBundle }> {
   const dir = unpackAlone(runtime.asset, runtime.name);
   const contractPort = CONTRACT_PORT[runtime.protocol as 'HTTP' | 'A2A'];
   const port = (await portIsFree(contractPort)) ? contractPort : 20_000 + Math.floor(Math.random() * 20_000);
   const env: Record<string, string> = {
-    ...runtime.environment,
+    ...Object.fromEntries(Object.entries(runtime.environment).filter(([k]) => !omit.includes(k))),
     JWT_DISCOVERY_URL: tools.jwksUrl.replace('/.well-known/jwks.json', '/.well-known/openid-configuration'),
     JWT_AUDIENCES: tools.audience,
     ...('GATEWAY_URL' in runtime.environment ? { GATEWAY_URL: tools.url } : {}),
@@ -140,9 +142,22 @@ describe('agent code assets of the dev assembly', () => {
   });
 
   test('an invocation without a token is refused by the supervisor asset (401 naming the header)', async () => {
-    const supervisor = await start(runtimeOf('supervisor'), { SPECIALIST_HR_URL: REFUSING_ENDPOINT, SPECIALIST_FINANCIAL_URL: REFUSING_ENDPOINT, SPECIALIST_IT_URL: REFUSING_ENDPOINT });
+    const supervisor = await start(runtimeOf('supervisor'), REFUSING_SPECIALISTS);
     const res = await fetch(`${supervisor.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json', [SESSION_HEADER]: `artifact-${randomUUID()}` }, body: JSON.stringify({ prompt: 'hi' }) });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: 'missing Authorization header: expected "Authorization: Bearer <JWT>"' });
+  });
+
+  test('the supervisor asset runs as a runtime without memory (no MEMORY_ID): it answers, and calls no AgentCore Memory', async () => {
+    const supervisor = await start(runtimeOf('supervisor'), REFUSING_SPECIALISTS, ['MEMORY_ID']);
+    const before = memory.calls.length;
+    const res = await fetch(`${supervisor.url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SESSION_HEADER]: `artifact-${randomUUID()}`, authorization: `Bearer ${await tools.issueToken('alex')}` },
+      body: JSON.stringify({ prompt: 'Hello there' }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { response: string }).response).toMatch(/^Hello! I can help/);
+    expect(memory.calls.length).toBe(before);
   });
 });

@@ -70,6 +70,17 @@ describe('AgentRuntime', () => {
     });
   });
 
+  test('without memory: no MEMORY_ID, no memory permissions, the rest as with memory', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+    new AgentRuntime(stack, 'Hr', { ...HR_AGENT, gatewayUrl: 'https://gw.example.com/mcp' });
+    const template = Template.fromStack(stack);
+    const [runtime] = Object.values(template.findResources('AWS::BedrockAgentCore::Runtime')) as { Properties: { EnvironmentVariables: Record<string, unknown> } }[];
+    expect(Object.keys(runtime.Properties.EnvironmentVariables).sort()).toEqual(['AGENT_REGION', 'GATEWAY_URL', 'JWT_AUDIENCES', 'JWT_DISCOVERY_URL', 'MODEL_ID', 'MODEL_MAX_TOKENS', 'MODEL_TEMPERATURE']);
+    const actions = roleStatements(template).flatMap((st) => [st.Action].flat() as string[]);
+    expect(actions.filter((a) => /CreateEvent|ListEvents|RetrieveMemoryRecords|Memory/.test(a))).toEqual([]);
+    expect(actions).toEqual(expect.arrayContaining(['bedrock:InvokeModel']));
+  });
+
   test('live is pinned to the recorded version, canary follows the newest, and they are created one after the other', () => {
     const { template } = build();
     template.hasResourceProperties('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'live', AgentRuntimeVersion: '7' });

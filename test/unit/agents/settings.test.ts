@@ -3,7 +3,9 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { listen } from '../../../agents/shared/http';
 import { modelSettingsFromEnv } from '../../../agents/shared/model';
 import { scriptedModelFromEnv } from '../../../agents/shared/scripted-switch';
-import { specialistEnv, specialistUrls, supervisorEnv, verifierFromEnv } from '../../../agents/shared/runtime-config';
+import { AgentCoreMemory } from '../../../agents/memory/agentcore-memory';
+import { InProcessMemory } from '../../../agents/memory/in-process-memory';
+import { memoryFromEnv, specialistEnv, specialistUrls, supervisorEnv, verifierFromEnv } from '../../../agents/shared/runtime-config';
 
 describe('model settings from the environment', () => {
   test('defaults apply to temperature and max tokens', () => {
@@ -51,8 +53,14 @@ describe('agent runtime environment', () => {
     expect(specialistUrls(env)).toEqual({ financial: 'https://f.test', hr: 'https://h.test', it: 'https://i.test' });
   });
 
-  test('a specialist without a gateway URL or memory fails naming the variables', () => {
-    expect(() => specialistEnv({ AWS_REGION: 'eu-west-1', JWT_DISCOVERY_URL: 'https://idp.test/x' })).toThrow(/MEMORY_ID: required, the AgentCore Memory id; GATEWAY_URL: an http\(s\) URL/);
+  test('a specialist without a gateway URL, or with a malformed memory id, fails naming the variables', () => {
+    expect(() => specialistEnv({ AWS_REGION: 'eu-west-1', JWT_DISCOVERY_URL: 'https://idp.test/x', MEMORY_ID: 'mem' })).toThrow(/MEMORY_ID: an AgentCore Memory id; GATEWAY_URL: an http\(s\) URL/);
+  });
+
+  test('MEMORY_ID is optional: AgentCore Memory with it, memory held in the process (the session’s microVM) without it', () => {
+    const base = { AWS_REGION: 'eu-west-1', JWT_DISCOVERY_URL: 'https://idp.test/x', GATEWAY_URL: 'https://gw.test/mcp' };
+    expect(memoryFromEnv(specialistEnv(base))).toBeInstanceOf(InProcessMemory);
+    expect(memoryFromEnv(specialistEnv({ ...base, MEMORY_ID: 'agent_memory-abcdefghij' }))).toBeInstanceOf(AgentCoreMemory);
   });
 
   test('an identity provider must be named', () => {
