@@ -162,10 +162,19 @@ function synthesizeOnce(): string {
       fs.rmSync(base, { recursive: true, force: true });
       fs.mkdirSync(base, { recursive: true });
       const cdkJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-      // What `cdk synth` gives the app: the output directory and cdk.json's context (env=dev).
+      // What `cdk synth` gives the app: the output directory, cdk.json's context (env=dev) and the CLI's
+      // own defaults (path and asset metadata, version reporting, bundling of every stack).
+      const context = {
+        ...cdkJson.context,
+        env: 'dev',
+        'aws:cdk:enable-path-metadata': true,
+        'aws:cdk:enable-asset-metadata': true,
+        'aws:cdk:version-reporting': true,
+        'aws:cdk:bundling-stacks': ['**'],
+      };
       execFileSync(process.execPath, [require.resolve('tsx/cli', { paths: [ROOT] }), 'bin/app.ts'], {
         cwd: ROOT,
-        env: { ...process.env, CDK_OUTDIR: out, CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJson.context, env: 'dev' }) },
+        env: { ...process.env, CDK_OUTDIR: out, CDK_CONTEXT_JSON: JSON.stringify(context) },
         stdio: ['ignore', 'ignore', 'pipe'],
         maxBuffer: 64 * 1024 * 1024,
       });
