@@ -19,7 +19,7 @@ const DISCOVERY = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc/.we
 const HR_AGENT = {
   runtimeName: 'hr_policy_assistant',
   protocol: 'A2A',
-  code: AgentCode.fromDirectory(codeDir),
+  code: AgentCode.fromBundle(codeDir),
   model: { modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0.2, maxTokens: 2048 },
   auth: { discoveryUrl: DISCOVERY, allowedClients: ['client123'] },
 } as const satisfies Omit<AgentRuntimeProps, 'memory'>;
@@ -196,7 +196,7 @@ describe('AgentRuntime', () => {
     const memory = new AgentMemory(stack, 'Memory2');
     new AgentRuntime(stack, 'Fin', {
       runtimeName: 'financial_analytics',
-      code: AgentCode.fromDirectory(codeDir),
+      code: AgentCode.fromBundle(codeDir),
       model: { modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0, maxTokens: 1000 },
       auth: { discoveryUrl: DISCOVERY, allowedAudiences: ['api'] },
       memory,
