@@ -63,6 +63,7 @@ async function start(runtime: RuntimeArtifact, overrides: Record<string, string>
   const dir = unpackAlone(runtime.asset, runtime.name);
   const contractPort = CONTRACT_PORT[runtime.protocol as 'HTTP' | 'A2A'];
   const port = (await portIsFree(contractPort)) ? contractPort : 20_000 + Math.floor(Math.random() * 20_000);
+  if (port !== contractPort) console.warn(`${runtime.name}: contract port ${contractPort} is busy on this machine; running on AGENT_PORT=${port}`);
   const env: Record<string, string> = {
     ...Object.fromEntries(Object.entries(runtime.environment).filter(([k]) => !omit.includes(k))),
     JWT_DISCOVERY_URL: tools.jwksUrl.replace('/.well-known/jwks.json', '/.well-known/openid-configuration'),
