@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { agentSpecs, type AgentSpec } from '../../../catalog/agents';
@@ -226,6 +227,13 @@ describe('platform props', () => {
     tools.resourcePropertiesCountIs('AWS::Lambda::Alias', { Name: 'live' }, 3);
     Template.fromStack(p.stacks.find((s) => s.stackName.endsWith('Agents1')) as Stack).resourceCountIs('AWS::BedrockAgentCore::Runtime', 1);
     Template.fromStack(p.release).resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+  });
+
+  test('agentEntries resolve against the file that creates the platform, not the kit file that bundles them or the working directory', () => {
+    expect(() => platform('dev', { agents: [agentSpecs.hr], agentEntries: { hr: '../../../agents/entry/hr.ts' } })).not.toThrow();
+    expect(() => platform('dev', { agents: [agentSpecs.hr], agentEntries: { hr: 'agents/entry/hr.ts' } })).toThrow(
+      `[AgentEntryNotFound] entry: "agents/entry/hr.ts" resolves to ${path.join(__dirname, 'agents/entry/hr.ts')}, which is not a file; a relative entry is resolved against the directory of the calling file (${__filename}), not the working directory — or pass an absolute path`,
+    );
   });
 
   test('without the reference catalog an agent naming its targets is rejected', () => {
