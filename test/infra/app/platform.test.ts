@@ -180,7 +180,9 @@ describe('platform props', () => {
 
   test('agents are spread over more stacks when a stack would be too large', () => {
     const clones = Array.from({ length: 16 }, (_, i) => spec({ id: `hr${i}` as AgentSpec['id'], runtimeName: `hr_clone_${i}` }));
-    const p = platform('dev', { maxResourcesPerStack: 250, agents: [...Object.values(agentSpecs), ...clones] });
+    // Each clone runs the hr agent's code (an agent's entry must exist, bundled or not).
+    const agentEntries = Object.fromEntries(clones.map((c) => [c.id, path.join(__dirname, '..', '..', '..', 'agents', 'entry', 'hr.ts')]));
+    const p = platform('dev', { maxResourcesPerStack: 250, agents: [...Object.values(agentSpecs), ...clones], agentEntries });
     const agentStacks = p.stacks.filter((s) => /-Agents\d+$/.test(s.stackName));
     const observabilityStacks = p.stacks.filter((s) => /-Observability\d+$/.test(s.stackName));
     expect(agentStacks.length).toBeGreaterThan(1);
