@@ -1,7 +1,9 @@
 /** Start one specialist runtime (A2A protocol, port 9000) from its environment. */
 import { CodeInterpreterTools } from 'bedrock-agentcore/experimental/code-interpreter/strands';
 import { specialistSpecs, type SpecialistId } from '../../catalog/agents';
+import { keywordModel } from '../shared/keyword-script';
 import { bedrockModel, modelSettingsFromEnv } from '../shared/model';
+import { scriptedModelFromEnv, SCRIPTED_MODEL_ENV } from '../shared/scripted-switch';
 import { memoryFromEnv, specialistEnv, verifierFromEnv } from '../shared/runtime-config';
 import { startSpecialistServer } from '../specialist/a2a-server';
 import { setupAgentTelemetry } from '../telemetry';
@@ -13,9 +15,11 @@ export function runSpecialist(id: SpecialistId): void {
     await setupAgentTelemetry({ serviceName: id });
     const env = specialistEnv();
     const settings = modelSettingsFromEnv();
+    const scripted = scriptedModelFromEnv();
+    if (scripted) console.warn(JSON.stringify({ level: 'warn', message: `${SCRIPTED_MODEL_ENV}=${scripted}: the keyword-scripted stand-in answers instead of ${settings.modelId}` }));
     await startSpecialistServer({
       spec: specialistSpecs[id],
-      model: () => bedrockModel(settings, env.AWS_REGION),
+      model: scripted ? () => keywordModel(id) : () => bedrockModel(settings, env.AWS_REGION),
       memory: memoryFromEnv(env),
       toolsUrl: env.GATEWAY_URL,
       // The agent's own sandboxed Code Interpreter: code execution only (no shell, no file tool).

@@ -1,6 +1,8 @@
 /** Entry point of the supervisor runtime (HTTP protocol, port 8080; AGENT_PORT overrides it for local runs). */
 import { SPECIALIST_IDS, specialistSpecs } from '../../catalog/agents';
+import { keywordModel } from '../shared/keyword-script';
 import { bedrockModel, modelSettingsFromEnv } from '../shared/model';
+import { scriptedModelFromEnv, SCRIPTED_MODEL_ENV } from '../shared/scripted-switch';
 import { memoryFromEnv, specialistUrls, supervisorEnv, verifierFromEnv } from '../shared/runtime-config';
 import { startSupervisor } from '../supervisor/app';
 import { setupAgentTelemetry } from '../telemetry';
@@ -11,9 +13,11 @@ async function main(): Promise<void> {
   await setupAgentTelemetry({ serviceName: 'supervisor' });
   const env = supervisorEnv();
   const settings = modelSettingsFromEnv();
+  const scripted = scriptedModelFromEnv();
+  if (scripted) console.warn(JSON.stringify({ level: 'warn', message: `${SCRIPTED_MODEL_ENV}=${scripted}: the keyword-scripted stand-in answers instead of ${settings.modelId}` }));
   const urls = specialistUrls(env);
   await startSupervisor({
-    model: () => bedrockModel(settings, env.AWS_REGION),
+    model: scripted ? () => keywordModel('supervisor') : () => bedrockModel(settings, env.AWS_REGION),
     memory: memoryFromEnv(env),
     specialists: SPECIALIST_IDS.map((id) => ({ spec: specialistSpecs[id], url: urls[id], qualifier: env.SPECIALIST_QUALIFIER })),
     orchestration: env.ORCHESTRATION,

@@ -32,3 +32,4 @@ export function modelSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Mode
 export function bedrockModel(settings: ModelSettings, region?: string): Model {
   return new BedrockModel({ modelId: settings.modelId, temperature: settings.temperature, maxTokens: settings.maxTokens, ...(region ? { region } : {}) });
 }
+

@@ -2,7 +2,7 @@
  * What a deployed agent reads from its environment (set by the runtime construct). One schema, so
  * a missing or malformed variable fails at start-up with a message naming it.
  *
- * Common: `AWS_REGION` (or `AGENT_REGION`), `MODEL_ID`, `MODEL_TEMPERATURE`, `MODEL_MAX_TOKENS`, `MEMORY_ID`,
+ * Common: `AWS_REGION` (or `AGENT_REGION`), `MODEL_ID`, `MODEL_TEMPERATURE`, `MODEL_MAX_TOKENS`, `MEMORY_ID` (optional),
  * `JWT_DISCOVERY_URL` (or `JWT_JWKS_URL` + `JWT_ISSUER`), `JWT_AUDIENCES` (comma-separated audiences
  * or app client ids), `USER_ID_CLAIM`.
  * Supervisor: `ORCHESTRATION`, `SPECIALIST_FINANCIAL_URL`, `SPECIALIST_HR_URL`, `SPECIALIST_IT_URL`,
@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { SPECIALIST_IDS, type SpecialistId } from '../../catalog/agents';
 import { AgentCoreMemory } from '../memory/agentcore-memory';
+import { InProcessMemory } from '../memory/in-process-memory';
 import type { MemoryStore } from '../memory/store';
 import { jwtVerifier, type IdentityVerifier } from './identity';
 
@@ -23,7 +24,8 @@ const list = z
 
 const commonSchema = z.object({
   AWS_REGION: z.string({ error: 'AWS_REGION: required, e.g. us-east-1' }).regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'AWS_REGION: a region such as us-east-1'),
-  MEMORY_ID: z.string({ error: 'MEMORY_ID: required, the AgentCore Memory id' }).regex(/^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$/, 'MEMORY_ID: an AgentCore Memory id'),
+  /** Absent for a runtime without AgentCore Memory (see memoryFromEnv). */
+  MEMORY_ID: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$/, 'MEMORY_ID: an AgentCore Memory id').optional(),
   JWT_DISCOVERY_URL: url('JWT_DISCOVERY_URL').optional(),
   JWT_JWKS_URL: url('JWT_JWKS_URL').optional(),
   JWT_ISSUER: z.string().optional(),
@@ -83,6 +85,11 @@ export async function verifierFromEnv(env: z.output<typeof commonSchema>, fetchI
   return jwtVerifier({ jwks: jwks!, issuer, audiences: env.JWT_AUDIENCES, userIdClaim: env.USER_ID_CLAIM });
 }
 
+/**
+ * AgentCore Memory when the runtime has one (MEMORY_ID); otherwise memory held in this process —
+ * on AgentCore each session runs in its own microVM, so a session keeps its turns for its lifetime
+ * and nothing outlives it (no long-term records).
+ */
 export function memoryFromEnv(env: z.output<typeof commonSchema>): MemoryStore {
-  return new AgentCoreMemory({ memoryId: env.MEMORY_ID, region: env.AWS_REGION });
+  return env.MEMORY_ID ? new AgentCoreMemory({ memoryId: env.MEMORY_ID, region: env.AWS_REGION }) : new InProcessMemory();
 }

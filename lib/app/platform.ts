@@ -37,8 +37,9 @@ export interface AgentPlatformProps {
    */
   readonly extraToolGroups?: readonly ToolGroupSpec[];
   /**
-   * Entry point of each agent's code, by agent id.
-   * @default - agents/entry/<id>.ts
+   * Entry point of each agent's code, by agent id: absolute, or relative to the file that creates the
+   * platform (see `AgentCode.fromEntry`).
+   * @default - the kit's agents/entry/<id>.ts
    */
   readonly agentEntries?: Readonly<Record<string, string>>;
   /**

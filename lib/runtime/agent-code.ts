@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { AgentCoreRuntime, AgentRuntimeArtifact } from 'aws-cdk-lib/aws-bedrockagentcore';
 import { KitError } from '../errors';
@@ -56,8 +57,7 @@ export interface AgentBundleResult {
  */
 export function bundleAgent(entry: string, outDir: string, options: AgentBundleOptions = {}): AgentBundleResult {
   if (!fs.existsSync(entry)) throw new KitError('AgentEntryNotFound', [`entry: ${entry} does not exist; expected an agent entry point such as agents/entry/hr.ts`]);
-  // Loaded lazily: only synth with a bundled agent needs esbuild (a dev dependency).
-  const esbuild = require('esbuild') as typeof import('esbuild');
+  const esbuild = loadEsbuild();
   const out = path.join(outDir, AGENT_BUNDLE_FILE);
   const result = esbuild.buildSync({
     entryPoints: [entry],
@@ -86,17 +86,101 @@ export function bundleAgent(entry: string, outDir: string, options: AgentBundleO
   return { bytes: fs.statSync(out).size, files };
 }
 
+/**
+ * esbuild, loaded lazily: only a synth that bundles an agent needs it (a dev dependency of the app).
+ * `load` is the `require` to load it with (tests pass one that cannot see it).
+ */
+export function loadEsbuild(load: NodeJS.Require = require): typeof import('esbuild') {
+  try {
+    return load('esbuild') as typeof import('esbuild');
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND' || !/'esbuild'/.test((e as Error).message)) throw e;
+    throw new KitError('EsbuildNotFound', [
+      'AgentCode.fromEntry bundles the agent with esbuild at synth, and esbuild is not installed in this app: run `npm install --save-dev esbuild` (or give prebuilt code with AgentCode.fromBundle)',
+    ]);
+  }
+}
+
+/** The kit's construct library: frames in it are not "the caller" (a construct passing on a user's path). */
+const KIT_LIB_DIR = path.resolve(__dirname, '..');
+
+/**
+ * The file of the code that called into the kit, from the stack: the first frame outside the kit's
+ * `lib/` (so `AgentPlatform({ agentEntries })` resolves against the file that wrote the path), as it
+ * runs — the .ts file under ts-node/tsx/jest, the .js file when compiled. Undefined when there is none.
+ */
+function callerFile(): string | undefined {
+  const original = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.prepareStackTrace = (_e, frames) => frames;
+    // Constructs nest: the caller may be many frames up.
+    Error.stackTraceLimit = 100;
+    const frames = new Error().stack as unknown as NodeJS.CallSite[];
+    for (const frame of frames) {
+      const name = frame.getFileName();
+      if (!name || name.startsWith('node:')) continue;
+      const file = name.startsWith('file://') ? fileURLToPath(name) : name;
+      if (!path.resolve(file).startsWith(KIT_LIB_DIR + path.sep)) return file;
+    }
+    return undefined;
+  } finally {
+    Error.prepareStackTrace = original;
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** An absolute path as given; a relative one against the directory of the calling file (the working directory if unknown). */
+function fromCaller(given: string, caller: string | undefined): string {
+  return path.isAbsolute(given) ? given : path.resolve(caller ? path.dirname(caller) : process.cwd(), given);
+}
+
 /** The code of an agent runtime: bundled from a TypeScript entry point, or a prepared directory. */
 export abstract class AgentCode {
   /**
    * Bundle `entry` with esbuild at synth time into a NODE_22 code asset (hash of the bundle
-   * output, so an unchanged agent is not re-uploaded).
+   * output, so an unchanged agent is not re-uploaded). Needs esbuild in the app's dev dependencies.
+   *
+   * @param entry the agent's entry point: an absolute path, or a path relative to the file that calls
+   *   `fromEntry` (not the working directory), e.g. `AgentCode.fromEntry('../agents/hr.ts')` in
+   *   `lib/hr-stack.ts`. Relative means relative to the file as it runs: when the stack is compiled to
+   *   another directory, pass `path.join(__dirname, ...)` or an absolute path.
    */
   static fromEntry(entry: string, options: AgentBundleOptions = {}): AgentCode {
-    return new EntryCode(path.resolve(entry), options);
+    const caller = callerFile();
+    const resolved = fromCaller(entry, caller);
+    if (!fs.existsSync(resolved) || !fs.statSync(resolved).isFile()) {
+      throw new KitError('AgentEntryNotFound', [
+        `entry: ${JSON.stringify(entry)} resolves to ${resolved}, which is not a file; a relative entry is resolved against the directory of the calling file${caller ? ` (${caller})` : ''}, not the working directory — or pass an absolute path`,
+      ]);
+    }
+    return new EntryCode(resolved, options);
   }
 
-  /** A directory that already holds the bundle (`index.mjs` unless `entrypoint` says otherwise). */
+  /**
+   * Prebuilt agent code: a directory that already holds the bundle (`index.mjs` unless `entrypoint`
+   * says otherwise, with anything it loads at run time beside it), e.g. the output of `bundleAgent`
+   * or of your own build. Nothing is bundled at synth, so esbuild is not needed.
+   *
+   * @param directory absolute, or relative to the file that calls `fromBundle` (as for `fromEntry`)
+   */
+  static fromBundle(directory: string, options: { readonly entrypoint?: string } = {}): AgentCode {
+    const caller = callerFile();
+    const resolved = fromCaller(directory, caller);
+    const entrypoint = options.entrypoint ?? AGENT_BUNDLE_FILE;
+    if (!fs.existsSync(path.join(resolved, entrypoint))) {
+      throw new KitError('AgentCodeNotFound', [
+        `code: ${path.join(resolved, entrypoint)} does not exist; AgentCode.fromBundle(${JSON.stringify(directory)}) expects a directory holding the bundled agent (${entrypoint}), relative to ${caller ?? 'the working directory'} — build it first, or use AgentCode.fromEntry`,
+      ]);
+    }
+    return new DirectoryCode(resolved, entrypoint);
+  }
+
+  /**
+   * A directory that already holds the bundle (`index.mjs` unless `entrypoint` says otherwise),
+   * relative to the working directory.
+   * @deprecated use {@link AgentCode.fromBundle}, which resolves relative to the calling file
+   */
   static fromDirectory(directory: string, entrypoint = AGENT_BUNDLE_FILE): AgentCode {
     return new DirectoryCode(path.resolve(directory), entrypoint);
   }
@@ -124,6 +208,11 @@ class EntryCode extends AgentCode {
       bundling: {
         // Never pulled: local bundling always succeeds or throws.
         image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'),
+        // What this bundle is, in props that serialize. Asset staging caches bundles on the JSON of
+        // these props, where `local` renders as `{}`: without the entry and options here, every agent
+        // bundled from one folder (agents/entry) would be staged as the first one's bundle. Not part of
+        // the asset hash (OUTPUT), so the hash stays the same on every machine.
+        environment: { AGENT_ENTRY: entry, AGENT_BUNDLE_OPTIONS: JSON.stringify({ minify: options.minify ?? true, externals: options.externals ?? [] }) },
         local: {
           tryBundle(outputDir: string): boolean {
             bundleAgent(entry, outputDir, options);

@@ -17,6 +17,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SCRIPTED_MODEL_ENV } from '../../agents/shared/scripted-switch';
 import { acknowledgeFindings, acknowledgeGeneratedFindings } from '../compliance/acknowledge';
 import { Problems } from '../errors';
 import type { AgentMemory } from '../memory/agent-memory';
@@ -61,7 +62,7 @@ export interface AgentRuntimeProps {
   readonly description?: string;
   /** HTTP for the user-facing supervisor, A2A for specialists. @default 'HTTP' */
   readonly protocol?: 'HTTP' | 'A2A';
-  /** The agent's code (`AgentCode.fromEntry('agents/entry/hr.ts')`). */
+  /** The agent's code: `AgentCode.fromEntry('../agents/hr.ts')` (relative to the calling file) or `AgentCode.fromBundle(dir)`. */
   readonly code: AgentCode;
   /** Model settings; passed as MODEL_ID, MODEL_TEMPERATURE, MODEL_MAX_TOKENS. */
   readonly model: AgentModel;
@@ -71,8 +72,13 @@ export interface AgentRuntimeProps {
   readonly auth: AgentJwtAuth;
   /** MCP URL of the tool gateway (GATEWAY_URL). @default - none (the supervisor calls no tool) */
   readonly gatewayUrl?: string;
-  /** Session memory; the role gets `memory.grantAgent` and MEMORY_ID is set. */
-  readonly memory: AgentMemory;
+  /**
+   * Session memory; the role gets `memory.grantAgent` and MEMORY_ID is set.
+   * @default - no AgentCore Memory: the agent keeps a session's turns in its own process (AgentCore
+   *   runs each session in its own microVM, so they last as long as the session) and has no
+   *   long-term memory; no memory permissions are granted
+   */
+  readonly memory?: AgentMemory;
   /** More environment variables. @default - none */
   readonly environment?: Readonly<Record<string, string>>;
   /**
@@ -187,7 +193,7 @@ export class AgentRuntime extends Construct {
       MODEL_TEMPERATURE: String(props.model.temperature),
       MODEL_MAX_TOKENS: String(props.model.maxTokens),
       AGENT_REGION: stack.region,
-      MEMORY_ID: props.memory.memoryId,
+      ...(props.memory ? { MEMORY_ID: props.memory.memoryId } : {}),
       JWT_DISCOVERY_URL: props.auth.discoveryUrl,
       JWT_AUDIENCES: [...(props.auth.allowedAudiences ?? []), ...(props.auth.allowedClients ?? [])].join(','),
       ...(props.gatewayUrl ? { GATEWAY_URL: props.gatewayUrl } : {}),
@@ -247,7 +253,7 @@ export class AgentRuntime extends Construct {
     if (agentTracing) {
       this.runtime.addToRolePolicy(new iam.PolicyStatement({ sid: 'PublishAgentSpans', actions: AgentRuntimePerms.SPANS_PUBLISH, resources: ['*'] }));
     }
-    props.memory.grantAgent(this.runtime);
+    props.memory?.grantAgent(this.runtime);
     this.codeInterpreter?.grantUse(this.runtime);
     this.browser?.grantUse(this.runtime);
 
@@ -350,12 +356,17 @@ export class AgentRuntime extends Construct {
       'auth: set allowedClients or allowedAudiences (at least one), otherwise any token of the identity provider would be accepted',
     );
     if (props.browser) problems.check(props.browser.networkMode !== 'VPC' || props.browser.vpc !== undefined, 'browser.vpc: required when browser.networkMode is VPC');
-    const own = ['MODEL_ID', 'MODEL_TEMPERATURE', 'MODEL_MAX_TOKENS', 'AGENT_REGION', 'MEMORY_ID', 'JWT_DISCOVERY_URL', 'JWT_AUDIENCES'];
+    const own = ['MODEL_ID', 'MODEL_TEMPERATURE', 'MODEL_MAX_TOKENS', 'AGENT_REGION', 'JWT_DISCOVERY_URL', 'JWT_AUDIENCES'];
+    if (props.memory) own.push('MEMORY_ID');
     if (props.agentTracing === false) own.push(AGENT_TRACING_ENV);
     if (props.gatewayUrl) own.push('GATEWAY_URL');
     if (props.codeInterpreter) own.push('CODE_INTERPRETER_ID');
     if (props.browser) own.push('BROWSER_ID');
     const given = Object.keys(props.environment ?? {});
+    problems.check(
+      !given.includes(SCRIPTED_MODEL_ENV),
+      `environment: ${SCRIPTED_MODEL_ENV} is refused in a deployed runtime; the scripted stand-in for the model is for local runs of a bundle only (remove the variable)`,
+    );
     const envCount = new Set([...own, ...given]).size;
     problems.check(
       envCount <= MAX_ENV,

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { agentSpecs, type AgentSpec } from '../../../catalog/agents';
@@ -184,7 +185,9 @@ describe('platform props', () => {
 
   test('agents are spread over more stacks when a stack would be too large', () => {
     const clones = Array.from({ length: 16 }, (_, i) => spec({ id: `hr${i}` as AgentSpec['id'], runtimeName: `hr_clone_${i}` }));
-    const p = platform('dev', { maxResourcesPerStack: 250, agents: [...Object.values(agentSpecs), ...clones] });
+    // Each clone runs the hr agent's code (an agent's entry must exist, bundled or not).
+    const agentEntries = Object.fromEntries(clones.map((c) => [c.id, path.join(__dirname, '..', '..', '..', 'agents', 'entry', 'hr.ts')]));
+    const p = platform('dev', { maxResourcesPerStack: 250, agents: [...Object.values(agentSpecs), ...clones], agentEntries });
     const agentStacks = p.stacks.filter((s) => /-Agents\d+$/.test(s.stackName));
     const observabilityStacks = p.stacks.filter((s) => /-Observability\d+$/.test(s.stackName));
     expect(agentStacks.length).toBeGreaterThan(1);
@@ -231,6 +234,13 @@ describe('platform props', () => {
     tools.resourcePropertiesCountIs('AWS::Lambda::Alias', { Name: 'live' }, 3);
     Template.fromStack(p.stacks.find((s) => s.stackName.endsWith('Agents1')) as Stack).resourceCountIs('AWS::BedrockAgentCore::Runtime', 1);
     Template.fromStack(p.release).resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+  });
+
+  test('agentEntries resolve against the file that creates the platform, not the kit file that bundles them or the working directory', () => {
+    expect(() => platform('dev', { agents: [agentSpecs.hr], agentEntries: { hr: '../../../agents/entry/hr.ts' } })).not.toThrow();
+    expect(() => platform('dev', { agents: [agentSpecs.hr], agentEntries: { hr: 'agents/entry/hr.ts' } })).toThrow(
+      `[AgentEntryNotFound] entry: "agents/entry/hr.ts" resolves to ${path.join(__dirname, 'agents/entry/hr.ts')}, which is not a file; a relative entry is resolved against the directory of the calling file (${__filename}), not the working directory — or pass an absolute path`,
+    );
   });
 
   test('without the reference catalog an agent naming its targets is rejected', () => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -7,6 +8,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AgentMemory } from '../../../lib/memory';
 import { AgentCode, AgentRuntime, bundleAgent } from '../../../lib/runtime';
+import { loadEsbuild } from '../../../lib/runtime/agent-code';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
@@ -84,6 +86,27 @@ describe('agent bundles (esbuild, no Docker)', () => {
     expect(assets.some((a) => fs.existsSync(path.join(app.outdir, a, 'index.mjs')))).toBe(true);
   });
 
+  test('agents bundled from one folder get one code asset each, not the first one’s bundle', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-out-')) });
+    const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+    const memory = new AgentMemory(stack, 'Memory');
+    for (const id of ['hr', 'it'] as const) {
+      new AgentRuntime(stack, id, {
+        runtimeName: `${id}_agent`,
+        protocol: 'A2A',
+        code: AgentCode.fromEntry(path.join(ROOT, `agents/entry/${id}.ts`)),
+        model: { modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0.2, maxTokens: 1024 },
+        auth: { discoveryUrl: 'https://idp.example.com/.well-known/openid-configuration', allowedAudiences: ['agents'] },
+        memory,
+      });
+    }
+    const runtimes = Object.values(Template.fromStack(stack).findResources('AWS::BedrockAgentCore::Runtime')) as { Properties: { AgentRuntimeArtifact: { CodeConfiguration: { Code: { S3: { Prefix: string } } } } } }[];
+    const keys = runtimes.map((r) => r.Properties.AgentRuntimeArtifact.CodeConfiguration.Code.S3.Prefix);
+    expect(new Set(keys).size).toBe(2);
+    const bundles = keys.map((k) => fs.readFileSync(path.join(app.outdir, `asset.${k.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8'));
+    expect(bundles[0]).not.toEqual(bundles[1]);
+  });
+
   test('a missing entry point fails naming the path', () => {
     expect(() => bundleAgent(path.join(ROOT, 'agents/entry/nope.ts'), outDir)).toThrow(/\[AgentEntryNotFound\] entry: .*nope\.ts does not exist/);
   });
@@ -99,5 +122,64 @@ describe('agent bundles (esbuild, no Docker)', () => {
         memory: new AgentMemory(stack, 'Memory'),
       }),
     ).toThrow(/\[AgentCodeNotFound\] code: .*index\.mjs does not exist/);
+  });
+});
+
+/** Run `fn` with the working directory somewhere else, so cwd-relative resolution would miss. */
+function elsewhere<T>(fn: () => T): T {
+  const cwd = process.cwd();
+  process.chdir(os.tmpdir());
+  try {
+    return fn();
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+const runtimeProps = (stack: Stack) => ({
+  model: { modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0.2, maxTokens: 1024 },
+  auth: { discoveryUrl: 'https://idp.example.com/.well-known/openid-configuration', allowedAudiences: ['agents'] },
+  memory: new AgentMemory(stack, 'Memory'),
+});
+
+describe('where agent code is found', () => {
+  test('fromEntry resolves a relative entry against the calling file, not the working directory', () => {
+    expect(() => elsewhere(() => AgentCode.fromEntry('../../../agents/entry/it.ts'))).not.toThrow();
+    expect(() => elsewhere(() => AgentCode.fromEntry('agents/entry/it.ts'))).toThrow(
+      `[AgentEntryNotFound] entry: "agents/entry/it.ts" resolves to ${path.join(__dirname, 'agents/entry/it.ts')}, which is not a file; a relative entry is resolved against the directory of the calling file (${__filename}), not the working directory — or pass an absolute path`,
+    );
+  });
+
+  test('fromEntry takes an absolute entry as it is', () => {
+    expect(() => elsewhere(() => AgentCode.fromEntry(path.join(ROOT, 'agents/entry/it.ts')))).not.toThrow();
+  });
+
+  test('without esbuild, bundling fails naming the install command and the prebuilt alternative', () => {
+    const noModules = createRequire(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'no-esbuild-')), 'stack.js'));
+    expect(() => loadEsbuild(noModules)).toThrow(
+      '[EsbuildNotFound] AgentCode.fromEntry bundles the agent with esbuild at synth, and esbuild is not installed in this app: run `npm install --save-dev esbuild` (or give prebuilt code with AgentCode.fromBundle)',
+    );
+    expect(typeof loadEsbuild().buildSync).toBe('function');
+  });
+
+  test('fromBundle ships a prebuilt directory (relative to the calling file) as the NODE_22 code asset, bundling nothing', () => {
+    const prebuilt = fs.mkdtempSync(path.join(os.tmpdir(), 'prebuilt-agent-'));
+    fs.writeFileSync(path.join(prebuilt, 'index.mjs'), 'export const prebuilt = true;\n');
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-out-')) });
+    const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+    const code = elsewhere(() => AgentCode.fromBundle(path.relative(__dirname, prebuilt)));
+    new AgentRuntime(stack, 'Prebuilt', { runtimeName: 'prebuilt_agent', code, ...runtimeProps(stack) });
+    const [runtime] = Object.values(Template.fromStack(stack).findResources('AWS::BedrockAgentCore::Runtime')) as { Properties: { AgentRuntimeArtifact: { CodeConfiguration: { Code: { S3: { Prefix: string } }; EntryPoint: string[] } } } }[];
+    const { Code, EntryPoint } = runtime.Properties.AgentRuntimeArtifact.CodeConfiguration;
+    expect(EntryPoint).toEqual(['index.mjs']);
+    const staged = path.join(app.outdir, `asset.${Code.S3.Prefix.replace(/\.zip$/, '')}`);
+    expect(fs.readFileSync(path.join(staged, 'index.mjs'), 'utf8')).toBe('export const prebuilt = true;\n');
+  });
+
+  test('fromBundle of a directory without the bundle fails naming the file and the caller', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'empty-bundle-'));
+    expect(() => AgentCode.fromBundle(empty)).toThrow(`[AgentCodeNotFound] code: ${path.join(empty, 'index.mjs')} does not exist; AgentCode.fromBundle(${JSON.stringify(empty)}) expects a directory holding the bundled agent (index.mjs), relative to ${__filename} — build it first, or use AgentCode.fromEntry`);
+    fs.writeFileSync(path.join(empty, 'main.mjs'), '');
+    expect(() => AgentCode.fromBundle(empty, { entrypoint: 'main.mjs' })).not.toThrow();
   });
 });

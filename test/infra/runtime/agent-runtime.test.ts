@@ -19,7 +19,7 @@ const DISCOVERY = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc/.we
 const HR_AGENT = {
   runtimeName: 'hr_policy_assistant',
   protocol: 'A2A',
-  code: AgentCode.fromDirectory(codeDir),
+  code: AgentCode.fromBundle(codeDir),
   model: { modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0.2, maxTokens: 2048 },
   auth: { discoveryUrl: DISCOVERY, allowedClients: ['client123'] },
 } as const satisfies Omit<AgentRuntimeProps, 'memory'>;
@@ -68,6 +68,17 @@ describe('AgentRuntime', () => {
         JWT_AUDIENCES: 'client123',
       }),
     });
+  });
+
+  test('without memory: no MEMORY_ID, no memory permissions, the rest as with memory', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+    new AgentRuntime(stack, 'Hr', { ...HR_AGENT, gatewayUrl: 'https://gw.example.com/mcp' });
+    const template = Template.fromStack(stack);
+    const [runtime] = Object.values(template.findResources('AWS::BedrockAgentCore::Runtime')) as { Properties: { EnvironmentVariables: Record<string, unknown> } }[];
+    expect(Object.keys(runtime.Properties.EnvironmentVariables).sort()).toEqual(['AGENT_REGION', 'GATEWAY_URL', 'JWT_AUDIENCES', 'JWT_DISCOVERY_URL', 'MODEL_ID', 'MODEL_MAX_TOKENS', 'MODEL_TEMPERATURE']);
+    const actions = roleStatements(template).flatMap((st) => [st.Action].flat() as string[]);
+    expect(actions.filter((a) => /CreateEvent|ListEvents|RetrieveMemoryRecords|Memory/.test(a))).toEqual([]);
+    expect(actions).toEqual(expect.arrayContaining(['bedrock:InvokeModel']));
   });
 
   test('live is pinned to the recorded version, canary follows the newest, and they are created one after the other', () => {
@@ -185,7 +196,7 @@ describe('AgentRuntime', () => {
     const memory = new AgentMemory(stack, 'Memory2');
     new AgentRuntime(stack, 'Fin', {
       runtimeName: 'financial_analytics',
-      code: AgentCode.fromDirectory(codeDir),
+      code: AgentCode.fromBundle(codeDir),
       model: { modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0, maxTokens: 1000 },
       auth: { discoveryUrl: DISCOVERY, allowedAudiences: ['api'] },
       memory,
@@ -234,6 +245,12 @@ describe('AgentRuntime', () => {
     expect(() => build({ environment: extra(42) })).not.toThrow();
     expect(() => build({ environment: extra(43) })).toThrow(
       '[InvalidAgentRuntimeProps] environment: 51 variables (43 given + 8 set by the construct); AgentCore allows at most 50 — pass only what this agent reads',
+    );
+  });
+
+  test('the scripted stand-in for the model is refused in a deployed runtime', () => {
+    expect(() => build({ environment: { AGENTCORE_KIT_SCRIPTED_MODEL: 'keywords' } })).toThrow(
+      '[InvalidAgentRuntimeProps] environment: AGENTCORE_KIT_SCRIPTED_MODEL is refused in a deployed runtime; the scripted stand-in for the model is for local runs of a bundle only (remove the variable)',
     );
   });
 

@@ -24,7 +24,7 @@ function build(env: Environment | undefined, overrides: Partial<ReferenceAgentsP
     additionalModels: [{ modelId: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0' }],
     auth: { discoveryUrl: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x/.well-known/openid-configuration', allowedClients: ['client1'] },
     gatewayUrl: 'https://gw.example.com/mcp',
-    code: () => AgentCode.fromDirectory(codeDir),
+    code: () => AgentCode.fromBundle(codeDir),
     liveVersions: { hr: '4' },
     codeInterpreterFor: ['financial'],
     browserFor: ['it'],

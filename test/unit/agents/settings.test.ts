@@ -2,7 +2,10 @@ import * as http from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { listen } from '../../../agents/shared/http';
 import { modelSettingsFromEnv } from '../../../agents/shared/model';
-import { specialistEnv, specialistUrls, supervisorEnv, verifierFromEnv } from '../../../agents/shared/runtime-config';
+import { scriptedModelFromEnv } from '../../../agents/shared/scripted-switch';
+import { AgentCoreMemory } from '../../../agents/memory/agentcore-memory';
+import { InProcessMemory } from '../../../agents/memory/in-process-memory';
+import { memoryFromEnv, specialistEnv, specialistUrls, supervisorEnv, verifierFromEnv } from '../../../agents/shared/runtime-config';
 
 describe('model settings from the environment', () => {
   test('defaults apply to temperature and max tokens', () => {
@@ -24,6 +27,23 @@ describe('model settings from the environment', () => {
   });
 });
 
+describe('scripted stand-in switch (AGENTCORE_KIT_SCRIPTED_MODEL)', () => {
+  test('unset means the real model; "keywords" the keyword-scripted stand-in', () => {
+    expect(scriptedModelFromEnv({})).toBeUndefined();
+    expect(scriptedModelFromEnv({ AGENTCORE_KIT_SCRIPTED_MODEL: 'keywords' })).toBe('keywords');
+  });
+
+  test('an unknown value is refused naming the variable and the allowed value', () => {
+    expect(() => scriptedModelFromEnv({ AGENTCORE_KIT_SCRIPTED_MODEL: 'yes' })).toThrow('AGENTCORE_KIT_SCRIPTED_MODEL: expected "keywords" (the keyword-scripted stand-in) or unset, got "yes"');
+  });
+
+  test('refused on AgentCore Runtime (where AgentCore sets AGENTCORE_RUNTIME_URL)', () => {
+    expect(() => scriptedModelFromEnv({ AGENTCORE_KIT_SCRIPTED_MODEL: 'keywords', AGENTCORE_RUNTIME_URL: 'https://bedrock-agentcore.us-east-1.amazonaws.com/runtimes/x/invocations' })).toThrow(
+      /AGENTCORE_KIT_SCRIPTED_MODEL: refused on AgentCore Runtime/,
+    );
+  });
+});
+
 describe('agent runtime environment', () => {
   const common = { AGENT_REGION: 'eu-west-1', MEMORY_ID: 'agent_memory-abcdefghij', JWT_DISCOVERY_URL: 'https://idp.test/.well-known/openid-configuration', JWT_AUDIENCES: 'a, b' };
 
@@ -33,8 +53,14 @@ describe('agent runtime environment', () => {
     expect(specialistUrls(env)).toEqual({ financial: 'https://f.test', hr: 'https://h.test', it: 'https://i.test' });
   });
 
-  test('a specialist without a gateway URL or memory fails naming the variables', () => {
-    expect(() => specialistEnv({ AWS_REGION: 'eu-west-1', JWT_DISCOVERY_URL: 'https://idp.test/x' })).toThrow(/MEMORY_ID: required, the AgentCore Memory id; GATEWAY_URL: an http\(s\) URL/);
+  test('a specialist without a gateway URL, or with a malformed memory id, fails naming the variables', () => {
+    expect(() => specialistEnv({ AWS_REGION: 'eu-west-1', JWT_DISCOVERY_URL: 'https://idp.test/x', MEMORY_ID: 'mem' })).toThrow(/MEMORY_ID: an AgentCore Memory id; GATEWAY_URL: an http\(s\) URL/);
+  });
+
+  test('MEMORY_ID is optional: AgentCore Memory with it, memory held in the process (the session’s microVM) without it', () => {
+    const base = { AWS_REGION: 'eu-west-1', JWT_DISCOVERY_URL: 'https://idp.test/x', GATEWAY_URL: 'https://gw.test/mcp' };
+    expect(memoryFromEnv(specialistEnv(base))).toBeInstanceOf(InProcessMemory);
+    expect(memoryFromEnv(specialistEnv({ ...base, MEMORY_ID: 'agent_memory-abcdefghij' }))).toBeInstanceOf(AgentCoreMemory);
   });
 
   test('an identity provider must be named', () => {

@@ -24,7 +24,7 @@ function build(overrides: Partial<AgentRuntimeProps> = {}, stack = new Stack(new
   new AgentRuntime(stack, 'Hr', {
     runtimeName: 'hr_policy_assistant',
     protocol: 'A2A',
-    code: AgentCode.fromDirectory(codeDir),
+    code: AgentCode.fromBundle(codeDir),
     model: { modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0.2, maxTokens: 2048 },
     auth: { discoveryUrl: DISCOVERY, allowedClients: ['client123'] },
     memory: new AgentMemory(stack, 'Memory'),
