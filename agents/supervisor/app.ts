@@ -5,6 +5,7 @@
  * A request with `evaluation` gets the evaluation contract fields back (eval/README.md), with the
  * request's spans (its own and the specialists') while tracing is on.
  */
+import { randomUUID } from 'node:crypto';
 import type * as http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,7 @@ import { mergeSpans } from '../shared/trace';
 import { evaluationSpanCollector } from '../telemetry/evaluation-spans';
 import { withRequestContext } from '../telemetry/request-context';
 import type { InvocationContext } from '../shared/context';
-import type { RunningServer } from '../shared/http';
+import { SESSION_HEADER, type RunningServer } from '../shared/http';
 import type { ProgressEvent, ProgressSink } from './delegation';
 import { runSupervisor, type SupervisorAnswer, type SupervisorDeps } from './supervisor-agent';
 
@@ -27,7 +28,7 @@ interface FastifyHandle {
     name: 'onRequest' | 'preHandler',
     hook: (
       request: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body?: unknown },
-      reply: { code(status: number): { header(name: string, value: string): { send(body: unknown): Promise<unknown> } } },
+      reply: { code(status: number): { header(name: string, value: string): { send(body: unknown): Promise<unknown> } }; header(name: string, value: string): unknown },
     ) => Promise<void>,
   ): unknown;
 }
@@ -211,7 +212,17 @@ export async function startSupervisor(options: SupervisorAppOptions & { readonly
       await identify(request.headers, options.verify);
     } catch (e) {
       if (!(e instanceof IdentityError)) throw e;
-      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: e.message });
+      // RFC 6750: the scheme always; error="invalid_token" only when a token was sent.
+      const challenge = request.headers.authorization ? `Bearer error="invalid_token", error_description="${e.message.replace(/["\\]/g, "'")}"` : 'Bearer';
+      await reply.code(401).header('www-authenticate', challenge).send({ error: e.message });
+      return;
+    }
+    // AgentCore Runtime always sends the session header; a local client may not: it gets a session
+    // of its own, named in the reply header (and in the body's `sessionId`).
+    if (!request.headers[SESSION_HEADER]) {
+      const sessionId = randomUUID();
+      request.headers[SESSION_HEADER] = sessionId;
+      reply.header(SESSION_HEADER, sessionId);
     }
   });
   // The handler sees the body but not the Accept header: the choice of JSON or events is made here
