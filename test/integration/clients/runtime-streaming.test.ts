@@ -2,9 +2,11 @@
  * `POST /invocations` as the clients people use send it, read with a real SSE client library
  * (eventsource-parser). The AgentCore CLI's `dev` command sends exactly the request of
  * {@link agentcoreCliDev}: `Accept: text/event-stream`, no body flag, its fixed session id
- * `local-dev-session`, to `http://localhost:<port>/invocations` (read from @aws/agentcore 0.30.0's
- * bundled CLI; the CLI itself needs an AgentCore project and AWS, so the request is reproduced here).
- * The CLI shows a `data:` event that is a JSON string or has a `text` field, and nothing of the others.
+ * `local-dev-session`, to `http://localhost:<port>/invocations`, with `--stream` or without (read
+ * from the bundled source of @aws/agentcore 0.30.0, `agentcore dev "<prompt>"`). The CLI itself does
+ * not install from the registry reachable here (its dependency @aws-sdk/client-s3files@^3.1067.0 has
+ * no matching version), so its request is reproduced, and so is its rule for what it prints: a
+ * `data:` event that is a JSON string or has a `text` field (`error` as an error), nothing of the others.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { startLocalAgents, type LocalAgents } from '../../../agents/local';
