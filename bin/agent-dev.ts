@@ -138,6 +138,7 @@ async function main(): Promise<void> {
       `    -H 'x-amzn-bedrock-agentcore-runtime-session-id: dev-session-0000000000000000000000001' \\`,
       `    -H 'authorization: Bearer ${token}' \\`,
       `    -d '{"prompt":"How many vacation days do I have left?"}'`,
+      '  (add -N and the header "accept: text/event-stream" for server-sent events, as `agentcore dev --stream` gets them)',
       '',
       'Ctrl-C stops everything.',
       '',
