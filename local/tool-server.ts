@@ -22,7 +22,7 @@
  * await tools.close();
  * ```
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -222,11 +222,19 @@ export async function startToolServer(options: ToolServerOptions = {}): Promise<
     if (basic) {
       // RFC 6749 §2.3.1: id and secret are form-urlencoded before the Basic encoding.
       const [id, pass = ''] = Buffer.from(basic[1], 'base64').toString('utf8').split(':');
-      clientId = decodeURIComponent(id.replace(/\+/g, ' '));
-      secret = decodeURIComponent(pass.replace(/\+/g, ' '));
+      const decode = (v: string) => {
+        try {
+          return decodeURIComponent(v.replace(/\+/g, ' '));
+        } catch {
+          return undefined;
+        }
+      };
+      clientId = decode(id);
+      secret = decode(pass);
     }
     if (form.get('grant_type') !== 'client_credentials') return oauthError(res, 400, 'unsupported_grant_type', `grant_type: expected client_credentials, got ${JSON.stringify(form.get('grant_type'))}`);
-    if (!clientId || !Object.hasOwn(DEV_USERS, clientId) || secret !== devClientSecret) {
+    const secretMatches = secret !== undefined && Buffer.byteLength(secret) === Buffer.byteLength(devClientSecret) && timingSafeEqual(Buffer.from(secret), Buffer.from(devClientSecret));
+    if (!clientId || !Object.hasOwn(DEV_USERS, clientId) || !secretMatches) {
       return oauthError(res, 401, 'invalid_client', `client_id: expected a dev user (${Object.keys(DEV_USERS).join(', ')}) with the server's dev client secret`, basic ? { 'www-authenticate': 'Basic realm="dev-idp"' } : {});
     }
     const scope = form.get('scope');
