@@ -107,3 +107,16 @@ describe('@a2a-js/sdk 1.x client (legacyCompat)', () => {
     await expect(hr.sendMessage(request(QUESTION))).rejects.toThrow(/Unauthorized: missing Authorization header/);
   });
 });
+
+describe('A2A refusals are JSON-RPC errors', () => {
+  test('a body that is not JSON gets a parse error (-32700, id null); a bad as-of header an invalid request for its id', async () => {
+    const token = await tools.issueToken('alex');
+    const notJson = await fetch(`${agents.specialists.hr}/`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"jsonrpc":' });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700, message: expect.stringMatching(/^Parse error/) } });
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 'r-7', method: 'message/send', params: { message: { kind: 'message', messageId: 'm1', role: 'user', parts: [{ kind: 'text', text: 'hi' }] } } });
+    const badDate = await fetch(`${agents.specialists.hr}/`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-amzn-bedrock-agentcore-runtime-custom-as-of': '26/11/2026' }, body });
+    expect(badDate.status).toBe(400);
+    expect(await badDate.json()).toEqual({ jsonrpc: '2.0', id: 'r-7', error: { code: -32600, message: 'Invalid request: x-amzn-bedrock-agentcore-runtime-custom-as-of: expected a date YYYY-MM-DD, got "26/11/2026"' } });
+  });
+});
