@@ -38,7 +38,16 @@ async function main(): Promise<void> {
       ? undefined
       : (a) => process.stdout.write(`${new Date().toISOString()} ${a.decision.padEnd(12)} ${a.sub ?? '?'} (${a.role ?? 'no role'}) ${a.tool} ${JSON.stringify(a.arguments)}${a.reason ? ` — ${a.reason}` : ''}\n`),
   });
-  const lines = [`MCP endpoint  ${server.url}`, `JWKS          ${server.jwksUrl}`, `issuer        ${server.issuer}`, `audience      ${server.audience}`, '', 'Bearer tokens (12 h) — header "Authorization: Bearer <token>":'];
+  const lines = [
+    `MCP endpoint  ${server.url}`,
+    `JWKS          ${server.jwksUrl}`,
+    `issuer        ${server.issuer}`,
+    `audience      ${server.audience}`,
+    `OAuth         resource metadata ${server.resourceMetadataUrl}`,
+    `              token endpoint ${server.issuer}/token (grant client_credentials, client id = dev user, client secret ${server.devClientSecret})`,
+    '',
+    'Bearer tokens (12 h) — header "Authorization: Bearer <token>":',
+  ];
   for (const name of Object.keys(DEV_USERS) as DevUserName[]) {
     const u = DEV_USERS[name];
     lines.push(`  ${name.padEnd(6)} ${u.role.padEnd(15)} ${'region' in u ? u.region : '-'}`.trimEnd(), `    ${await server.issueToken(name)}`);

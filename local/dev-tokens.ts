@@ -14,6 +14,7 @@ import { SignJWT, exportJWK, generateKeyPair, jwtVerify, type JWK, type JWTPaylo
 import { ROLES, type Role } from '../lambda/identity/claims';
 import { REFERENCE_USERS, REFERENCE_USER_NAMES, type ReferenceUserName } from '../lambda/identity/reference-users';
 
+/** Issuer of a {@link DevTokenIssuer} created without one (the local tool server issues as its own URL). */
 export const DEV_ISSUER = 'https://agentcore-kit.local/dev-idp';
 export const DEV_AUDIENCE = 'agentcore-tools';
 const ALG = 'ES256';
@@ -41,16 +42,19 @@ export interface IssueOptions {
   readonly expiresIn?: string | number;
   /** @default DEV_AUDIENCE */
   readonly audience?: string;
-  /** @default DEV_ISSUER */
+  /** @default - the issuer's own (`DevTokenIssuer.create({ issuer })`) */
   readonly issuer?: string;
 }
 
 export class DevTokenIssuer {
-  /** A fresh key pair (per process unless you keep the issuer). */
-  static async create(): Promise<DevTokenIssuer> {
+  /**
+   * A fresh key pair (per process unless you keep the issuer), signing as `issuer` — a URL where the
+   * issuer's metadata is served, when OAuth clients are to discover it. @default DEV_ISSUER
+   */
+  static async create(options: { readonly issuer?: string } = {}): Promise<DevTokenIssuer> {
     const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
     const jwk = { ...(await exportJWK(publicKey)), alg: ALG, use: 'sig', kid: 'dev-1' };
-    return new DevTokenIssuer(privateKey, publicKey, jwk);
+    return new DevTokenIssuer(privateKey, publicKey, jwk, options.issuer ?? DEV_ISSUER);
   }
 
   private constructor(
@@ -58,6 +62,8 @@ export class DevTokenIssuer {
     private readonly publicKey: CryptoKey,
     /** Public key as a JWK (for a JWKS endpoint). */
     readonly publicJwk: JWK,
+    /** The `iss` of the tokens this issuer signs and accepts. */
+    readonly issuer: string,
   ) {}
 
   /** A signed access token for a named dev user or any claims (`sub` required). */
@@ -73,16 +79,17 @@ export class DevTokenIssuer {
     return new SignJWT({ ...rest, token_use: 'access', scope: `${DEV_AUDIENCE}/invoke` })
       .setProtectedHeader({ alg: ALG, kid: this.publicJwk.kid })
       .setSubject(sub)
-      .setIssuer(options.issuer ?? DEV_ISSUER)
+      .setIssuer(options.issuer ?? this.issuer)
       .setAudience(options.audience ?? DEV_AUDIENCE)
       .setIssuedAt()
-      .setExpirationTime(options.expiresIn ?? '12h')
+      // A number is a lifetime in seconds (jose would read it as an absolute timestamp).
+      .setExpirationTime(typeof options.expiresIn === 'number' ? Math.floor(Date.now() / 1000) + options.expiresIn : (options.expiresIn ?? '12h'))
       .sign(this.privateKey);
   }
 
   /** Verify signature, issuer, audience and expiry; returns the claims or throws with the reason. */
   async verify(token: string): Promise<JWTPayload> {
-    const { payload } = await jwtVerify(token, this.publicKey, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: [ALG] });
+    const { payload } = await jwtVerify(token, this.publicKey, { issuer: this.issuer, audience: DEV_AUDIENCE, algorithms: [ALG] });
     return payload;
   }
 }

@@ -5,6 +5,7 @@
  * it is not meant to score well on paraphrases (that is what the real model is for).
  */
 import type { AgentId } from '../../catalog/agents';
+import { REVENUE_REGIONS } from '../../catalog/formats';
 import { ScriptedModel, type ModelCall, type Script, type ScriptedTurn } from './scripted-model';
 
 const attr = (call: ModelCall, name: string) => new RegExp(`^-? ?${name}: (.+)$`, 'm').exec(call.systemPrompt)?.[1]?.trim();
@@ -13,21 +14,52 @@ const call = (name: string, input: Record<string, unknown>): ScriptedTurn => ({ 
 const decline: ScriptedTurn = { toolCalls: [{ name: 'declineOutOfScope', input: { reason: 'outside the scope' } }] };
 const OUT_OF_SCOPE = /\b(invest|stock|shares|crypto|bitcoin|buy or sell|lawsuit|sue\b|diagnos|salary of|salaries|payroll of)/i;
 
-/** After a tool result: relay it (figures verbatim) — or the error message. */
+const isScalar = (v: unknown) => typeof v !== 'object' || v === null;
+
+/** A value on one line: scalars as they are, lists comma-separated, objects as `key: value` pairs. */
+function inline(value: unknown): string {
+  if (isScalar(value)) return String(value);
+  if (Array.isArray(value)) return value.map(inline).join(', ');
+  return Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => (Array.isArray(v) && !v.every(isScalar) ? `${k}: [${v.map(inline).join('; ')}]` : `${k}: ${inline(v)}`))
+    .join(', ');
+}
+
+/**
+ * A tool result as text, every field kept: the scalar fields on the first line, then each list or
+ * object field under its name, one line per entry (holidays, articles, regions of a summary).
+ */
+export function renderToolResult(value: Record<string, unknown>): string {
+  const entries = Object.entries(value);
+  const lines = [inline(Object.fromEntries(entries.filter(([, v]) => isScalar(v))))].filter(Boolean);
+  for (const [k, v] of entries.filter(([, v]) => !isScalar(v))) {
+    if (Array.isArray(v) && v.length === 0) lines.push(`${k}: none`);
+    else if (Array.isArray(v)) lines.push(`${k}:`, ...v.map((item) => `- ${inline(item)}`));
+    else lines.push(`${k}: ${inline(v)}`);
+  }
+  return lines.join('\n');
+}
+
+/** After a tool result: relay it (figures verbatim, lists included) — or the error message. */
 function relay(call: ModelCall): ScriptedTurn {
   const parts = call.lastToolResults.map((r) => {
     try {
       const value = JSON.parse(r) as Record<string, unknown> & { error?: { message?: string } };
       if (value.error) return `Sorry: ${value.error.message ?? 'the tool failed'}`;
-      return Object.entries(value)
-        .filter(([, v]) => typeof v !== 'object' || v === null)
-        .map(([k, v]) => `${k}: ${String(v)}`)
-        .join(', ');
+      return renderToolResult(value);
     } catch {
       return r;
     }
   });
   return { text: parts.join('\n') };
+}
+
+/** A claim of the verified caller, from the context attributes' `user_claims` block. */
+const claim = (call: ModelCall, name: string) => new RegExp(`^- ${name}: (.+)$`, 'm').exec(call.systemPrompt)?.[1]?.trim();
+
+/** The revenue regions of the caller's `region` claim (space-separated codes), in claim order. */
+function claimedRegions(call: ModelCall): string[] {
+  return (claim(call, 'region') ?? '').split(/\s+/).filter((r) => (REVENUE_REGIONS as readonly string[]).includes(r));
 }
 
 function quarterOf(text: string, today: string): string {
@@ -41,10 +73,16 @@ function quarterOf(text: string, today: string): string {
   return `${y}-Q${current}`;
 }
 
-function regionOf(text: string): string {
-  if (/\b(apac|asia|pacific|japan|india|singapore|australia)\b/i.test(text)) return 'APAC';
-  if (/\b(amer|americas|us|usa|north america|latam|canada)\b/i.test(text)) return 'AMER';
-  return 'EMEA';
+const REGION_WORDS: Record<string, (text: string) => boolean> = {
+  EMEA: (t) => /\b(emea|europe|uk|germany|france|middle east|africa)\b/i.test(t),
+  APAC: (t) => /\b(apac|asia|pacific|japan|india|singapore|australia)\b/i.test(t),
+  // "US" only in capitals: "tell us" is not a region.
+  AMER: (t) => /\b(amer|americas|north america|latam|canada)\b/i.test(t) || /\bUSA?\b/.test(t),
+};
+
+/** The revenue regions the text names, in catalog order. */
+function regionsNamed(text: string): string[] {
+  return REVENUE_REGIONS.filter((r) => REGION_WORDS[r](text));
 }
 
 const supervisor: Script = (c) => {
@@ -55,7 +93,7 @@ const supervisor: Script = (c) => {
     c.toolNames.includes('runSequence') ? call('runSequence', { steps: [{ specialist: id, request: t }] }) : call(`delegate_${id}`, { request: t });
   if (has(t, /revenue|growth|quarter|\bq[1-4]\b|executive summary|sales|earnings|emea|apac|amer/i)) return route('financial');
   if (has(t, /vacation|pto|leave|holiday|policy|hr\b|ticket|parental|remote|expense|travel|harass|benefit/i)) return route('hr');
-  if (has(t, /password|vpn|software|install|access|laptop|outlook|email|wifi|log ?in|locked|knowledge|printer|ransomware/i)) return route('it');
+  if (has(t, /password|vpn|software|install|access|laptop|outlook|email|wifi|log ?in|locked|knowledge|printer|ransomware|mfa|authenticator/i)) return route('it');
   return { text: 'Hello! I can help with financial analytics, HR policies and IT support. What do you need today?' };
 };
 
@@ -64,8 +102,12 @@ const financial: Script = (c) => {
   const t = c.lastUserText;
   if (has(t, OUT_OF_SCOPE)) return decline;
   const today = attr(c, 'current_date') ?? new Date().toISOString().slice(0, 10);
-  if (has(t, /summary|report/i)) return call('financial___generateExecutiveSummary', { quarter: quarterOf(t, today), regions: ['EMEA', 'APAC', 'AMER'] });
-  return call('financial___getQuarterlyRevenue', { region: regionOf(t), quarter: quarterOf(t, today) });
+  // Regions the user names, else those of their region claim (an EMEA analyst asks for EMEA only,
+  // as the policies require), else every region (staff without a region claim; the policies decide).
+  const named = regionsNamed(t);
+  const scope = named.length ? named : claimedRegions(c);
+  if (has(t, /summary|report/i)) return call('financial___generateExecutiveSummary', { quarter: quarterOf(t, today), regions: scope.length ? scope : [...REVENUE_REGIONS] });
+  return call('financial___getQuarterlyRevenue', { region: scope[0] ?? 'EMEA', quarter: quarterOf(t, today) });
 };
 
 const hr: Script = (c) => {

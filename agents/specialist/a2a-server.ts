@@ -10,6 +10,7 @@
  * A message whose metadata has `agentcoreKitEvaluation: true` (an evaluation caller) gets the
  * request's spans in its trace data part (`agentTrace.spans`) while tracing is on.
  */
+import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AgentCard, Task } from '@a2a-js/sdk';
 import { A2AError, DefaultRequestHandler, type AgentExecutionEvent, type AgentExecutor, type ExecutionEventBus, type ExecutionEventName, type RequestContext, type TaskStore, type User } from '@a2a-js/sdk/server';
@@ -154,6 +155,22 @@ class SpecialistExecutor implements AgentExecutor {
   }
 }
 
+/**
+ * JSON-RPC error code of an unauthenticated request: a server error outside the codes A2A assigns
+ * (-32001 … -32009); the HTTP status is 401 with a `WWW-Authenticate` challenge.
+ */
+export const UNAUTHENTICATED = -32000;
+
+function rpcError(id: string | number | null, code: number, message: string) {
+  return { jsonrpc: '2.0', id, error: { code, message } };
+}
+
+/** The id of a JSON-RPC request body, or null when it has none (JSON-RPC 2.0 §5). */
+function rpcIdOf(body: unknown): string | number | null {
+  const id = (body as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
 /** The agent card of a specialist. */
 export function agentCard(options: Pick<SpecialistServerOptions, 'spec'>, url: string): AgentCard {
   const { spec } = options;
@@ -181,24 +198,32 @@ export function specialistApp(options: SpecialistServerOptions): { app: express.
     res.json({ status: 'Healthy', time_of_last_update: Math.floor(Date.now() / 1000) });
   });
   app.use('/.well-known/agent-card.json', agentCardHandler({ agentCardProvider: handler }));
+  // The request is parsed here (the A2A handler's own parser then leaves it as is), so that every
+  // refusal below is a JSON-RPC error answering the request's id, which A2A clients surface as such.
+  app.post('/', express.json({ limit: '1mb' }), (err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!err) return next();
+    res.status(400).json(rpcError(null, -32700, `Parse error: the body must be a JSON-RPC request (${(err as Error).message})`));
+  });
   app.post('/', async (req, res, next) => {
-    const sessionId = req.header(SESSION_HEADER);
-    if (!sessionId) {
-      res.status(400).json({ error: `missing ${SESSION_HEADER} header: the runtime session id of the conversation` });
+    const id = rpcIdOf(req.body);
+    // AgentCore Runtime always sends the session header; a client talking to the agent directly (an A2A SDK
+    // client, a local run) may not: such a request gets a session of its own, named in the reply header.
+    const sessionId = req.header(SESSION_HEADER) || randomUUID();
+    res.setHeader(SESSION_HEADER, sessionId);
+    const asOf = req.header(AS_OF_HEADER);
+    if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
+      res.status(400).json(rpcError(id, -32600, `Invalid request: ${AS_OF_HEADER}: expected a date YYYY-MM-DD, got ${JSON.stringify(asOf)}`));
       return;
     }
     try {
-      const asOf = req.header(AS_OF_HEADER);
-      if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
-        res.status(400).json({ error: `${AS_OF_HEADER}: expected a date YYYY-MM-DD, got ${JSON.stringify(asOf)}` });
-        return;
-      }
       const traceHeaders = Object.fromEntries(['traceparent', 'tracestate'].flatMap((h) => (req.header(h) ? [[h, req.header(h)!]] : [])));
       res.locals.caller = new VerifiedCaller(await identify(req.headers, options.verify), sessionId, asOf ? new Date(`${asOf}T12:00:00Z`) : undefined, traceHeaders);
       next();
     } catch (e) {
       if (!(e instanceof IdentityError)) throw e;
-      res.status(401).json({ error: e.message });
+      // RFC 6750: the scheme always; error="invalid_token" only when a token was sent.
+      const challenge = req.header('authorization') ? `Bearer error="invalid_token", error_description="${e.message.replace(/["\\]/g, "'")}"` : 'Bearer';
+      res.status(401).setHeader('www-authenticate', challenge).json(rpcError(id, UNAUTHENTICATED, `Unauthorized: ${e.message}`));
     }
   });
   app.use('/', jsonRpcHandler({ requestHandler: handler, userBuilder: async (req) => (req.res?.locals.caller as VerifiedCaller) }));

@@ -5,6 +5,7 @@
  * A request with `evaluation` gets the evaluation contract fields back (eval/README.md), with the
  * request's spans (its own and the specialists') while tracing is on.
  */
+import { randomUUID } from 'node:crypto';
 import type * as http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,7 @@ import { mergeSpans } from '../shared/trace';
 import { evaluationSpanCollector } from '../telemetry/evaluation-spans';
 import { withRequestContext } from '../telemetry/request-context';
 import type { InvocationContext } from '../shared/context';
-import type { RunningServer } from '../shared/http';
+import { SESSION_HEADER, type RunningServer } from '../shared/http';
 import type { ProgressEvent, ProgressSink } from './delegation';
 import { runSupervisor, type SupervisorAnswer, type SupervisorDeps } from './supervisor-agent';
 
@@ -24,12 +25,40 @@ interface FastifyHandle {
   readonly server: http.Server;
   close(): Promise<void>;
   addHook(
-    name: 'onRequest',
+    name: 'onRequest' | 'preHandler',
     hook: (
-      request: { method: string; url: string; headers: Record<string, string | string[] | undefined> },
-      reply: { code(status: number): { header(name: string, value: string): { send(body: unknown): Promise<unknown> } } },
+      request: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body?: unknown },
+      reply: { code(status: number): { header(name: string, value: string): { send(body: unknown): Promise<unknown> } }; header(name: string, value: string): unknown },
     ) => Promise<void>,
   ): unknown;
+}
+
+/** The quality value (0–1) an `Accept` header gives a media type; 0 when it is not acceptable. */
+export function acceptQuality(accept: string | undefined, mediaType: string): number {
+  const [type] = mediaType.split('/');
+  let best = { specificity: -1, q: 0 };
+  for (const range of (accept ?? '').split(',')) {
+    const [name, ...params] = range.trim().toLowerCase().split(';');
+    const specificity = name === mediaType ? 2 : name === `${type}/*` ? 1 : name === '*/*' ? 0 : -1;
+    if (specificity <= best.specificity) continue;
+    const q = params.map((p) => /^\s*q\s*=\s*([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    best = { specificity, q: q === undefined ? 1 : Math.min(1, Number(q) || 0) };
+  }
+  return best.q;
+}
+
+/**
+ * Whether an invocation gets server-sent events. The body's `stream` flag decides when present;
+ * otherwise the `Accept` header: events when it names `text/event-stream` and does not prefer
+ * `application/json` (the AgentCore CLI's `dev` sends `Accept: text/event-stream` alone; its
+ * deployed invoke sends `application/json, text/event-stream` and reads either). A bare `*\/*`
+ * (what fetch and curl send by default) gets JSON.
+ */
+export function wantsEventStream(accept: string | undefined, bodyFlag: unknown): boolean {
+  if (typeof bodyFlag === 'boolean') return bodyFlag;
+  if (!/text\/event-stream/i.test(accept ?? '')) return false;
+  const sse = acceptQuality(accept, 'text/event-stream');
+  return sse > 0 && sse >= acceptQuality(accept, 'application/json');
 }
 
 export interface SupervisorAppOptions extends SupervisorDeps {
@@ -51,8 +80,8 @@ export const invocationRequestSchema = z.object({
   /** Present when the evaluation runner asks for the evaluation fields (eval/README.md). */
   evaluation: z.object({ caseId: z.string() }).loose().optional(),
   /**
-   * Stream the reply as server-sent events (request with `Accept: text/event-stream`): `handoff`
-   * and `text` events as they happen, then the reply body as the last event.
+   * Stream the reply as server-sent events: `handoff` and `text` events as they happen, then the
+   * reply body as the last event. Without it, the `Accept` header decides (see {@link wantsEventStream}).
    */
   stream: z.boolean().optional(),
 });
@@ -102,11 +131,17 @@ async function runCollectingSpans(run: () => Promise<SupervisorAnswer>, ctx: Inv
   return answer;
 }
 
-/** Progress events while `run` works, then the reply body; each becomes one SSE `data:` event. */
+/**
+ * Progress events while `run` works, then the reply body; each becomes one SSE `data:` event.
+ * The `text` events add up to the reply's `response`, so a client that shows only text events
+ * (the AgentCore CLI shows `text` and string data) shows the whole answer: text that no model or
+ * specialist streamed (a refusal, a queued final answer) is sent as one more `text` event before the body.
+ */
 async function* streamReply(run: (progress: ProgressSink) => Promise<SupervisorAnswer>, evaluation: boolean): AsyncGenerator<{ data: unknown }, void, unknown> {
   const queue: ProgressEvent[] = [];
   let wake: (() => void) | undefined;
   let settled = false;
+  let streamed = '';
   const done = run((e) => {
     queue.push(e);
     wake?.();
@@ -116,9 +151,15 @@ async function* streamReply(run: (progress: ProgressSink) => Promise<SupervisorA
   });
   while (!settled || queue.length) {
     if (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
-    while (queue.length) yield { data: queue.shift() };
+    while (queue.length) {
+      const event = queue.shift()!;
+      if (event.type === 'text') streamed += event.text;
+      yield { data: event };
+    }
   }
-  yield { data: replyBody(await done, evaluation) };
+  const answer = await done;
+  if (answer.response.startsWith(streamed) && answer.response.length > streamed.length) yield { data: { type: 'text', text: answer.response.slice(streamed.length) } };
+  yield { data: replyBody(answer, evaluation) };
 }
 
 export function supervisorApp(options: SupervisorAppOptions): BedrockAgentCoreApp {
@@ -171,8 +212,30 @@ export async function startSupervisor(options: SupervisorAppOptions & { readonly
       await identify(request.headers, options.verify);
     } catch (e) {
       if (!(e instanceof IdentityError)) throw e;
-      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: e.message });
+      // RFC 6750: the scheme always; error="invalid_token" only when a token was sent.
+      const challenge = request.headers.authorization ? `Bearer error="invalid_token", error_description="${e.message.replace(/["\\]/g, "'")}"` : 'Bearer';
+      await reply.code(401).header('www-authenticate', challenge).send({ error: e.message });
+      return;
     }
+    // AgentCore Runtime always sends the session header; a local client may not: it gets a session
+    // of its own, named in the reply header (and in the body's `sessionId`).
+    if (!request.headers[SESSION_HEADER]) {
+      const sessionId = randomUUID();
+      request.headers[SESSION_HEADER] = sessionId;
+      reply.header(SESSION_HEADER, sessionId);
+    }
+  });
+  // The handler sees the body but not the Accept header: the choice of JSON or events is made here
+  // and handed on as the body's `stream` flag. The runtime's SSE plugin answers with events only when
+  // Accept names text/event-stream, so a request that asks by the body flag alone gets it added.
+  fastify.addHook('preHandler', async (request) => {
+    if (request.method !== 'POST' || !request.url.startsWith('/invocations')) return;
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+    const accept = typeof request.headers.accept === 'string' ? request.headers.accept : undefined;
+    const stream = wantsEventStream(accept, (body as { stream?: unknown }).stream);
+    if ((body as { stream?: unknown }).stream === undefined) (body as { stream?: boolean }).stream = stream;
+    if (stream && !accept?.includes('text/event-stream')) request.headers.accept = accept ? `${accept}, text/event-stream` : 'text/event-stream';
   });
   fastify.addHook('onRequest', async (request) => {
     for (const h of TRACE_HEADERS) {

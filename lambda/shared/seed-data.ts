@@ -35,6 +35,7 @@ const employees: Item[] = [
   { employeeId: 'E10003', displayName: 'Jonas Weber', holidayRegion: 'DE', vacationYear: 2026, entitledDays: 30, takenDays: 27, pendingDays: 3 },
   { employeeId: 'E10004', displayName: 'Mei Tan', holidayRegion: 'SG', vacationYear: 2026, entitledDays: 18, takenDays: 4, pendingDays: 5 },
   { employeeId: 'E10005', displayName: 'Chris Lee', holidayRegion: 'US', vacationYear: 2026, entitledDays: 20, takenDays: 15, pendingDays: 2 },
+  { employeeId: 'E10006', displayName: 'Ivan Novak', holidayRegion: 'DE', vacationYear: 2026, entitledDays: 28, takenDays: 9, pendingDays: 0 },
 ];
 
 const section = (heading: string, text: string) => ({ heading, text });
@@ -148,16 +149,37 @@ const itUsers: Item[] = [
   {
     userId: 'u20002',
     email: 'priya.shah@example.com',
-    accounts: ['active-directory', 'email', 'vpn', 'sap'],
+    accounts: ['active-directory', 'email', 'vpn', 'sap', 'jira'],
     software: ['slack', 'zoom', 'tableau'],
     vpn: { connected: false, accountStatus: 'LOCKED', lastConnectedAt: '2026-11-20T08:12:00.000Z', gateway: 'vpn-eu-west', clientVersion: '5.0.3' },
   },
   {
     userId: 'u20003',
     email: 'jonas.weber@example.com',
-    accounts: ['active-directory', 'email'],
+    accounts: ['active-directory', 'email', 'jira'],
     software: ['slack'],
     vpn: { connected: false, accountStatus: 'DISABLED', lastConnectedAt: null, gateway: null, clientVersion: '5.2.1' },
+  },
+  {
+    userId: 'u20004',
+    email: 'mei.tan@example.com',
+    accounts: ['active-directory', 'email', 'vpn', 'sap', 'jira'],
+    software: ['slack', 'zoom', 'tableau', 'adobe-acrobat'],
+    vpn: { connected: true, accountStatus: 'ACTIVE', lastConnectedAt: '2026-11-26T01:30:00.000Z', gateway: 'vpn-ap-south', clientVersion: '5.2.1' },
+  },
+  {
+    userId: 'u20005',
+    email: 'chris.lee@example.com',
+    accounts: ['active-directory', 'email', 'vpn', 'salesforce', 'jira'],
+    software: ['slack', 'zoom', 'tableau'],
+    vpn: { connected: false, accountStatus: 'ACTIVE', lastConnectedAt: '2026-11-25T22:10:00.000Z', gateway: 'vpn-us-east', clientVersion: '5.1.0' },
+  },
+  {
+    userId: 'u20006',
+    email: 'ivan.novak@example.com',
+    accounts: ['active-directory', 'email', 'vpn', 'jira'],
+    software: ['slack', 'zoom', 'github', 'visual-studio-code'],
+    vpn: { connected: true, accountStatus: 'ACTIVE', lastConnectedAt: '2026-11-26T08:05:00.000Z', gateway: 'vpn-eu-west', clientVersion: '5.2.1' },
   },
 ];
 

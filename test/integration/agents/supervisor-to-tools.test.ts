@@ -246,14 +246,20 @@ describe('supervisor → specialist → MCP → tools, scripted model', () => {
     expect(models.supervisor.calls).toHaveLength(before);
   });
 
-  test('a specialist refuses an A2A call without a token or a session id', async () => {
+  test('a specialist refuses an A2A call without a token (401, challenge, JSON-RPC error) and gives a call without a session id its own', async () => {
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'message/send', params: { message: { kind: 'message', messageId: 'm1', role: 'user', parts: [{ kind: 'text', text: 'hi' }] } } });
     const noToken = await fetch(`${agents.specialists.hr}/`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-amzn-bedrock-agentcore-runtime-session-id': SESSION }, body });
     expect(noToken.status).toBe(401);
+    expect(noToken.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await noToken.json()).toEqual({ jsonrpc: '2.0', id: 1, error: { code: -32000, message: expect.stringMatching(/^Unauthorized: missing Authorization header/) } });
+    const badToken = await fetch(`${agents.specialists.hr}/`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer not-a-jwt' }, body });
+    expect(badToken.status).toBe(401);
+    expect(badToken.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token", error_description="bearer token rejected: /);
     const alex = await tools.issueToken('alex');
     const noSession = await fetch(`${agents.specialists.hr}/`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${alex}` }, body });
-    expect(noSession.status).toBe(400);
-    expect(await noSession.json()).toEqual({ error: 'missing x-amzn-bedrock-agentcore-runtime-session-id header: the runtime session id of the conversation' });
+    expect(noSession.status).toBe(200);
+    expect(noSession.headers.get('x-amzn-bedrock-agentcore-runtime-session-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await noSession.json()).toMatchObject({ jsonrpc: '2.0', id: 1, result: { kind: 'task', status: { state: 'completed' } } });
   });
 
   test('a specialist is reached at its configured URL even when its agent card advertises another', async () => {

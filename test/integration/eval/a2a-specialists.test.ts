@@ -146,7 +146,8 @@ describe('runner → specialists over A2A, one persona token per case (scripted 
   test('without a token every case fails with the specialist\'s 401, not a score', async () => {
     const run = await runEvaluation({ cases: pick('hr', ['hr-001']), transport: new A2ATransport({ url: agents.specialists.hr }), prices: PRICES });
     expect(run.summary).toMatchObject({ cases: 1, passed: 0, errors: 1 });
-    expect(run.results[0].error).toMatch(/HTTP error for message\/send! Status: 401/);
+    // The 401 carries a JSON-RPC error, which the A2A client surfaces as such.
+    expect(run.results[0].error).toMatch(/JSON-RPC error: Unauthorized: missing Authorization header.*\(Code: -32000\)/);
   });
 
   test('the CLI scores a specialist over A2A with per-persona tokens from EVAL_TOKEN_<PERSONA>', async () => {

@@ -8,7 +8,7 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { SignJWT, createRemoteJWKSet, generateKeyPair, jwtVerify } from 'jose';
 import { gatewayToolName, toGatewayToolSchema, toolCatalog } from '../../../catalog';
 import { SEARCH_TOOL_NAME, startToolServer, type RunningToolServer, type ToolCallAudit } from '../../../local';
-import { DEV_AUDIENCE, DEV_ISSUER } from '../../../local/dev-tokens';
+import { DEV_AUDIENCE } from '../../../local/dev-tokens';
 import { createToolDeps } from '../../../lambda/shared/deps';
 import { startDynalite } from '../../../local/dynalite';
 
@@ -128,7 +128,7 @@ describe('local tool server', () => {
 
   test('a token signed by another key, an expired token and a wrong audience are rejected', async () => {
     const { privateKey } = await generateKeyPair('ES256');
-    const forged = await new SignJWT({ role: 'finance-admin' }).setProtectedHeader({ alg: 'ES256' }).setSubject('mallory').setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime('1h').sign(privateKey);
+    const forged = await new SignJWT({ role: 'finance-admin' }).setProtectedHeader({ alg: 'ES256' }).setSubject('mallory').setIssuer(tools.issuer).setAudience(DEV_AUDIENCE).setExpirationTime('1h').sign(privateKey);
     // The client surfaces the 401 body; quotes in it arrive escaped.
     await expect(connect(forged)).rejects.toThrow(/Unauthorized: token rejected: signature verification failed/);
     await expect(connect(await tools.issueToken('fran', { expiresIn: -10 }))).rejects.toThrow(/Unauthorized: token rejected: .{0,2}exp.{0,2} claim timestamp check failed/);
