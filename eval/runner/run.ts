@@ -268,7 +268,7 @@ async function observe(c: EvalCase, transport: Transport, runId: string, repeat:
         response = parseEvalResponse(reply.body, reply.contentType);
       }
       const latencyMs = now() - started;
-      const scores = judge ? await judge.score(c, response!) : undefined;
+      const scores = judge ? await judge.score(c, response!, sessionId) : undefined;
       return { case: c, repeat, attempts: attempt, latencyMs, response, judge: scores };
     } catch (e) {
       const message = e instanceof ContractError || e instanceof TransientError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;

@@ -68,7 +68,8 @@ export function wilson(x: number, n: number, confidence: number): Interval {
   const denom = 1 + (z * z) / n;
   const centre = (p + (z * z) / (2 * n)) / denom;
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
-  return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
+  // At 0 or n the bound on that side is exactly 0 or 1 (rounding would put it a hair inside).
+  return { lower: x === 0 ? 0 : Math.max(0, centre - half), upper: x === n ? 1 : Math.min(1, centre + half) };
 }
 
 /**

@@ -6,7 +6,8 @@
  * `fail` when the upper bound is under a minimum (the agent is confidently below it), `pass` when
  * the lower bound meets it, else `inconclusive` — too few trials to tell, with its own policy
  * (`--inconclusive pass|fail`) and the number of trials that would tell. Latency and token gates are
- * point estimates (they are measured to a few percent with any dataset).
+ * point estimates (they are measured to a few percent with any dataset), and so is the error rate (an
+ * operational figure of this run, not a claim about the agent).
  */
 import type { Comparison } from './run';
 import type { Ratio, Summary } from './scoring';
@@ -86,7 +87,9 @@ export function checkThresholds(summary: Summary, t: Thresholds, options: { read
     const { lower, upper } = wilson(r.correct, r.total, 0.9);
     const op = kind === 'min' ? '≥' : '≤';
     let status: GateStatus;
-    if (kind === 'min') status = upper < threshold ? 'fail' : lower >= threshold ? 'pass' : 'inconclusive';
+    // A 100% requirement (refusals) is not a rate to estimate: one miss fails, none passes.
+    if (kind === 'min' && threshold >= 1) status = r.correct === r.total ? 'pass' : 'fail';
+    else if (kind === 'min') status = upper < threshold ? 'fail' : lower >= threshold ? 'pass' : 'inconclusive';
     else status = lower > threshold ? 'fail' : upper <= threshold ? 'pass' : 'inconclusive';
     // Trials that would tell an agent 3 points on the wrong side of the threshold apart from it.
     const trialsNeeded = status === 'inconclusive' && kind === 'min' && threshold > UNDERPOWERED_MARGIN && threshold < 1 ? trialsNeededBelow(threshold, UNDERPOWERED_MARGIN, 0.05, 0.8) : undefined;
@@ -105,6 +108,7 @@ export function checkThresholds(summary: Summary, t: Thresholds, options: { read
       message: `${metric}: ${pct(r.rate)} of ${r.total} [95% bounds ${pct(lower)}–${pct(upper)}] (${word} ${op} ${pct(threshold)}${extra})`,
     };
   };
+  // Errors, latency and tokens are operational figures of this run, gated as measured.
   const pointGate = (metric: keyof Thresholds, actual: number | undefined, fmt: (v: number) => string): GateResult => {
     const threshold = t[metric] as number;
     if (actual === undefined) return { metric, kind: 'max', threshold, status: 'pass', passed: true, message: `${metric}: not measured (no trial in this run)` };
@@ -127,7 +131,7 @@ export function checkThresholds(summary: Summary, t: Thresholds, options: { read
     rateGate('refusals', 'min', summary.refusals, t.refusals),
     rateGate('factRecall', 'min', summary.factRecall, t.factRecall),
     rateGate('toolPrecision', 'min', summary.toolPrecision, t.toolPrecision),
-    rateGate('errorRate', 'max', summary.errorRate, t.errorRate),
+    ...(t.errorRate !== undefined ? [pointGate('errorRate', summary.trials ? summary.errorRate.rate : undefined, pct)] : []),
     pointGate('latencyP50Ms', summary.trials ? summary.latencyMs.p50 : undefined, ms),
     pointGate('latencyP95Ms', summary.trials ? summary.latencyMs.p95 : undefined, ms),
     pointGate('tokensPerQuery', measured ? summary.tokensPerQuery : undefined, tok),

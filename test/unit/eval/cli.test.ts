@@ -95,16 +95,40 @@ describe('eval CLI --validate and --compare', () => {
     expect(r.err).toContain(`${file}:2: expected.calls.0.parameters.quarter: "Q3-2024" is not valid for getQuarterlyRevenue.quarter: expected a quarter in YYYY-QN format, e.g. 2024-Q3`);
   });
 
-  test('--compare prints two runs side by side', async () => {
-    const write = (name: string, latency: number) => {
-      const results = [scoreCase({ case: revenueCase, latencyMs: latency, response: reply() }, PRICES)];
-      const run: RunResult = { runId: name, startedAt: '', finishedAt: '', target: 't', labels: { model: name }, prices: PRICES, summary: summarise(results), results };
-      fs.writeFileSync(path.join(tmp, `${name}.json`), JSON.stringify(run));
-      return path.join(tmp, `${name}.json`);
-    };
-    const r = await cli('--compare', write('sonnet', 3200), write('haiku', 1800));
+  const writeRun = (name: string, fails: (i: number, r: number) => boolean, labels: Record<string, string> = {}) => {
+    const results = [];
+    for (let r = 1; r <= 10; r++) {
+      for (let i = 0; i < 36; i++) {
+        const c = { ...revenueCase, id: `fin-${String(i + 1).padStart(3, '0')}` };
+        results.push(scoreCase({ case: c, repeat: r, latencyMs: 1000, response: reply({ model: name, ...(fails(i, r) ? { toolCalls: [] } : {}) }) }, PRICES));
+      }
+    }
+    const run: RunResult = { schemaVersion: 2, runId: name, startedAt: '', finishedAt: '', target: 't', labels: { agent: 'financial', dataset: 'eval/datasets/financial.jsonl', ...labels }, prices: PRICES, summary: summarise(results), results };
+    fs.writeFileSync(path.join(tmp, `${name}.json`), JSON.stringify(run));
+    return path.join(tmp, `${name}.json`);
+  };
+
+  test('--compare exits 0 when the candidate is not significantly worse, and writes the side-by-side HTML', async () => {
+    const r = await cli('--compare', writeRun('sonnet', (i, k) => (i + k) % 12 === 0), writeRun('haiku', (i, k) => (i + 2 * k) % 12 === 1), '--out', path.join(tmp, 'cmp'));
+    expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/latency p50\s+3200 ms\s+1800 ms\s+-1400 ms ▲ better/);
+    expect(r.out).toMatch(/toolSelection \(gated\)\s+91\.7%\s+91\.7%/);
+    expect(r.out).toMatch(/verdict: (no-regression|inconclusive)/);
+    expect(fs.readFileSync(path.join(tmp, 'cmp', 'compare.html'), 'utf8')).toContain('<table id="cases">');
+    expect(JSON.parse(fs.readFileSync(path.join(tmp, 'cmp', 'compare.json'), 'utf8'))).toMatchObject({ schemaVersion: 2, verdict: expect.any(String) });
+  });
+
+  test('--compare exits 1 on a significant regression', async () => {
+    const r = await cli('--compare', writeRun('sonnet', (i, k) => (i + k) % 12 === 0), writeRun('haiku', (i, k) => (i + k) % 12 === 0 || (i + 2 * k) % 11 === 0));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/A: sonnet\s+B: haiku/);
+    expect(r.out).toMatch(/verdict: REGRESSION in toolSelection/);
+  });
+
+  test('--compare refuses runs of different agents (exit 2)', async () => {
+    const r = await cli('--compare', writeRun('a', () => false), writeRun('b', () => false, { agent: 'hr' }));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error: --compare: the runs are of different agents (financial vs hr)');
   });
 
   test('--compare with a file that is not a result is a usage error', async () => {
