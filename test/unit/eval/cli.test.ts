@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main, USAGE } from '../../../eval/runner/cli';
+import { loadCheckedDataset } from '../../../eval/runner/catalog-check';
+import { main, USAGE, type TransportSpec } from '../../../eval/runner/cli';
+import type { Transport } from '../../../eval/runner/transports/transport';
+import { perfectReply } from '../../integration/eval/scripted-agent';
 import type { RunResult } from '../../../eval/runner/run';
 import { scoreCase, summarise } from '../../../eval/runner/scoring';
 import { PRICES, reply, revenueCase } from './fixtures';
@@ -136,5 +139,81 @@ describe('eval CLI --validate and --compare', () => {
     const r = await cli('--compare', path.join(tmp, 'x.json'), path.join(tmp, 'missing.json'));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/x\.json: not a result file of npm run eval/);
+  });
+});
+
+describe('eval CLI --baseline: the canary against live on the same cases', () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eval-baseline-'));
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** In-process endpoints: live is perfect; the canary calls the wrong tool on the cases `broken` picks. */
+  const endpoints = (broken: (caseId: string, repeat: number) => boolean, liveBroken: (caseId: string, repeat: number) => boolean = () => false) => {
+    const calls: Record<string, number> = { live: 0, canary: 0 };
+    const cases = new Map(loadCheckedDataset(path.join(ROOT, 'eval/datasets/financial.jsonl')).map((c) => [c.id, c]));
+    const transportFor = (spec: TransportSpec): Transport => ({
+      description: `scripted ${spec.qualifier}`,
+      invoke: async (request, sessionId) => {
+        const arm = spec.qualifier as 'live' | 'canary';
+        calls[arm]++;
+        const c = cases.get(request.evaluation.caseId)!;
+        const repeat = Number(/-r(\d+)/.exec(sessionId)![1]);
+        const r = perfectReply(c);
+        const wrong = r.toolCalls.length > 0 && (arm === 'canary' ? broken : liveBroken)(c.id, repeat);
+        return { body: JSON.stringify(wrong ? { ...r, toolCalls: [{ name: 'getMarketData', input: {} }] } : r), contentType: 'application/json', statusCode: 200 };
+      },
+    });
+    return { calls, transportFor };
+  };
+  const run = async (transportFor: (spec: TransportSpec) => Transport, ...extra: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const argv = ['--agent', 'financial', '--endpoint', 'http://127.0.0.1:1', '--qualifier', 'canary', '--baseline', 'live', '--concurrency', '16', '--out', tmp, ...extra];
+    const code = await main(argv, { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, cwd: ROOT, env: {}, transportFor });
+    return { code, out: out.join(''), err: err.join(''), results: JSON.parse(fs.readFileSync(path.join(tmp, 'results.json'), 'utf8')) };
+  };
+
+  test('an unchanged canary passes and the sequential test stops before the planned rounds', async () => {
+    const e = endpoints(() => false);
+    const r = await run(e.transportFor);
+    expect(r.err).toMatch(/regression test vs live: 18 repeat\(s\) × 36 cases measuring toolSelection = 648 pairs; 629 needed/);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/ok {3}regression\.toolSelection vs scripted live: drop 0\.0% .*round \d+\/18 \(no drop of 5\.0% or more\)/);
+    expect(r.results.comparison.rounds).toBeLessThan(18);
+    expect(r.results.schemaVersion).toBe(2);
+    expect(e.calls.live).toBe(e.calls.canary);
+    expect(r.results.baseline.results).toHaveLength(e.calls.live);
+  });
+
+  test('a canary that lost tool selection on the same cases fails the gate (exit 1)', async () => {
+    const e = endpoints((id, repeat) => (Number(id.slice(4)) + repeat) % 5 === 0);
+    const r = await run(e.transportFor);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/FAIL regression\.toolSelection vs scripted live: drop \d+\.\d% \[95% bounds .*sign test p=.*\(REGRESSED\)/);
+    expect(r.results.gates.find((g: { metric: string }) => g.metric === 'regression.toolSelection').status).toBe('fail');
+  });
+
+  test('too few repeats are named as underpowered, with the repeats that would do', async () => {
+    // Both sides miss a different seventh of the trials: no drop, but 72 pairs cannot rule out 5 points.
+    const e = endpoints((id, k) => (Number(id.slice(4)) + k) % 7 === 1, (id, k) => (Number(id.slice(4)) + k) % 7 === 0);
+    const r = await run(e.transportFor, '--repeat', '2', '--fixed-sample', '--threshold', 'toolSelection=0.5');
+    expect(r.err).toContain('UNDERPOWERED: use --repeat 18 (or auto)');
+    expect(r.out).toMatch(/warn regression\.toolSelection .*INCONCLUSIVE: 629 pairs would catch 92\.0% → 87\.0%/);
+    expect(r.code).toBe(0);
+    const strict = await run(e.transportFor, '--repeat', '2', '--fixed-sample', '--threshold', 'toolSelection=0.5', '--inconclusive', 'fail');
+    expect(strict.code).toBe(1);
+  });
+
+  test('bad regression flags are named', async () => {
+    const r = await cli('--agent', 'hr', '--endpoint', 'http://127.0.0.1:9', '--baseline', 'live-1', '--drop', '2', '--gate-metrics', 'speed', '--repeat', 'auto', '--inconclusive', 'maybe');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error: --drop: expected a number between 0 and 1 (exclusive), got "2"');
+    expect(r.err).toContain('error: --gate-metrics: expected some of toolSelection, parameters, refusals, outcomes, passed, got "speed"');
+    expect(r.err).toContain('error: --inconclusive: expected pass or fail, got "maybe"');
+    expect(r.err).toContain('error: --baseline: expected an endpoint name such as live');
+    const auto = await cli('--agent', 'hr', '--endpoint', 'http://127.0.0.1:9', '--repeat', 'auto');
+    expect(auto.err).toContain('error: --repeat auto: needs --baseline');
   });
 });
