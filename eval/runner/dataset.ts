@@ -10,6 +10,15 @@ import { REFERENCE_USERS, REFERENCE_USER_NAMES } from '../../lambda/identity/ref
 export const AGENTS = ['financial', 'hr', 'it'] as const;
 export type AgentName = (typeof AGENTS)[number];
 
+/**
+ * The shipped dataset of an agent, relative to the repository root: the core set the seed names
+ * (financial 50, hr 45, it 40 cases) and the extension (multi-turn, policy refusals per persona,
+ * reviewed parameter variants), ids from 101 up. Both run by default.
+ */
+export function datasetFiles(agent: AgentName): string[] {
+  return [`eval/datasets/${agent}.jsonl`, ...(fs.existsSync(`${__dirname}/../datasets/${agent}.more.jsonl`) ? [`eval/datasets/${agent}.more.jsonl`] : [])];
+}
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
@@ -129,10 +138,11 @@ export const evalCaseSchema = z
     expected: expectationSchema,
     /**
      * What the answer must state: a number (as a string such as "1284.6", matched as a value with its
-     * sign, ± half a unit of its last digit; or `{ "value": -3.2, "tolerance": 0.05 }`) or text
+     * sign, ± half a unit of its last digit; or `{ "value": -3.2, "tolerance": 0.05 }`, with `"unit": "day"`
+     * when the number must name its unit within three words) or text
      * (matched as whole words, case-insensitive).
      */
-    facts: z.array(z.union([z.string().min(1), z.object({ value: z.number(), tolerance: z.number().min(0).optional() }).strict()])).default([]),
+    facts: z.array(z.union([z.string().min(1), z.object({ value: z.number(), tolerance: z.number().min(0).optional(), unit: z.string().regex(/^[a-z%$]+$/, 'a lower-case unit word such as day').optional() }).strict()])).default([]),
     /** A model answer for LLM-as-judge (`--judge`: the Evaluate API's expectedResponse). */
     expectedResponse: z.string().min(3).optional(),
     tags: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case kebab-case tags')).min(1),

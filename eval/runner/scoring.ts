@@ -176,7 +176,7 @@ export function normalise(text: string): string {
 }
 
 /** An expected fact: text (matched as whole words) or a number (matched as a value, with its sign). */
-export type Fact = string | { readonly value: number; readonly tolerance?: number };
+export type Fact = string | { readonly value: number; readonly tolerance?: number; readonly unit?: string };
 
 const NUMERIC_FACT = /^[-+]?\d+(?:\.\d+)?%?$/;
 
@@ -191,9 +191,33 @@ export function numbersIn(text: string): number[] {
   return out;
 }
 
+const DOWN_BEFORE = /(?:\b(?:fell|fall|down|dropped|drop|declined|decline|decreased|decrease|shrank|contracted|lower|negative)(?: by| of)?) $/;
+const DOWN_AFTER = /^%? (?:decline|decrease|drop|fall|lower|down)\b/;
+
+/**
+ * Numbers of an answer as quantities: written signs count, and so does the wording of a decline
+ * ("fell 1.74%", "down by 1.74", "a 1.74% drop" read as −1.74; "decreased from 1342 to 1318.7" does not).
+ */
+export function quantitiesIn(text: string): number[] {
+  return quantityTokens(text).map((q) => q.value);
+}
+
+function quantityTokens(text: string): { value: number; end: number }[] {
+  const out: { value: number; end: number }[] = [];
+  const re = /(^|[^\w.-])(-?)(\d+(?:\.\d+)?)(?!\w)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = m.index + m[1].length;
+    const end = m.index + m[0].length;
+    const declined = !m[2] && (DOWN_BEFORE.test(text.slice(Math.max(0, start - 20), start)) || DOWN_AFTER.test(text.slice(end, end + 12)));
+    out.push({ value: Number(`${m[2] || (declined ? '-' : '')}${m[3]}`), end });
+    re.lastIndex = end;
+  }
+  return out;
+}
+
 /** Label of a fact in reports. */
 export function factLabel(fact: Fact): string {
-  return typeof fact === 'string' ? fact : `${fact.value}${fact.tolerance ? ` ±${fact.tolerance}` : ''}`;
+  return typeof fact === 'string' ? fact : `${fact.value}${fact.tolerance ? ` ±${fact.tolerance}` : ''}${fact.unit ? ` ${fact.unit}` : ''}`;
 }
 
 /**
@@ -216,8 +240,12 @@ export function factFound(fact: Fact, answer: string): boolean {
       tolerance = 0.5 * 10 ** -decimals;
     }
     // Times and dates are not quantities: drop hh:mm and ISO dates before reading numbers.
-    const numbers = numbersIn(text.replace(/\b\d{1,2}:\d{2}\b/g, ' ').replace(/\b\d{4}-\d{2}-\d{2}\b/g, ' '));
-    return numbers.some((n) => Math.abs(n - value) <= tolerance + 1e-9);
+    const cleaned = text.replace(/\b\d{1,2}:\d{2}\b/g, ' ').replace(/\b\d{4}-\d{2}-\d{2}\b/g, ' ');
+    // With a unit, the number must name it within the next three words ("10 days", "10 vacation days").
+    const unit = typeof fact === 'object' && fact.unit ? fact.unit.toLowerCase() : undefined;
+    return quantityTokens(cleaned).some(
+      (q) => Math.abs(q.value - value) <= tolerance + 1e-9 && (!unit || cleaned.slice(q.end).split(/[^a-z0-9%$]+/).filter(Boolean).slice(0, 3).some((w) => w.startsWith(unit))),
+    );
   }
   const escaped = normalise(fact.trim()).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(?<![a-z0-9])${escaped}(?![a-z0-9])`).test(text);

@@ -178,10 +178,10 @@ describe('eval CLI --baseline: the canary against live on the same cases', () =>
   test('an unchanged canary passes and the sequential test stops before the planned rounds', async () => {
     const e = endpoints(() => false);
     const r = await run(e.transportFor);
-    expect(r.err).toMatch(/regression test vs live: 18 repeat\(s\) × 36 cases measuring toolSelection = 648 pairs; 629 needed/);
+    expect(r.err).toMatch(/regression test vs live: 20 repeat\(s\) × 33 cases measuring toolSelection = 660 pairs; 629 needed/);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/ok {3}regression\.toolSelection vs scripted live: drop 0\.0% .*round \d+\/18 \(no drop of 5\.0% or more\)/);
-    expect(r.results.comparison.rounds).toBeLessThan(18);
+    expect(r.out).toMatch(/ok {3}regression\.toolSelection vs scripted live: drop 0\.0% .*round \d+\/20 \(no drop of 5\.0% or more\)/);
+    expect(r.results.comparison.rounds).toBeLessThan(20);
     expect(r.results.schemaVersion).toBe(2);
     expect(e.calls.live).toBe(e.calls.canary);
     expect(r.results.baseline.results).toHaveLength(e.calls.live);
@@ -199,7 +199,7 @@ describe('eval CLI --baseline: the canary against live on the same cases', () =>
     // Both sides miss a different seventh of the trials: no drop, but 72 pairs cannot rule out 5 points.
     const e = endpoints((id, k) => (Number(id.slice(4)) + k) % 7 === 1, (id, k) => (Number(id.slice(4)) + k) % 7 === 0);
     const r = await run(e.transportFor, '--repeat', '2', '--fixed-sample', '--threshold', 'toolSelection=0.5');
-    expect(r.err).toContain('UNDERPOWERED: use --repeat 18 (or auto)');
+    expect(r.err).toContain('UNDERPOWERED: use --repeat 20 (or auto)');
     expect(r.out).toMatch(/warn regression\.toolSelection .*INCONCLUSIVE: 629 pairs would catch 92\.0% → 87\.0%/);
     expect(r.code).toBe(0);
     const strict = await run(e.transportFor, '--repeat', '2', '--fixed-sample', '--threshold', 'toolSelection=0.5', '--inconclusive', 'fail');
