@@ -9,8 +9,8 @@ import { parseArgs } from 'node:util';
 import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { KitError } from '../../lib/errors';
 import { loadEnvironment } from '../../lib/config';
-import { loadCheckedDataset } from './catalog-check';
-import { AGENTS, DatasetError, type AgentName } from './dataset';
+import { loadCheckedDataset, loadCheckedDatasets } from './catalog-check';
+import { AGENTS, DatasetError, datasetFiles, type AgentName } from './dataset';
 import { AgentCoreEvaluateJudge } from './judge';
 import { ProgressBar, type ProgressStream } from './progress';
 import { compareRuns, comparisonHtml, formatComparison } from './report/compare';
@@ -58,7 +58,7 @@ Options:
   --cognito-domain <d>   cognito: instead of --token-url, e.g. my-prefix.auth.us-east-1.amazoncognito.com
                          [env EVAL_COGNITO_DOMAIN]
   --scope <scope>        cognito: scope to request, e.g. agentcore-tools/invoke [env EVAL_SCOPE; all of the client's]
-  --dataset <file>       JSONL dataset [eval/datasets/<agent>.jsonl]
+  --dataset <file>       JSONL dataset (repeatable) [eval/datasets/<agent>.jsonl and <agent>.more.jsonl]
   --env <name>           environment whose thresholds and model prices apply [dev]
   --model <which>        primary | candidate: which model's prices to cost with [primary]
   --concurrency <n>      cases in flight, 1–64 [4]
@@ -326,7 +326,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   if (positionals.length) throw new UsageError([`unexpected argument ${JSON.stringify(positionals[0])}`]);
   if (flags.validate) {
-    const files = flags.dataset?.length ? flags.dataset : AGENTS.map((a) => `eval/datasets/${a}.jsonl`);
+    const files = flags.dataset?.length ? flags.dataset : AGENTS.flatMap((a) => datasetFiles(a));
     let total = 0;
     for (const f of files) {
       const cases = loadCheckedDataset(path.resolve(io.cwd, f));
@@ -351,7 +351,6 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) problems.push(`--concurrency: expected a whole number from 1 to 64, got ${JSON.stringify(flags.concurrency)}`);
   const model = flags.model ?? 'primary';
   if (model !== 'primary' && model !== 'candidate') problems.push(`--model: expected primary or candidate, got ${JSON.stringify(model)}`);
-  if ((flags.dataset?.length ?? 0) > 1) problems.push('--dataset: give one dataset per run');
   let overrides: Partial<Thresholds> = {};
   try {
     overrides = parseThresholdOverrides(flags.threshold ?? []);
@@ -415,12 +414,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const thresholds: Thresholds = { ...RUNNER_THRESHOLDS, ...env.evaluation.thresholds, ...overrides };
 
   const agent = flags.agent as AgentName;
-  const datasetFile = path.resolve(io.cwd, flags.dataset?.[0] ?? `eval/datasets/${agent}.jsonl`);
-  let cases = loadCheckedDataset(datasetFile);
+  const datasetFiles_ = (flags.dataset?.length ? flags.dataset : datasetFiles(agent)).map((f) => path.resolve(io.cwd, f));
+  const datasetLabel = datasetFiles_.map((f) => path.relative(io.cwd, f)).join(' + ');
+  let cases = loadCheckedDatasets(datasetFiles_);
   const foreign = cases.filter((c) => c.agent !== agent);
   if (foreign.length) throw new UsageError([`--dataset: ${foreign.length} case(s) belong to another agent (e.g. ${foreign[0].id} is ${foreign[0].agent}), expected ${agent}`]);
   if (flags.tag?.length) cases = cases.filter((c) => flags.tag!.some((t) => c.tags.includes(t)));
-  if (!cases.length) throw new UsageError([`--tag: no case in ${path.relative(io.cwd, datasetFile)} carries ${flags.tag?.join(' or ')}`]);
+  if (!cases.length) throw new UsageError([`--tag: no case in ${datasetLabel} carries ${flags.tag?.join(' or ')}`]);
 
   // Every persona's token up front: a wrong client id or secret stops the run before any case.
   if (tokens) for (const persona of new Set(cases.map(resolvePersona))) await tokens.token(persona);
@@ -455,7 +455,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     progress: new ProgressBar(io.stderr),
     labels: {
       agent,
-      dataset: path.relative(io.cwd, datasetFile),
+      dataset: datasetLabel,
       env: env.name,
       model: prices.modelId,
       endpoint: flags.qualifier ?? transport.description,
