@@ -2,7 +2,10 @@
  * Power of the evaluation gate, measured by running the real CLI (`main` of eval/runner/cli.ts, as
  * `npm run eval` does) many times against a scripted agent whose tool-selection accuracy is set.
  *
- *   npm run bench:eval-power -- [--seeds 200] [--agent financial] [--quick]
+ *   npm run bench:eval-power -- [--seeds 100] [--agent financial] [--quick]
+ *
+ * --seeds: simulated gate runs per main scenario (the extra scenarios get a quarter). --quick: the four
+ * main scenarios only. 100 seeds take about three minutes on two shared cores; use 400+ for a report.
  *
  * The agent model (what the power claim holds for; eval/README.md):
  * - Every trial is independent given the case (a fresh session each time); canary and live answer the
@@ -22,10 +25,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCheckedDataset } from '../eval/runner/catalog-check';
+import { loadCheckedDatasets } from '../eval/runner/catalog-check';
 import { main, type TransportSpec } from '../eval/runner/cli';
 import type { EvalRequest, EvalResponse } from '../eval/runner/contract';
-import type { EvalCase } from '../eval/runner/dataset';
+import { datasetFiles, type EvalCase } from '../eval/runner/dataset';
 import type { GateResult } from '../eval/runner/thresholds';
 import { agentSpecs } from '../catalog/agents';
 import { DEFAULT_REGRESSION_DESIGN, hashString, pairsNeeded, seededRandom, trialsNeededBelow } from '../eval/runner/stats';
@@ -33,7 +36,7 @@ import type { Transport } from '../eval/runner/transports/transport';
 
 const { values } = parseArgs({
   options: {
-    seeds: { type: 'string', default: '200' },
+    seeds: { type: 'string', default: '100' },
     agent: { type: 'string', default: 'financial' },
     quick: { type: 'boolean', default: false },
   },
@@ -42,7 +45,8 @@ const SEEDS = Number(values.seeds);
 if (!Number.isInteger(SEEDS) || SEEDS < 10) throw new Error(`--seeds: expected a whole number ≥ 10, got ${values.seeds}`);
 const AGENT = values.agent as 'financial' | 'hr' | 'it';
 const ROOT = path.join(__dirname, '..');
-const CASES = loadCheckedDataset(path.join(ROOT, 'eval', 'datasets', `${AGENT}.jsonl`));
+// The default dataset of the agent (core + extension), exactly what `npm run eval -- --agent` runs.
+const CASES = loadCheckedDatasets(datasetFiles(AGENT).map((f) => path.join(ROOT, f)));
 const TOOLS = Object.values(agentSpecs[AGENT].tools).flat();
 
 type Model = 'homogeneous' | 'heterogeneous' | 'concentrated';
