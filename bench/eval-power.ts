@@ -182,14 +182,16 @@ async function regressionScenario(model: Model, p: number, q: number, seeds: num
   return t;
 }
 
-async function thresholdScenario(p: number, repeat: number, seeds: number): Promise<{ fail: number; inconclusive: number; n: number }> {
-  const t = { fail: 0, inconclusive: 0, n: seeds };
+async function thresholdScenario(p: number, repeat: number, seeds: number): Promise<{ fail: number; inconclusive: number; pointFail: number; n: number }> {
+  const t = { fail: 0, inconclusive: 0, pointFail: 0, n: seeds };
   for (let seed = 1; seed <= seeds; seed++) {
     const rates = caseRates('homogeneous', p, p, seed);
     const r = await gateRun(['--agent', AGENT, '--endpoint', 'http://127.0.0.1:1', '--qualifier', 'canary', '--repeat', String(repeat), '--concurrency', '64', '--attempts', '1'], (spec) => scriptedTransport(spec, rates, seed));
     const g = r.gates.find((x) => x.metric === 'toolSelection')!;
     if (g.status === 'fail') t.fail++;
     if (g.status === 'inconclusive') t.inconclusive++;
+    // What the shipped point-estimate gate would have said on the same trials.
+    if ((g.actual ?? 1) < g.threshold) t.pointFail++;
   }
   return t;
 }
@@ -234,7 +236,9 @@ async function run() {
     [0.88, 5],
   ] as const) {
     const t = await thresholdScenario(p, repeat, few);
-    console.log(`  agent at ${(p * 100).toFixed(0)}%, --repeat ${repeat}: fails ${pct(t.fail, t.n)} ${mcse(t.fail, t.n)}, inconclusive ${pct(t.inconclusive, t.n)} (${t.n} seeds)`);
+    console.log(
+      `  agent at ${(p * 100).toFixed(0)}%, --repeat ${repeat}: fails ${pct(t.fail, t.n)} ${mcse(t.fail, t.n)}, inconclusive ${pct(t.inconclusive, t.n)}; a point estimate would fail ${pct(t.pointFail, t.n)} (${t.n} seeds)`,
+    );
   }
   console.log('');
   console.log('trials a user needs (one-sided 5% level, 80% power, least favourable model):');

@@ -254,7 +254,8 @@ async function observe(c: EvalCase, transport: Transport, runId: string, repeat:
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) await sleep(baseDelay * 2 ** (attempt - 2) * (0.75 + Math.random() * 0.5));
     // A fresh session per attempt: a half-finished conversation must not leak into the retry.
-    const sessionId = sessionIdFor(runId, `${c.id}-r${repeat}${attempt > 1 ? `-a${attempt}` : ''}`);
+    // The first trial keeps the plain `eval-<run>-<case>` id (what traces of a single run are found by).
+    const sessionId = sessionIdFor(runId, `${c.id}${repeat > 1 ? `-r${repeat}` : ''}${attempt > 1 ? `-a${attempt}` : ''}`);
     const started = now();
     try {
       let response: EvalResponse | undefined;

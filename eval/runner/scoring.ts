@@ -202,14 +202,14 @@ export function quantitiesIn(text: string): number[] {
   return quantityTokens(text).map((q) => q.value);
 }
 
-function quantityTokens(text: string): { value: number; end: number }[] {
-  const out: { value: number; end: number }[] = [];
+function quantityTokens(text: string): { value: number; start: number; end: number }[] {
+  const out: { value: number; start: number; end: number }[] = [];
   const re = /(^|[^\w.-])(-?)(\d+(?:\.\d+)?)(?!\w)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const start = m.index + m[1].length;
     const end = m.index + m[0].length;
     const declined = !m[2] && (DOWN_BEFORE.test(text.slice(Math.max(0, start - 20), start)) || DOWN_AFTER.test(text.slice(end, end + 12)));
-    out.push({ value: Number(`${m[2] || (declined ? '-' : '')}${m[3]}`), end });
+    out.push({ value: Number(`${m[2] || (declined ? '-' : '')}${m[3]}`), start, end });
     re.lastIndex = end;
   }
   return out;
@@ -241,11 +241,16 @@ export function factFound(fact: Fact, answer: string): boolean {
     }
     // Times and dates are not quantities: drop hh:mm and ISO dates before reading numbers.
     const cleaned = text.replace(/\b\d{1,2}:\d{2}\b/g, ' ').replace(/\b\d{4}-\d{2}-\d{2}\b/g, ' ');
-    // With a unit, the number must name it within the next three words ("10 days", "10 vacation days").
+    // With a unit, the number must name it within the next three words ("10 days", "10 vacation
+    // days"), or be the value of a field named for it ("remainingdays: 10").
     const unit = typeof fact === 'object' && fact.unit ? fact.unit.toLowerCase() : undefined;
-    return quantityTokens(cleaned).some(
-      (q) => Math.abs(q.value - value) <= tolerance + 1e-9 && (!unit || cleaned.slice(q.end).split(/[^a-z0-9%$]+/).filter(Boolean).slice(0, 3).some((w) => w.startsWith(unit))),
-    );
+    const named = (q: { start: number; end: number }) => {
+      if (!unit) return true;
+      const after = cleaned.slice(q.end).split(/[^a-z0-9%$]+/).filter(Boolean).slice(0, 3);
+      const before = /([a-z]+)\s*[:=]\s*$/.exec(cleaned.slice(Math.max(0, q.start - 40), q.start))?.[1];
+      return after.some((w) => w.startsWith(unit)) || (before !== undefined && before.includes(unit));
+    };
+    return quantityTokens(cleaned).some((q) => Math.abs(q.value - value) <= tolerance + 1e-9 && named(q));
   }
   const escaped = normalise(fact.trim()).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(?<![a-z0-9])${escaped}(?![a-z0-9])`).test(text);

@@ -160,7 +160,7 @@ describe('eval CLI --baseline: the canary against live on the same cases', () =>
         const arm = spec.qualifier as 'live' | 'canary';
         calls[arm]++;
         const c = cases.get(request.evaluation.caseId)!;
-        const repeat = Number(/-r(\d+)/.exec(sessionId)![1]);
+        const repeat = Number(/-r(\d+)/.exec(sessionId)?.[1] ?? 1);
         const r = perfectReply(c);
         const wrong = r.toolCalls.length > 0 && (arm === 'canary' ? broken : liveBroken)(c.id, repeat);
         return { body: JSON.stringify(wrong ? { ...r, toolCalls: [{ name: 'getMarketData', input: {} }] } : r), contentType: 'application/json', statusCode: 200 };
@@ -197,8 +197,8 @@ describe('eval CLI --baseline: the canary against live on the same cases', () =>
   });
 
   test('too few repeats are named as underpowered, with the repeats that would do', async () => {
-    // Both sides miss a different seventh of the trials: no drop, but 72 pairs cannot rule out 5 points.
-    const e = endpoints((id, k) => (Number(id.slice(4)) + k) % 7 === 1, (id, k) => (Number(id.slice(4)) + k) % 7 === 0);
+    // Both sides miss a different quarter of the trials: no drop, but 130 pairs cannot rule out 5 points.
+    const e = endpoints((id, k) => (Number(id.slice(4)) + k) % 4 === 1, (id, k) => (Number(id.slice(4)) + k) % 4 === 0);
     const r = await run(e.transportFor, '--repeat', '2', '--fixed-sample', '--threshold', 'toolSelection=0.5');
     expect(r.err).toContain('UNDERPOWERED: use --repeat 10 (or auto)');
     expect(r.out).toMatch(/warn regression\.toolSelection .*INCONCLUSIVE: 629 pairs would catch 92\.0% → 87\.0%/);

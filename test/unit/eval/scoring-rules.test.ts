@@ -134,6 +134,14 @@ describe('facts are values, not substrings', () => {
     expect(factFound(fact, answer)).toBe(found);
   });
 
+  test('a number fact with a unit: the unit follows within three words, or names the field', () => {
+    const tenDays = { value: 10, unit: 'day' };
+    expect(factFound(tenDays, 'You have 10 vacation days left.')).toBe(true);
+    expect(factFound(tenDays, 'remainingDays: 10, asOf: 2026-11-26')).toBe(true);
+    expect(factFound(tenDays, 'You have 10 hours of overtime and 3 days left.')).toBe(false);
+    expect(factFound(tenDays, 'You took 3 days and 10 more are booked.')).toBe(false);
+  });
+
   test('a number fact with a tolerance and a sign', () => {
     expect(factFound({ value: -3.2, tolerance: 0.05 }, 'Growth was -3.24%.')).toBe(true);
     expect(factFound({ value: -3.2, tolerance: 0.05 }, 'Growth was 3.2%.')).toBe(false);
