@@ -17,7 +17,7 @@ import { AGENTS, type EvalCase } from '../eval/runner/dataset';
 import { toHtml } from '../eval/runner/report/html';
 import { toJUnit } from '../eval/runner/report/junit';
 import { runEvaluation } from '../eval/runner/run';
-import { scoreCase, summarise } from '../eval/runner/scoring';
+import { factLabel, scoreCase, summarise, type Fact } from '../eval/runner/scoring';
 import { checkThresholds, SEED_THRESHOLDS } from '../eval/runner/thresholds';
 import type { Transport } from '../eval/runner/transports/transport';
 
@@ -33,7 +33,7 @@ function replyFor(c: EvalCase, i: number): EvalResponse {
   const calls = 'calls' in c.expected ? (c.expected.calls ?? []) : [];
   const wrong = i % 13 === 0;
   return {
-    answer: `Answer for ${c.query}: ${c.facts.join(', ')}`,
+    answer: `Answer for ${c.query}: ${c.facts.map((f) => factLabel(f as Fact)).join(', ')}`,
     outcome: wrong && c.expected.outcome === 'refusal' ? 'answer' : c.expected.outcome,
     toolCalls: calls.map((call) => ({
       name: i % 17 === 0 ? `${c.agent}___getMarketData` : `${c.agent}___${call.tool}`,

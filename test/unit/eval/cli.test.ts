@@ -194,6 +194,9 @@ describe('eval CLI --baseline: the canary against live on the same cases', () =>
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/FAIL regression\.toolSelection vs scripted live: drop \d+\.\d% \[95% bounds .*sign test p=.*\(REGRESSED\)/);
     expect(r.results.gates.find((g: { metric: string }) => g.metric === 'regression.toolSelection').status).toBe('fail');
+    const html = fs.readFileSync(path.join(tmp, 'report.html'), 'utf8');
+    expect(html).toMatch(/<h2>Canary vs scripted live \(same cases, paired\)<\/h2>\n<table id="comparison">/);
+    expect(html).toMatch(/<tr><td>toolSelection<\/td><td>yes<\/td><td>\d+<\/td><td>\d+ \/ 0<\/td>.*<td>regression<\/td><\/tr>/);
   });
 
   test('too few repeats are named as underpowered, with the repeats that would do', async () => {
