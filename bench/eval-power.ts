@@ -17,7 +17,10 @@
  * - `heterogeneous`: per-case live rates drawn from Beta(mean p, α+β = 4) afresh for each seed
  *   (most cases near certain, a few hard ones); the canary multiplies each case's failure rate by
  *   (1−q)/(1−p), so its mean is q (up to clipping at 0).
- * - `concentrated`: live p everywhere; the canary breaks 3 cases (their rate drops so the mean drop is p−q).
+ * - `concentrated`: live p everywhere; the canary breaks as few cases as can carry the drop (at least 3:
+ *   4 of 65 for 92% → 87%), so the mean drop is p−q.
+ * The `true drop` column is the mean per-case drop of the simulated rates (clipping at 0 can make it
+ * smaller than live − canary for the heterogeneous model).
  *
  * Printed rates are proportions over seeds; their Monte-Carlo standard error is √(r(1−r)/seeds).
  */
@@ -69,10 +72,12 @@ function caseRates(model: Model, p: number, q: number, seed: number): { live: Ma
       canary.set(c.id, Math.max(0, 1 - (1 - pi) * ((1 - q) / (1 - p))));
     }
   } else {
-    const broken = new Set(shuffle(toolCases.map((c) => c.id), rnd).slice(0, 3));
+    // As few cases as can carry the whole drop (at least 3), each losing the same share.
+    const m = Math.max(3, Math.ceil(((p - q) * toolCases.length) / p));
+    const broken = new Set(shuffle(toolCases.map((c) => c.id), rnd).slice(0, m));
     for (const c of toolCases) {
       live.set(c.id, p);
-      canary.set(c.id, broken.has(c.id) ? Math.max(0, p - ((p - q) * toolCases.length) / 3) : p);
+      canary.set(c.id, broken.has(c.id) ? p - ((p - q) * toolCases.length) / m : p);
     }
   }
   return { live, canary };
@@ -131,9 +136,9 @@ function scriptedTransport(spec: TransportSpec, rates: { live: Map<string, numbe
   const byId = new Map(CASES.map((c) => [c.id, c]));
   return {
     description: `scripted ${arm}`,
-    invoke: async (request: EvalRequest, sessionId: string) => {
+    invoke: async (request: EvalRequest) => {
       const c = byId.get(request.evaluation.caseId)!;
-      const repeat = /-r(\d+)/.exec(sessionId)?.[1] ?? '1';
+      const repeat = request.evaluation.repeat ?? 1;
       const p = rates[arm].get(c.id);
       const succeed = p === undefined || seededRandom(hashString(`${seed}/${arm}/${c.id}/${repeat}`))() < p;
       return { body: JSON.stringify(scriptedReply(c, succeed)), contentType: 'application/json', statusCode: 200 };
@@ -155,6 +160,7 @@ async function gateRun(args: string[], transportFor: (spec: TransportSpec) => Tr
 }
 
 interface Tally {
+  trueDrop: number;
   regression: number;
   inconclusive: number;
   exitNonZero: number;
@@ -164,9 +170,10 @@ interface Tally {
 }
 
 async function regressionScenario(model: Model, p: number, q: number, seeds: number, extra: string[] = []): Promise<Tally> {
-  const t: Tally = { regression: 0, inconclusive: 0, exitNonZero: 0, rounds: 0, trials: 0, n: seeds };
+  const t: Tally = { trueDrop: 0, regression: 0, inconclusive: 0, exitNonZero: 0, rounds: 0, trials: 0, n: seeds };
   for (let seed = 1; seed <= seeds; seed++) {
     const rates = caseRates(model, p, q, seed);
+    for (const [id, live] of rates.live) t.trueDrop += (live - rates.canary.get(id)!) / rates.live.size / seeds;
     // The absolute thresholds are a separate gate (below); here only the regression test decides the exit code.
     const r = await gateRun(
       ['--agent', AGENT, '--endpoint', 'http://127.0.0.1:1', '--qualifier', 'canary', '--baseline', 'live', '--concurrency', '64', '--attempts', '1', '--threshold', 'toolSelection=0', ...extra],
@@ -217,13 +224,13 @@ async function run() {
     const few = Math.max(10, Math.round(SEEDS / 4));
     scenarios.push(['concentrated', 0.92, 0.87, few], ['homogeneous', 0.92, 0.9, few], ['homogeneous', 0.92, 0.82, few], ['homogeneous', 0.97, 0.92, few]);
   }
-  const head = `  ${'agent model'.padEnd(14)} ${'live → canary'.padEnd(14)} ${'seeds'.padStart(5)}  ${'flagged (± MC s.e.)'.padEnd(20)} ${'inconclusive'.padEnd(12)} ${'mean rounds'.padStart(11)} ${'mean trials'.padStart(11)}  meaning`;
+  const head = `  ${'agent model'.padEnd(14)} ${'live → canary'.padEnd(14)} ${'true drop'.padStart(9)} ${'seeds'.padStart(5)}  ${'flagged (± MC s.e.)'.padEnd(20)} ${'inconclusive'.padEnd(12)} ${'mean rounds'.padStart(11)} ${'mean trials'.padStart(11)}  meaning`;
   console.log(head);
   for (const [model, p, q, n] of scenarios) {
     const t = await regressionScenario(model, p, q, n);
     const meaning = p === q ? 'false-alarm rate (want ≤ 5%)' : `power for a ${((p - q) * 100).toFixed(0)}-point drop${p === 0.92 && q === 0.87 ? ' (want ≥ 80%)' : ''}`;
     console.log(
-      `  ${model.padEnd(14)} ${`${(p * 100).toFixed(0)}% → ${(q * 100).toFixed(0)}%`.padEnd(14)} ${String(n).padStart(5)}  ${`${pct(t.regression, n)} ${mcse(t.regression, n)}`.padEnd(20)} ${pct(t.inconclusive, n).padEnd(12)} ${(t.rounds / n).toFixed(1).padStart(11)} ${Math.round(t.trials / n).toString().padStart(11)}  ${meaning}`,
+      `  ${model.padEnd(14)} ${`${(p * 100).toFixed(0)}% → ${(q * 100).toFixed(0)}%`.padEnd(14)} ${`${(t.trueDrop * 100).toFixed(1)} pp`.padStart(9)} ${String(n).padStart(5)}  ${`${pct(t.regression, n)} ${mcse(t.regression, n)}`.padEnd(20)} ${pct(t.inconclusive, n).padEnd(12)} ${(t.rounds / n).toFixed(1).padStart(11)} ${Math.round(t.trials / n).toString().padStart(11)}  ${meaning}`,
     );
   }
   console.log('');

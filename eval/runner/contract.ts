@@ -19,8 +19,9 @@ export interface EvalRequest {
   /**
    * Ask the agent to include the evaluation fields (tool calls, usage, outcome) in its reply. A
    * multi-turn case sends its earlier turns first, in the same session: `turn` counts from 1 to `turns`.
+   * `repeat` says which trial of the case this is, from the second on (for the agent's logs).
    */
-  readonly evaluation: { readonly caseId: string; readonly turn?: number; readonly turns?: number };
+  readonly evaluation: { readonly caseId: string; readonly repeat?: number; readonly turn?: number; readonly turns?: number };
 }
 
 export const toolCallSchema = z

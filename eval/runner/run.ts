@@ -122,12 +122,13 @@ export function requestFor(c: EvalCase): EvalRequest {
   return turnRequests(c)[turnRequests(c).length - 1];
 }
 
-/** Every request of a case, earlier turns first, all in one session. */
-export function turnRequests(c: EvalCase): EvalRequest[] {
+/** Every request of a case's trial, earlier turns first, all in one session; `repeat` is named from the second trial on. */
+export function turnRequests(c: EvalCase, repeat = 1): EvalRequest[] {
   const context = { ...c.context, persona: resolvePersona(c) };
   const prompts = [...(c.turns ?? []), c.query];
-  if (prompts.length === 1) return [{ prompt: c.query, context, evaluation: { caseId: c.id } }];
-  return prompts.map((prompt, i) => ({ prompt, context, evaluation: { caseId: c.id, turn: i + 1, turns: prompts.length } }));
+  const trial = repeat > 1 ? { repeat } : {};
+  if (prompts.length === 1) return [{ prompt: c.query, context, evaluation: { caseId: c.id, ...trial } }];
+  return prompts.map((prompt, i) => ({ prompt, context, evaluation: { caseId: c.id, ...trial, turn: i + 1, turns: prompts.length } }));
 }
 
 /** Pair trials of two runs by case and repeat; pairs where either side errored are left out. */
@@ -259,7 +260,7 @@ async function observe(c: EvalCase, transport: Transport, runId: string, repeat:
     const started = now();
     try {
       let response: EvalResponse | undefined;
-      for (const request of turnRequests(c)) {
+      for (const request of turnRequests(c, repeat)) {
         const reply = await transport.invoke(request, sessionId);
         if (reply.statusCode >= 400) {
           const error = `HTTP ${reply.statusCode}: ${reply.body.slice(0, 300)}`;

@@ -156,11 +156,11 @@ describe('eval CLI --baseline: the canary against live on the same cases', () =>
     const cases = new Map(loadCheckedDatasets(datasetFiles('financial').map((f) => path.join(ROOT, f))).map((c) => [c.id, c]));
     const transportFor = (spec: TransportSpec): Transport => ({
       description: `scripted ${spec.qualifier}`,
-      invoke: async (request, sessionId) => {
+      invoke: async (request) => {
         const arm = spec.qualifier as 'live' | 'canary';
         calls[arm]++;
         const c = cases.get(request.evaluation.caseId)!;
-        const repeat = Number(/-r(\d+)/.exec(sessionId)?.[1] ?? 1);
+        const repeat = request.evaluation.repeat ?? 1;
         const r = perfectReply(c);
         const wrong = r.toolCalls.length > 0 && (arm === 'canary' ? broken : liveBroken)(c.id, repeat);
         return { body: JSON.stringify(wrong ? { ...r, toolCalls: [{ name: 'getMarketData', input: {} }] } : r), contentType: 'application/json', statusCode: 200 };

@@ -215,3 +215,21 @@ describe('multi-turn cases', () => {
     expect(run.results[0].passed).toBe(true);
   });
 });
+
+describe('repeats', () => {
+  test('each trial of a case is its own session and names its repeat from the second on', async () => {
+    const seen: { repeat?: number; session: string }[] = [];
+    const transport: Transport = {
+      description: 'counting',
+      invoke: async (request, session) => {
+        seen.push({ repeat: request.evaluation.repeat, session });
+        return { body: JSON.stringify(reply()), contentType: 'application/json', statusCode: 200 };
+      },
+    };
+    const run = await runEvaluation({ cases: [revenueCase], transport, prices: PRICES, repeat: 3, runId: 'rep' });
+    expect(seen.map((s) => s.repeat)).toEqual([undefined, 2, 3]);
+    expect(new Set(seen.map((s) => s.session)).size).toBe(3);
+    expect(run.results.map((r) => r.repeat)).toEqual([1, 2, 3]);
+    expect(run.summary).toMatchObject({ cases: 1, trials: 3, passed: 3 });
+  });
+});
