@@ -2,10 +2,12 @@
  * Power of the evaluation gate, measured by running the real CLI (`main` of eval/runner/cli.ts, as
  * `npm run eval` does) many times against a scripted agent whose tool-selection accuracy is set.
  *
- *   npm run bench:eval-power -- [--seeds 100] [--agent financial] [--quick]
+ *   npm run bench:eval-power -- [--seeds 200] [--agent financial] [--quick]
  *
- * --seeds: simulated gate runs per main scenario (the extra scenarios get a quarter). --quick: the four
- * main scenarios only. 100 seeds take about three minutes on two shared cores; use 400+ for a report.
+ * --seeds: simulated gate runs of the homogeneous 92% → 92% and 92% → 87% scenarios (the acceptance
+ * pair; Monte-Carlo error ±1.3 points at 200); the heterogeneous ones get half, the others an eighth.
+ * --quick: the four main scenarios only. Seeds are fixed (1…n), so a run prints the same figures every
+ * time. The default takes about 1.5 min of CPU (a few minutes on two shared cores).
  *
  * The agent model (what the power claim holds for; eval/README.md):
  * - Every trial is independent given the case (a fresh session each time); canary and live answer the
@@ -39,7 +41,7 @@ import type { Transport } from '../eval/runner/transports/transport';
 
 const { values } = parseArgs({
   options: {
-    seeds: { type: 'string', default: '100' },
+    seeds: { type: 'string', default: '200' },
     agent: { type: 'string', default: 'financial' },
     quick: { type: 'boolean', default: false },
   },
@@ -210,18 +212,20 @@ async function run() {
   const t0 = Date.now();
   const d = DEFAULT_REGRESSION_DESIGN;
   const toolCases = CASES.filter((c) => 'calls' in c.expected && (c.expected.calls?.length ?? 0) > 0).length;
-  console.log(`evaluation gate power: ${AGENT} dataset, ${CASES.length} cases (${toolCases} with tool calls), ${SEEDS} seeds per scenario, node ${process.version}`);
+  console.log(`evaluation gate power: ${AGENT} dataset, ${CASES.length} cases (${toolCases} with tool calls), ${SEEDS} seeds for the homogeneous pair (seeds column below), node ${process.version}`);
   console.log(`default staging gate: canary vs live on the same cases, paired exact sign test on tool selection, sequential (looks at ~1/3, 2/3, all of the rounds; interim level ${d.interimAlpha}, futility at ${d.futilityConfidence * 100}%),`);
   console.log(`  repeats planned for ${(d.base * 100).toFixed(0)}% → ${((d.base - d.drop) * 100).toFixed(0)}% at ${(d.power * 100).toFixed(0)}% power, ${(d.alpha * 100).toFixed(0)}% false alarms: ${pairsNeeded(d.base, d.drop, d.alpha, d.power)} pairs → --repeat auto = ${Math.ceil(pairsNeeded(d.base, d.drop, d.alpha, d.power) / toolCases)}`);
   console.log('');
+  // The acceptance pair (least favourable model) gets every seed; the rest fewer, to keep the run short.
+  const half = Math.max(10, Math.round(SEEDS / 2));
   const scenarios: [Model, number, number, number][] = [
     ['homogeneous', 0.92, 0.92, SEEDS],
     ['homogeneous', 0.92, 0.87, SEEDS],
-    ['heterogeneous', 0.92, 0.92, SEEDS],
-    ['heterogeneous', 0.92, 0.87, SEEDS],
+    ['heterogeneous', 0.92, 0.92, half],
+    ['heterogeneous', 0.92, 0.87, half],
   ];
   if (!values.quick) {
-    const few = Math.max(10, Math.round(SEEDS / 4));
+    const few = Math.max(10, Math.round(SEEDS / 8));
     scenarios.push(['concentrated', 0.92, 0.87, few], ['homogeneous', 0.92, 0.9, few], ['homogeneous', 0.92, 0.82, few], ['homogeneous', 0.97, 0.92, few]);
   }
   const head = `  ${'agent model'.padEnd(14)} ${'live → canary'.padEnd(14)} ${'true drop'.padStart(9)} ${'seeds'.padStart(5)}  ${'flagged (± MC s.e.)'.padEnd(20)} ${'inconclusive'.padEnd(12)} ${'mean rounds'.padStart(11)} ${'mean trials'.padStart(11)}  meaning`;
@@ -230,12 +234,12 @@ async function run() {
     const t = await regressionScenario(model, p, q, n);
     const meaning = p === q ? 'false-alarm rate (want ≤ 5%)' : `power for a ${((p - q) * 100).toFixed(0)}-point drop${p === 0.92 && q === 0.87 ? ' (want ≥ 80%)' : ''}`;
     console.log(
-      `  ${model.padEnd(14)} ${`${(p * 100).toFixed(0)}% → ${(q * 100).toFixed(0)}%`.padEnd(14)} ${`${(t.trueDrop * 100).toFixed(1)} pp`.padStart(9)} ${String(n).padStart(5)}  ${`${pct(t.regression, n)} ${mcse(t.regression, n)}`.padEnd(20)} ${pct(t.inconclusive, n).padEnd(12)} ${(t.rounds / n).toFixed(1).padStart(11)} ${Math.round(t.trials / n).toString().padStart(11)}  ${meaning}`,
+      `  ${model.padEnd(14)} ${`${(p * 100).toFixed(0)}% → ${(q * 100).toFixed(0)}%`.padEnd(14)} ${`${(Math.round(t.trueDrop * 1000) / 10 + 0).toFixed(1)} pp`.padStart(9)} ${String(n).padStart(5)}  ${`${pct(t.regression, n)} ${mcse(t.regression, n)}`.padEnd(20)} ${pct(t.inconclusive, n).padEnd(12)} ${(t.rounds / n).toFixed(1).padStart(11)} ${Math.round(t.trials / n).toString().padStart(11)}  ${meaning}`,
     );
   }
   console.log('');
   console.log('threshold gate alone (no baseline), tool selection ≥ 95%, homogeneous agent, 95% Wilson bounds:');
-  const few = values.quick ? 20 : Math.max(20, Math.round(SEEDS / 4));
+  const few = values.quick ? 20 : Math.max(20, Math.round(SEEDS / 8));
   for (const [p, repeat] of [
     [0.97, 1],
     [0.97, 5],
