@@ -82,7 +82,7 @@ async function mainBench() {
   const w0 = Math.max(...rows.map((r) => r[0].length));
   console.log(`eval scoring benchmark: ${N.toLocaleString('en-US')} synthetic cases (${base.length} distinct), node ${process.version}`);
   for (const [a, b, c] of rows) console.log(`  ${a.padEnd(w0)}  ${b.padStart(10)}  ${c.padStart(18)}`);
-  console.log(`  summary: ${summary.value.passed}/${summary.value.cases} passed, tool selection ${((summary.value.toolSelection.rate ?? 0) * 100).toFixed(1)}%, p95 ${summary.value.latencyMs.p95} ms`);
+  console.log(`  summary: ${summary.value.passed}/${summary.value.trials} trials passed (${summary.value.cases} distinct cases), tool selection ${((summary.value.toolSelection.rate ?? 0) * 100).toFixed(1)}%, p95 ${summary.value.latencyMs.p95} ms`);
 }
 
 void mainBench();
