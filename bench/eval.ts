@@ -17,7 +17,7 @@ import { AGENTS, type EvalCase } from '../eval/runner/dataset';
 import { toHtml } from '../eval/runner/report/html';
 import { toJUnit } from '../eval/runner/report/junit';
 import { runEvaluation } from '../eval/runner/run';
-import { scoreCase, summarise } from '../eval/runner/scoring';
+import { factLabel, scoreCase, summarise, type Fact } from '../eval/runner/scoring';
 import { checkThresholds, SEED_THRESHOLDS } from '../eval/runner/thresholds';
 import type { Transport } from '../eval/runner/transports/transport';
 
@@ -33,7 +33,7 @@ function replyFor(c: EvalCase, i: number): EvalResponse {
   const calls = 'calls' in c.expected ? (c.expected.calls ?? []) : [];
   const wrong = i % 13 === 0;
   return {
-    answer: `Answer for ${c.query}: ${c.facts.join(', ')}`,
+    answer: `Answer for ${c.query}: ${c.facts.map((f) => factLabel(f as Fact)).join(', ')}`,
     outcome: wrong && c.expected.outcome === 'refusal' ? 'answer' : c.expected.outcome,
     toolCalls: calls.map((call) => ({
       name: i % 17 === 0 ? `${c.agent}___getMarketData` : `${c.agent}___${call.tool}`,
@@ -82,7 +82,7 @@ async function mainBench() {
   const w0 = Math.max(...rows.map((r) => r[0].length));
   console.log(`eval scoring benchmark: ${N.toLocaleString('en-US')} synthetic cases (${base.length} distinct), node ${process.version}`);
   for (const [a, b, c] of rows) console.log(`  ${a.padEnd(w0)}  ${b.padStart(10)}  ${c.padStart(18)}`);
-  console.log(`  summary: ${summary.value.passed}/${summary.value.cases} passed, tool selection ${((summary.value.toolSelection.rate ?? 0) * 100).toFixed(1)}%, p95 ${summary.value.latencyMs.p95} ms`);
+  console.log(`  summary: ${summary.value.passed}/${summary.value.trials} trials passed (${summary.value.cases} distinct cases), tool selection ${((summary.value.toolSelection.rate ?? 0) * 100).toFixed(1)}%, p95 ${summary.value.latencyMs.p95} ms`);
 }
 
 void mainBench();

@@ -54,3 +54,30 @@ export function loadCheckedDataset(file: string): EvalCase[] {
   if (problems.length) throw new DatasetError(problems);
   return cases;
 }
+
+/** Several files of one dataset (core + extension): each checked, and ids unique across them. */
+export function loadCheckedDatasets(files: readonly string[]): EvalCase[] {
+  const all: EvalCase[] = [];
+  const problems: DatasetProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    let cases: EvalCase[];
+    try {
+      cases = loadCheckedDataset(file);
+    } catch (e) {
+      if (e instanceof DatasetError) {
+        problems.push(...e.problems);
+        continue;
+      }
+      throw e;
+    }
+    for (const c of cases) {
+      const first = seen.get(c.id);
+      if (first) problems.push({ file, line: lineOf(c), field: 'id', message: `duplicate id ${c.id} (also in ${first})` });
+      seen.set(c.id, file);
+    }
+    all.push(...cases);
+  }
+  if (problems.length) throw new DatasetError(problems);
+  return all;
+}

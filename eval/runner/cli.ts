@@ -9,19 +9,21 @@ import { parseArgs } from 'node:util';
 import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { KitError } from '../../lib/errors';
 import { loadEnvironment } from '../../lib/config';
-import { loadCheckedDataset } from './catalog-check';
-import { AGENTS, DatasetError, type AgentName } from './dataset';
+import { loadCheckedDataset, loadCheckedDatasets } from './catalog-check';
+import { AGENTS, DatasetError, datasetFiles, type AgentName } from './dataset';
 import { AgentCoreEvaluateJudge } from './judge';
 import { ProgressBar, type ProgressStream } from './progress';
-import { compareRuns, formatComparison } from './report/compare';
+import { compareRuns, comparisonHtml, formatComparison } from './report/compare';
 import { toHtml } from './report/html';
 import { toJUnit } from './report/junit';
-import { runEvaluation, type RunResult } from './run';
-import { checkThresholds, parseThresholdOverrides, UsageError, type Thresholds } from './thresholds';
+import { PAIRED_METRICS, RESULTS_SCHEMA_VERSION, runEvaluation, type PairedMetric, type RunResult } from './run';
+import { DEFAULT_REGRESSION_DESIGN, pairsNeeded, type RegressionDesign } from './stats';
+import { checkThresholds, parseThresholdOverrides, repeatsFor, RUNNER_THRESHOLDS, UsageError, type InconclusivePolicy, type Thresholds } from './thresholds';
 import { CLIENT_ID_PATTERN, CognitoTokenProvider, tokenUrlFromDomain, USER_POOL_ID_PATTERN, type DescribeUserPoolClientSender } from './auth/cognito';
 import { EnvTokenProvider, TokenError, type TokenProvider } from './auth/token-provider';
 import { personaOf, resolvePersona } from './personas';
 import type { EvalRequest } from './contract';
+import type { CaseResult } from './scoring';
 import { A2ATransport } from './transports/a2a';
 import { AgentCoreTransport, RUNTIME_ARN_PATTERN, runtimeInvocationUrl } from './transports/agentcore';
 import { LocalHttpTransport } from './transports/local-http';
@@ -35,7 +37,7 @@ export type AuthMode = (typeof AUTH_MODES)[number];
 export const USAGE = `Usage:
   npm run eval -- --agent <financial|hr|it> --endpoint <url|runtime ARN> [options]
   npm run eval -- --validate [--dataset <file>]...
-  npm run eval -- --compare <a.json> <b.json>
+  npm run eval -- --compare <baseline.json> <candidate.json> [--out <dir>]
 
 Options:
   --agent <name>         dataset (and agent) under test: ${AGENTS.join(', ')}
@@ -56,12 +58,25 @@ Options:
   --cognito-domain <d>   cognito: instead of --token-url, e.g. my-prefix.auth.us-east-1.amazoncognito.com
                          [env EVAL_COGNITO_DOMAIN]
   --scope <scope>        cognito: scope to request, e.g. agentcore-tools/invoke [env EVAL_SCOPE; all of the client's]
-  --dataset <file>       JSONL dataset [eval/datasets/<agent>.jsonl]
+  --dataset <file>       JSONL dataset (repeatable) [eval/datasets/<agent>.jsonl and <agent>.more.jsonl]
   --env <name>           environment whose thresholds and model prices apply [dev]
   --model <which>        primary | candidate: which model's prices to cost with [primary]
   --concurrency <n>      cases in flight, 1–64 [4]
   --tag <tag>            only cases carrying this tag (repeatable)
-  --threshold k=v        override a gate, e.g. --threshold latencyP95Ms=8000 (repeatable)
+  --threshold k=v        override a gate, e.g. --threshold latencyP95Ms=8000, factRecall=0.9,
+                         judge.Builtin.Correctness=0.7 (repeatable)
+  --baseline <qualifier> also run every trial on this endpoint of the same agent (e.g. live) and fail on a
+                         significant drop of the canary against it (paired sign test, sequential) [none]
+  --baseline-endpoint <target>  the baseline is another URL or runtime ARN [--endpoint]
+  --repeat <n|auto>      trials per case; auto: as many as the regression test needs [auto with a baseline, else 1]
+  --gate-metrics <list>  metrics the regression test gates on: ${Object.keys(PAIRED_METRICS).join(', ')} [toolSelection]
+  --drop <d>             smallest drop the regression test must catch, e.g. 0.05 [${DEFAULT_REGRESSION_DESIGN.drop}]
+  --base-rate <p>        live success rate to plan for [${DEFAULT_REGRESSION_DESIGN.base}]
+  --alpha <a>            false-alarm rate of the regression test [${DEFAULT_REGRESSION_DESIGN.alpha}]
+  --power <p>            power to plan the repeats for [${DEFAULT_REGRESSION_DESIGN.power}]
+  --fixed-sample         run every planned round (no early stop)
+  --inconclusive <p>     pass | fail: exit code of a gate that cannot tell either way [pass]
+  --attempts <n>         transport attempts per trial (backoff between), 1–10 [3]
   --token-env <VAR>      environment variable holding one bearer token (JWT) sent with every case (--auth none only)
   --judge <ids>          comma-separated evaluator ids for LLM-as-judge, e.g. Builtin.Helpfulness
   --out <dir>            where results.json, junit.xml and report.html go [.eval-results/<run id>]
@@ -109,6 +124,17 @@ interface ParsedFlags {
   scope?: string;
   'token-env'?: string;
   out?: string;
+  baseline?: string;
+  'baseline-endpoint'?: string;
+  repeat?: string;
+  'gate-metrics'?: string;
+  drop?: string;
+  'base-rate'?: string;
+  alpha?: string;
+  power?: string;
+  'fixed-sample'?: boolean;
+  inconclusive?: string;
+  attempts?: string;
   validate?: boolean;
   compare?: boolean;
   help?: boolean;
@@ -140,6 +166,17 @@ function parseFlags(argv: readonly string[]): { flags: ParsedFlags; positionals:
         scope: { type: 'string' },
         'token-env': { type: 'string' },
         out: { type: 'string' },
+        baseline: { type: 'string' },
+        'baseline-endpoint': { type: 'string' },
+        repeat: { type: 'string' },
+        'gate-metrics': { type: 'string' },
+        drop: { type: 'string' },
+        'base-rate': { type: 'string' },
+        alpha: { type: 'string' },
+        power: { type: 'string' },
+        'fixed-sample': { type: 'boolean' },
+        inconclusive: { type: 'string' },
+        attempts: { type: 'string' },
         validate: { type: 'boolean' },
         compare: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -243,7 +280,11 @@ function readRun(file: string): RunResult {
   if (!parsed || typeof parsed !== 'object' || !parsed.summary || !Array.isArray(parsed.results)) {
     throw new UsageError([`${file}: not a result file of npm run eval (missing summary/results)`]);
   }
-  return parsed;
+  const version = parsed.schemaVersion ?? 1;
+  if (version > RESULTS_SCHEMA_VERSION) throw new UsageError([`${file}: schemaVersion ${version} is newer than this runner reads (${RESULTS_SCHEMA_VERSION}); update the kit`]);
+  // Version 1 files: one trial per case, errors marked only by `error`.
+  const results = parsed.results.map((r) => ({ ...r, repeat: r.repeat ?? 1, status: r.status ?? (r.error ? 'error' : r.passed ? 'pass' : 'fail') }) as CaseResult);
+  return { ...parsed, results };
 }
 
 /** Runs the CLI; returns the exit code (never throws for bad input). */
@@ -272,12 +313,20 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (flags.compare) {
     if (positionals.length !== 2) throw new UsageError([`--compare: expected two result files, got ${positionals.length}`]);
     const [a, b] = positionals.map((p) => readRun(path.resolve(io.cwd, p)));
-    io.stdout.write(formatComparison(compareRuns(a, b)));
-    return 0;
+    const comparison = compareRuns(a, b);
+    io.stdout.write(formatComparison(comparison));
+    if (flags.out) {
+      const outDir = path.resolve(io.cwd, flags.out);
+      fs.mkdirSync(outDir, { recursive: true });
+      fs.writeFileSync(path.join(outDir, 'compare.html'), comparisonHtml(comparison));
+      fs.writeFileSync(path.join(outDir, 'compare.json'), `${JSON.stringify({ schemaVersion: RESULTS_SCHEMA_VERSION, ...comparison }, null, 2)}\n`);
+      io.stdout.write(`report: ${path.relative(io.cwd, outDir)}/{compare.html,compare.json}\n`);
+    }
+    return comparison.verdict === 'regression' ? 1 : 0;
   }
   if (positionals.length) throw new UsageError([`unexpected argument ${JSON.stringify(positionals[0])}`]);
   if (flags.validate) {
-    const files = flags.dataset?.length ? flags.dataset : AGENTS.map((a) => `eval/datasets/${a}.jsonl`);
+    const files = flags.dataset?.length ? flags.dataset : AGENTS.flatMap((a) => datasetFiles(a));
     let total = 0;
     for (const f of files) {
       const cases = loadCheckedDataset(path.resolve(io.cwd, f));
@@ -302,7 +351,6 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) problems.push(`--concurrency: expected a whole number from 1 to 64, got ${JSON.stringify(flags.concurrency)}`);
   const model = flags.model ?? 'primary';
   if (model !== 'primary' && model !== 'candidate') problems.push(`--model: expected primary or candidate, got ${JSON.stringify(model)}`);
-  if ((flags.dataset?.length ?? 0) > 1) problems.push('--dataset: give one dataset per run');
   let overrides: Partial<Thresholds> = {};
   try {
     overrides = parseThresholdOverrides(flags.threshold ?? []);
@@ -324,24 +372,73 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (!problems.length && flags.endpoint && RUNTIME_ARN_PATTERN.test(flags.endpoint) && protocol === 'a2a' && !tokens) {
     problems.push('--protocol a2a with a runtime ARN: expected --auth cognito or --auth env (A2A runtimes with JWT inbound auth take a bearer token; SigV4 InvokeAgentRuntime is used only with --protocol http and --auth none)');
   }
+  const fraction = (flag: 'drop' | 'base-rate' | 'alpha' | 'power', fallback: number, max = 1): number => {
+    const raw = flags[flag];
+    if (raw === undefined) return fallback;
+    const v = Number(raw);
+    if (!Number.isFinite(v) || v <= 0 || v >= max) problems.push(`--${flag}: expected a number between 0 and ${max} (exclusive), got ${JSON.stringify(raw)}`);
+    return v;
+  };
+  const design: RegressionDesign = {
+    ...DEFAULT_REGRESSION_DESIGN,
+    drop: fraction('drop', DEFAULT_REGRESSION_DESIGN.drop),
+    base: fraction('base-rate', DEFAULT_REGRESSION_DESIGN.base, 1.0000001),
+    alpha: fraction('alpha', DEFAULT_REGRESSION_DESIGN.alpha, 0.5),
+    power: fraction('power', DEFAULT_REGRESSION_DESIGN.power),
+  };
+  if (design.base - design.drop <= 0) problems.push(`--drop: must be smaller than --base-rate (${design.base}), got ${design.drop}`);
+  if (design.alpha <= design.interimAlpha * 3) problems.push(`--alpha: expected more than ${design.interimAlpha * 3} (the interim looks spend ${design.interimAlpha} each), got ${design.alpha}`);
+  const gateMetrics = (flags['gate-metrics'] ?? 'toolSelection').split(',').map((m) => m.trim()).filter(Boolean) as PairedMetric[];
+  for (const m of gateMetrics) if (!(m in PAIRED_METRICS)) problems.push(`--gate-metrics: expected some of ${Object.keys(PAIRED_METRICS).join(', ')}, got ${JSON.stringify(m)}`);
+  if (!gateMetrics.length) problems.push(`--gate-metrics: expected at least one of ${Object.keys(PAIRED_METRICS).join(', ')}`);
+  const inconclusive = (flags.inconclusive ?? 'pass') as InconclusivePolicy;
+  if (inconclusive !== 'pass' && inconclusive !== 'fail') problems.push(`--inconclusive: expected pass or fail, got ${JSON.stringify(flags.inconclusive)}`);
+  const attempts = flags.attempts === undefined ? 3 : Number(flags.attempts);
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) problems.push(`--attempts: expected a whole number from 1 to 10, got ${JSON.stringify(flags.attempts)}`);
+  const repeatFlag = flags.repeat ?? (flags.baseline !== undefined ? 'auto' : '1');
+  const repeatN = repeatFlag === 'auto' ? undefined : Number(repeatFlag);
+  if (repeatN !== undefined && (!Number.isInteger(repeatN) || repeatN < 1 || repeatN > 1000)) problems.push(`--repeat: expected auto or a whole number from 1 to 1000, got ${JSON.stringify(flags.repeat)}`);
+  if (repeatFlag === 'auto' && flags.baseline === undefined) problems.push('--repeat auto: needs --baseline (it plans the repeats of the regression test); give a number instead');
+  if (flags.baseline !== undefined && !/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/.test(flags.baseline)) problems.push(`--baseline: expected an endpoint name such as live (letters, digits, underscore; starts with a letter), got ${JSON.stringify(flags.baseline)}`);
+  if (flags['baseline-endpoint'] !== undefined && flags.baseline === undefined) problems.push('--baseline-endpoint: needs --baseline <qualifier> (e.g. --baseline live)');
+  const baselineEndpoint = flags['baseline-endpoint'] ?? flags.endpoint;
+  if (flags['baseline-endpoint'] !== undefined && !/^https?:\/\//.test(flags['baseline-endpoint']) && !RUNTIME_ARN_PATTERN.test(flags['baseline-endpoint'])) {
+    problems.push(`--baseline-endpoint: expected http(s)://host:port or an AgentCore runtime ARN, got ${JSON.stringify(flags['baseline-endpoint'])}`);
+  }
+  if (flags.baseline !== undefined && flags.baseline === flags.qualifier && baselineEndpoint === flags.endpoint) problems.push(`--baseline: the baseline is the endpoint under test (${flags.baseline}); expected another qualifier, e.g. --qualifier canary --baseline live`);
   if (problems.length) throw new UsageError(problems);
 
   const env = loadEnvironment(flags.env ?? 'dev');
   const prices = model === 'candidate' ? env.models.candidate : env.models.primary;
   if (!prices) throw new UsageError([`--model candidate: environment ${env.name} defines no candidate model`]);
-  const thresholds: Thresholds = { ...env.evaluation.thresholds, ...overrides };
+  const thresholds: Thresholds = { ...RUNNER_THRESHOLDS, ...env.evaluation.thresholds, ...overrides };
 
   const agent = flags.agent as AgentName;
-  const datasetFile = path.resolve(io.cwd, flags.dataset?.[0] ?? `eval/datasets/${agent}.jsonl`);
-  let cases = loadCheckedDataset(datasetFile);
+  const datasetFiles_ = (flags.dataset?.length ? flags.dataset : datasetFiles(agent)).map((f) => path.resolve(io.cwd, f));
+  const datasetLabel = datasetFiles_.map((f) => path.relative(io.cwd, f)).join(' + ');
+  let cases = loadCheckedDatasets(datasetFiles_);
   const foreign = cases.filter((c) => c.agent !== agent);
   if (foreign.length) throw new UsageError([`--dataset: ${foreign.length} case(s) belong to another agent (e.g. ${foreign[0].id} is ${foreign[0].agent}), expected ${agent}`]);
   if (flags.tag?.length) cases = cases.filter((c) => flags.tag!.some((t) => c.tags.includes(t)));
-  if (!cases.length) throw new UsageError([`--tag: no case in ${path.relative(io.cwd, datasetFile)} carries ${flags.tag?.join(' or ')}`]);
+  if (!cases.length) throw new UsageError([`--tag: no case in ${datasetLabel} carries ${flags.tag?.join(' or ')}`]);
 
   // Every persona's token up front: a wrong client id or secret stops the run before any case.
   if (tokens) for (const persona of new Set(cases.map(resolvePersona))) await tokens.token(persona);
   const transport = (io.transportFor ?? defaultTransport)({ endpoint: flags.endpoint!, qualifier: flags.qualifier, protocol, tokens });
+  const baseline = flags.baseline !== undefined ? (io.transportFor ?? defaultTransport)({ endpoint: baselineEndpoint!, qualifier: flags.baseline, protocol, tokens }) : undefined;
+  // Repeats: enough pairs on the cases that measure the first gated metric for the design's power.
+  const measuring = cases.filter((c) => (gateMetrics[0] === 'toolSelection' || gateMetrics[0] === 'parameters' ? 'calls' in c.expected && (c.expected.calls?.length ?? 0) > 0 : gateMetrics[0] === 'refusals' ? c.expected.outcome === 'refusal' : true)).length;
+  const splitAlpha = design.alpha / gateMetrics.length;
+  const repeat = repeatN ?? repeatsFor({ ...design, alpha: splitAlpha }, measuring);
+  if (baseline) {
+    const needed = pairsNeeded(design.base, design.drop, splitAlpha, design.power);
+    const planned = repeat * measuring;
+    io.stderr.write(
+      `regression test vs ${flags.baseline}: ${repeat} repeat(s) × ${measuring} cases measuring ${gateMetrics[0]} = ${planned} pairs; ` +
+        `${needed} needed to catch ${(design.base * 100).toFixed(0)}% → ${((design.base - design.drop) * 100).toFixed(0)}% with ${(design.power * 100).toFixed(0)}% power at ${(splitAlpha * 100).toFixed(1)}% false alarms` +
+        `${planned < needed ? ` — UNDERPOWERED: use --repeat ${Math.ceil(needed / Math.max(1, measuring))} (or auto)` : ''}\n`,
+    );
+  }
   const judge = judgeIds.length ? new AgentCoreEvaluateJudge(new BedrockAgentCoreClient({ region: env.region }), judgeIds) : undefined;
   const result = await runEvaluation({
     cases,
@@ -349,29 +446,36 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     concurrency,
     prices,
     judge,
+    baseline,
+    repeat,
+    gateMetrics,
+    design,
+    sequential: !flags['fixed-sample'],
+    retry: { attempts },
     progress: new ProgressBar(io.stderr),
     labels: {
       agent,
-      dataset: path.relative(io.cwd, datasetFile),
+      dataset: datasetLabel,
       env: env.name,
       model: prices.modelId,
       endpoint: flags.qualifier ?? transport.description,
+      ...(flags.baseline ? { baseline: flags.baseline } : {}),
       protocol,
       auth: tokens?.description ?? 'none',
     },
   });
-  const gates = checkThresholds(result.summary, thresholds);
+  const gates = checkThresholds(result.summary, thresholds, { inconclusive, comparison: result.comparison });
   const outDir = path.resolve(io.cwd, flags.out ?? path.join('.eval-results', result.runId));
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify({ ...result, gates }, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify({ ...result, schemaVersion: RESULTS_SCHEMA_VERSION, gates }, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, 'junit.xml'), toJUnit(result, gates));
   fs.writeFileSync(path.join(outDir, 'report.html'), toHtml(result, gates));
 
   const s = result.summary;
   io.stdout.write(
     [
-      `${agent}: ${s.passed}/${s.cases} cases passed (${s.errors} errors) against ${result.target}`,
-      ...gates.map((g) => `  ${g.passed ? 'ok  ' : 'FAIL'} ${g.message}`),
+      `${agent}: ${s.passed}/${s.trials - s.errors} trials passed (${s.cases} cases × ${result.comparison?.rounds ?? repeat} repeat(s); ${s.errors} errors, not counted as failures) against ${result.target}`,
+      ...gates.map((g) => `  ${g.status === 'inconclusive' ? (g.passed ? 'warn' : 'FAIL') : g.passed ? 'ok  ' : 'FAIL'} ${g.message}`),
       `  cost $${s.costUsd.toFixed(4)} ($${s.costPerQueryUsd.toFixed(5)}/query, ${prices.modelId})`,
       `results: ${path.relative(io.cwd, outDir)}/{results.json,junit.xml,report.html}`,
       '',

@@ -16,8 +16,12 @@ export interface EvalRequest {
    * reference identity whose token the runner sends (agents read identity from the token only).
    */
   readonly context: { readonly asOf: string; readonly employeeId?: string; readonly userId?: string; readonly persona?: string };
-  /** Ask the agent to include the evaluation fields (tool calls, usage, outcome) in its reply. */
-  readonly evaluation: { readonly caseId: string };
+  /**
+   * Ask the agent to include the evaluation fields (tool calls, usage, outcome) in its reply. A
+   * multi-turn case sends its earlier turns first, in the same session: `turn` counts from 1 to `turns`.
+   * `repeat` says which trial of the case this is, from the second on (for the agent's logs).
+   */
+  readonly evaluation: { readonly caseId: string; readonly repeat?: number; readonly turn?: number; readonly turns?: number };
 }
 
 export const toolCallSchema = z

@@ -10,6 +10,15 @@ import { REFERENCE_USERS, REFERENCE_USER_NAMES } from '../../lambda/identity/ref
 export const AGENTS = ['financial', 'hr', 'it'] as const;
 export type AgentName = (typeof AGENTS)[number];
 
+/**
+ * The shipped dataset of an agent, relative to the repository root: the core set the seed names
+ * (financial 50, hr 45, it 40 cases) and the extension (multi-turn, policy refusals per persona,
+ * reviewed parameter variants), ids from 101 up. Both run by default.
+ */
+export function datasetFiles(agent: AgentName): string[] {
+  return [`eval/datasets/${agent}.jsonl`, ...(fs.existsSync(`${__dirname}/../datasets/${agent}.more.jsonl`) ? [`eval/datasets/${agent}.more.jsonl`] : [])];
+}
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
@@ -49,8 +58,10 @@ export const expectationSchema = z.discriminatedUnion('outcome', [
   z
     .object({
       outcome: z.literal('answer'),
-      /** Calls the agent must make (in any order); extra read-only calls are allowed. */
+      /** Calls the agent must make; a call to any other tool fails the case (tool precision). */
       calls: z.array(expectedCallSchema).min(1),
+      /** The calls must come in this order (a trajectory, e.g. look up then act). @default false */
+      ordered: z.boolean().optional(),
     })
     .strict(),
   z
@@ -72,6 +83,7 @@ export const expectationSchema = z.discriminatedUnion('outcome', [
       reason: z.string().min(3),
       /** A ticket call that carries the escalation (e.g. createHRTicket); omitted when a hand-off to a human is enough. */
       calls: z.array(expectedCallSchema).optional(),
+      ordered: z.boolean().optional(),
     })
     .strict(),
   z
@@ -92,6 +104,11 @@ export const evalCaseSchema = z
     id: z.string().regex(/^(fin|hr|it)-\d{3}$/, 'an id such as fin-001, hr-012 or it-040'),
     agent: z.enum(AGENTS),
     query: z.string().trim().min(2).max(2000),
+    /**
+     * Earlier user messages of the same conversation, sent first in the same session (their replies
+     * are not scored); `query` is the last turn and the one the expectation is about.
+     */
+    turns: z.array(z.string().trim().min(2).max(2000)).min(1).max(8).optional(),
     /** Invocation attributes the agent receives beside the prompt. */
     context: z
       .object({
@@ -119,8 +136,15 @@ export const evalCaseSchema = z
         }
       }),
     expected: expectationSchema,
-    /** Fragments the answer must contain (case-insensitive), e.g. a figure or a policy fact. */
-    facts: z.array(z.string().min(1)).default([]),
+    /**
+     * What the answer must state: a number (as a string such as "1284.6", matched as a value with its
+     * sign, ± half a unit of its last digit; or `{ "value": -3.2, "tolerance": 0.05 }`, with `"unit": "day"`
+     * when the number must name its unit within three words) or text
+     * (matched as whole words, case-insensitive).
+     */
+    facts: z.array(z.union([z.string().min(1), z.object({ value: z.number(), tolerance: z.number().min(0).optional(), unit: z.string().regex(/^[a-z%$]+$/, 'a lower-case unit word such as day').optional() }).strict()])).default([]),
+    /** A model answer for LLM-as-judge (`--judge`: the Evaluate API's expectedResponse). */
+    expectedResponse: z.string().min(3).optional(),
     tags: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case kebab-case tags')).min(1),
     /** A case id this one rephrases (same expected call), e.g. the "Q3 revenue in EMEA" family. */
     paraphraseOf: z.string().optional(),

@@ -48,6 +48,13 @@ export interface EvaluationGateOptions {
    */
   readonly qualifier?: string;
   /**
+   * Endpoint the canary is compared with on the same cases (`--baseline`): the run repeats every case
+   * as often as the regression test needs and fails on a significant drop in tool selection against
+   * it (eval/README.md, "The regression gate"). `false` scores the canary against the thresholds only.
+   * @default 'live'
+   */
+  readonly baseline?: string | false;
+  /**
    * Extra flags for every run, e.g. `['--threshold', 'latencyP95Ms=8000']`.
    * @default []
    */
@@ -62,14 +69,15 @@ export function runtimeArnVariable(agent: string): string {
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /**
- * Score each agent's canary endpoint with the offline evaluation suite. `npm run eval` exits 1 on a
- * threshold breach, which fails the step and stops the pipeline before prod. With persona tokens the
+ * Score each agent's canary endpoint with the offline evaluation suite, against live on the same
+ * cases. `npm run eval` exits 1 on a significant regression or a threshold breach, which fails the step and stops the pipeline before prod. With persona tokens the
  * step first takes the credentials of the role in `EVAL_ROLE_ARN` (POSIX sh: CodeBuild's default shell).
  */
 export function evaluationGateCommands(options: EvaluationGateOptions): string[] {
   const qualifier = options.qualifier ?? 'canary';
   const extra = (options.extraArgs ?? []).map(quote).join(' ');
   const auth = options.personaTokens ? ' --auth cognito' : '';
+  const baseline = options.baseline === false ? '' : ` --baseline ${quote(options.baseline ?? 'live')}`;
   // One command line, so a failed assume-role fails the step (CodeBuild checks each line's status).
   const assumeRole = `CREDENTIALS=$(aws sts assume-role --role-arn "$${EVALUATION_ACCESS_VARIABLES.roleArn}" --role-session-name evaluation-gate --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text) && set -- $CREDENTIALS && export AWS_ACCESS_KEY_ID="$1" AWS_SECRET_ACCESS_KEY="$2" AWS_SESSION_TOKEN="$3"`;
   return [
@@ -77,7 +85,7 @@ export function evaluationGateCommands(options: EvaluationGateOptions): string[]
     ...(options.personaTokens ? [assumeRole] : []),
     ...options.targets.map(
       (t) =>
-        `npm run eval -- --agent ${quote(t.agent)} --endpoint "$${t.runtimeArnVariable}" --protocol ${options.protocol ?? 'a2a'}${auth} --qualifier ${quote(qualifier)} --env ${quote(options.environment)} --out eval/results/${quote(t.agent)}${extra ? ` ${extra}` : ''}`,
+        `npm run eval -- --agent ${quote(t.agent)} --endpoint "$${t.runtimeArnVariable}" --protocol ${options.protocol ?? 'a2a'}${auth} --qualifier ${quote(qualifier)}${baseline} --env ${quote(options.environment)} --out eval/results/${quote(t.agent)}${extra ? ` ${extra}` : ''}`,
     ),
   ];
 }

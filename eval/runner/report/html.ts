@@ -72,21 +72,33 @@ export function toHtml(run: RunResult, gates: readonly GateResult[]): string {
   const failed = run.results.filter((r) => !r.passed);
   const failedRows = failed
     .map(
-      (r) => `<tr class="failed-case"><td>${esc(r.id)}</td><td>${esc(r.query)}</td>
+      (r) => `<tr class="failed-case"><td>${esc(r.id)}${(r.repeat ?? 1) > 1 ? ` #${r.repeat}` : ''}</td><td>${esc(r.query)}</td>
 <td>${esc(r.expectedOutcome)}<br><code>${esc(r.expectedCalls.map((c) => `${c.tool}(${JSON.stringify(c.parameters)})`).join('\n'))}</code></td>
 <td>${esc(r.actualOutcome ?? '—')}<br><code>${esc(r.actualCalls.map((c) => `${c.name}(${JSON.stringify(c.input)})`).join('\n'))}</code></td>
-<td>${esc(r.error ?? r.checks.parameterMismatches.join('; '))}</td></tr>`,
+<td>${esc(r.error ?? [...r.checks.parameterMismatches, ...((r.checks.unexpectedCalls ?? []).length ? [`unexpected calls: ${r.checks.unexpectedCalls.join(', ')}`] : []), ...(r.checks.order === false ? ['calls out of order'] : [])].join('; '))}</td></tr>`,
     )
     .join('\n');
-  const gateRows = gates.map((g) => `<li class="${g.passed ? 'pass' : 'fail'}">${g.passed ? '✔' : '✘'} ${esc(g.message)}</li>`).join('');
+  const gateRows = gates.map((g) => `<li class="${g.status === 'inconclusive' ? 'inconclusive' : g.passed ? 'pass' : 'fail'}">${g.status === 'inconclusive' ? '?' : g.passed ? '✔' : '✘'} ${esc(g.message)}</li>`).join('');
+  const comparison = run.comparison
+    ? `<h2>Canary vs ${esc(run.comparison.baselineTarget)} (same cases, paired)</h2>
+<table id="comparison"><tr><th>Metric</th><th>Gated</th><th>Pairs</th><th>Worse / better</th><th>Drop [95% bounds]</th><th>p</th><th>Verdict</th></tr>
+${run.comparison.metrics
+  .map((m) => {
+    const l = m.looks[m.looks.length - 1];
+    return `<tr><td>${esc(m.metric)}</td><td>${m.gated ? 'yes' : ''}</td><td>${l?.counts.pairs ?? 0}</td><td>${l ? `${l.counts.worse} / ${l.counts.better}` : ''}</td><td>${l ? `${(l.drop.estimate * 100).toFixed(1)} pp [${(l.drop.lower * 100).toFixed(1)}, ${(l.drop.upper * 100).toFixed(1)}]` : ''}</td><td>${l ? l.pValue.toPrecision(2) : ''}</td><td>${esc(m.verdict)}</td></tr>`;
+  })
+  .join('\n')}
+</table><p>Rounds run: ${run.comparison.rounds} of ${run.comparison.plannedRounds}.</p>`
+    : '';
   const labels = Object.entries(run.labels).map(([k, v]) => `${esc(k)}: <b>${esc(v)}</b>`).join(' · ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Agent evaluation ${esc(run.runId)}</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}code{white-space:pre-wrap;font-size:12px}.pass{color:#2e7d32}.fail{color:#c62828;font-weight:bold}ul{list-style:none;padding:0}</style>
+<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}code{white-space:pre-wrap;font-size:12px}.pass{color:#2e7d32}.fail{color:#c62828;font-weight:bold}.inconclusive{color:#e65100}ul{list-style:none;padding:0}</style>
 </head><body>
 <h1>Agent evaluation</h1>
 <p>${labels}<br>Target: <code>${esc(run.target)}</code> · run ${esc(run.runId)} · ${esc(run.startedAt)} → ${esc(run.finishedAt)}</p>
 <h2>Gates</h2><ul id="gates">${gateRows}</ul>
+${comparison}
 <h2>Summary</h2>
 <table><tr><th>Cases</th><th>Passed</th><th>Errors</th><th>p50</th><th>p95</th><th>p99</th><th>Tokens/query</th><th>Cost</th><th>Cost/query</th></tr>
 <tr><td>${s.cases}</td><td>${s.passed}</td><td>${s.errors}</td><td>${Math.round(s.latencyMs.p50)} ms</td><td>${Math.round(s.latencyMs.p95)} ms</td><td>${Math.round(s.latencyMs.p99)} ms</td><td>${Math.round(s.tokensPerQuery)}</td><td>$${s.costUsd.toFixed(4)}</td><td>$${s.costPerQueryUsd.toFixed(5)}</td></tr></table>

@@ -12,13 +12,15 @@ export function toJUnit(run: RunResult, gates: readonly GateResult[]): string {
   const suiteName = `eval.${run.labels.agent ?? 'agent'}`;
   const caseXml = run.results.map((r) => {
     const time = (r.latencyMs / 1000).toFixed(3);
-    const name = escapeXml(`${r.id}: ${r.query}`);
+    const name = escapeXml(`${r.id}${(r.repeat ?? 1) > 1 ? ` #${r.repeat}` : ''}: ${r.query}`);
     if (r.passed) return `    <testcase classname="${suiteName}.cases" name="${name}" time="${time}"/>`;
     const why = r.error
       ? r.error
       : [
           !r.checks.outcome ? `outcome: expected ${r.expectedOutcome}, got ${r.actualOutcome ?? 'none'}` : '',
           r.checks.toolSelection === false ? `tool: expected ${r.expectedCalls.map((c) => c.tool).join(', ')}, got ${r.actualCalls.map((c) => c.name).join(', ') || 'no call'}` : '',
+          (r.checks.unexpectedCalls ?? []).length ? `unexpected calls: ${r.checks.unexpectedCalls.join(', ')}` : '',
+          r.checks.order === false ? `order: expected ${r.expectedCalls.map((c) => c.tool).join(' → ')}` : '',
           ...r.checks.parameterMismatches,
         ]
           .filter(Boolean)
@@ -26,9 +28,12 @@ export function toJUnit(run: RunResult, gates: readonly GateResult[]): string {
     const tag = r.error ? 'error' : 'failure';
     return `    <testcase classname="${suiteName}.cases" name="${name}" time="${time}">\n      <${tag} message="${escapeXml(why)}"/>\n    </testcase>`;
   });
+  // An inconclusive gate that the policy lets pass still says so in the CI log.
   const gateXml = gates.map((g) =>
     g.passed
-      ? `    <testcase classname="${suiteName}.thresholds" name="${escapeXml(g.metric)}"/>`
+      ? g.status === 'inconclusive'
+        ? `    <testcase classname="${suiteName}.thresholds" name="${escapeXml(g.metric)}">\n      <system-out>${escapeXml(g.message)}</system-out>\n    </testcase>`
+        : `    <testcase classname="${suiteName}.thresholds" name="${escapeXml(g.metric)}"/>`
       : `    <testcase classname="${suiteName}.thresholds" name="${escapeXml(g.metric)}">\n      <failure message="${escapeXml(g.message)}"/>\n    </testcase>`,
   );
   const failures = run.results.filter((r) => !r.passed && !r.error).length + gates.filter((g) => !g.passed).length;

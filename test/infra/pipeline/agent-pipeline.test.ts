@@ -92,9 +92,9 @@ describe('AgentPipeline (approval on, CodeStar source)', () => {
     const spec = JSON.parse(projectOf(built.template, gate).Properties.Source.BuildSpec);
     expect(spec.phases.build.commands).toEqual([
       'npm ci',
-      'npm run eval -- --agent financial --endpoint "$RUNTIME_ARN_FINANCIAL" --protocol http --qualifier canary --env staging --out eval/results/financial',
-      'npm run eval -- --agent hr --endpoint "$RUNTIME_ARN_HR" --protocol http --qualifier canary --env staging --out eval/results/hr',
-      'npm run eval -- --agent it --endpoint "$RUNTIME_ARN_IT" --protocol http --qualifier canary --env staging --out eval/results/it',
+      'npm run eval -- --agent financial --endpoint "$RUNTIME_ARN_FINANCIAL" --protocol http --qualifier canary --baseline live --env staging --out eval/results/financial',
+      'npm run eval -- --agent hr --endpoint "$RUNTIME_ARN_HR" --protocol http --qualifier canary --baseline live --env staging --out eval/results/hr',
+      'npm run eval -- --agent it --endpoint "$RUNTIME_ARN_IT" --protocol http --qualifier canary --baseline live --env staging --out eval/results/it',
     ]);
     const env = JSON.parse(gate.Configuration!.EnvironmentVariables as string) as Array<{ name: string; value: string }>;
     expect(env.map((e) => e.name).sort()).toEqual(['RUNTIME_ARN_FINANCIAL', 'RUNTIME_ARN_HR', 'RUNTIME_ARN_IT']);
@@ -165,7 +165,7 @@ describe('AgentPipeline with persona tokens (JWT-authorized staging agents in an
     const spec = JSON.parse(projectOf(built.template, gate).Properties.Source.BuildSpec);
     expect(spec.phases.build.commands[1]).toMatch(/aws sts assume-role --role-arn "\$EVAL_ROLE_ARN"/);
     expect(spec.phases.build.commands.slice(2)).toEqual(
-      ['financial', 'hr', 'it'].map((a) => `npm run eval -- --agent ${a} --endpoint "$RUNTIME_ARN_${a.toUpperCase()}" --protocol a2a --auth cognito --qualifier canary --env staging --out eval/results/${a}`),
+      ['financial', 'hr', 'it'].map((a) => `npm run eval -- --agent ${a} --endpoint "$RUNTIME_ARN_${a.toUpperCase()}" --protocol a2a --auth cognito --qualifier canary --baseline live --env staging --out eval/results/${a}`),
     );
     const env = JSON.parse(gate.Configuration!.EnvironmentVariables as string) as Array<{ name: string; value: unknown }>;
     // Stage outputs arrive as action variables; the role ARN is known at synth and set on the project.

@@ -21,7 +21,14 @@ describe('pipeline step commands (for teams with their own CI/CD)', () => {
         qualifier: 'blue',
         extraArgs: ['--threshold', 'latencyP95Ms=8000', '--tag', "it's"],
       }),
-    ).toEqual(['npm ci', `npm run eval -- --agent hr --endpoint "$RUNTIME_ARN_HR" --protocol a2a --qualifier blue --env perf --out eval/results/hr --threshold latencyP95Ms=8000 --tag 'it'\\''s'`]);
+    ).toEqual(['npm ci', `npm run eval -- --agent hr --endpoint "$RUNTIME_ARN_HR" --protocol a2a --qualifier blue --baseline live --env perf --out eval/results/hr --threshold latencyP95Ms=8000 --tag 'it'\\''s'`]);
+  });
+
+  test('the gate compares the canary with live by default; another baseline, or none, can be chosen', () => {
+    const target = [{ agent: 'hr', runtimeArnVariable: 'RUNTIME_ARN_HR' }];
+    expect(evaluationGateCommands({ targets: target, environment: 'staging' })[1]).toContain('--qualifier canary --baseline live --env staging');
+    expect(evaluationGateCommands({ targets: target, environment: 'staging', baseline: 'blue' })[1]).toContain('--qualifier canary --baseline blue --env staging');
+    expect(evaluationGateCommands({ targets: target, environment: 'staging', baseline: false })[1]).toContain('--qualifier canary --env staging');
   });
 
   test('with persona tokens the gate assumes the evaluation role once, then runs every agent with --auth cognito', () => {
@@ -29,8 +36,8 @@ describe('pipeline step commands (for teams with their own CI/CD)', () => {
     expect(commands).toHaveLength(4);
     expect(commands[1]).toMatch(/^CREDENTIALS=\$\(aws sts assume-role --role-arn "\$EVAL_ROLE_ARN" --role-session-name evaluation-gate /);
     expect(commands.slice(2)).toEqual([
-      'npm run eval -- --agent hr --endpoint "$RUNTIME_ARN_HR" --protocol a2a --auth cognito --qualifier canary --env staging --out eval/results/hr',
-      'npm run eval -- --agent it --endpoint "$RUNTIME_ARN_IT" --protocol a2a --auth cognito --qualifier canary --env staging --out eval/results/it',
+      'npm run eval -- --agent hr --endpoint "$RUNTIME_ARN_HR" --protocol a2a --auth cognito --qualifier canary --baseline live --env staging --out eval/results/hr',
+      'npm run eval -- --agent it --endpoint "$RUNTIME_ARN_IT" --protocol a2a --auth cognito --qualifier canary --baseline live --env staging --out eval/results/it',
     ]);
   });
 

@@ -99,7 +99,7 @@ describe('runner → specialists over A2A, one persona token per case (scripted 
   test('financial: revenue as the senior analyst, relative dates from asOf, a clarification, the seed refusal, and a region the junior analyst may not see', async () => {
     const fin011 = pick('financial', ['fin-011'])[0];
     // The junior analyst (EMEA only) asks for APAC: the policy denies the call and the agent declines.
-    const regionRefusal: EvalCase = { ...fin011, context: { ...fin011.context, persona: 'alex' }, expected: { outcome: 'refusal', reason: 'alex may only see EMEA revenue' }, facts: [] };
+    const regionRefusal: EvalCase = { ...fin011, context: { ...fin011.context, persona: 'alex' }, expected: { outcome: 'refusal', reason: 'alex may only see EMEA revenue', deniedCalls: [{ tool: 'getQuarterlyRevenue', parameters: { region: 'APAC', quarter: '2026-Q3' } }] }, facts: [] };
     const cases = [...pick('financial', ['fin-001', 'fin-002', 'fin-012', 'fin-034', 'fin-044']), regionRefusal];
     const run = await runEvaluation({ cases, transport: new A2ATransport({ url: agents.specialists.financial, tokens }), prices: PRICES, concurrency: 3 });
 
@@ -165,7 +165,7 @@ describe('runner → specialists over A2A, one persona token per case (scripted 
         env,
       });
       expect(err.join('')).not.toMatch(/error/i);
-      expect(out.join('')).toMatch(/^hr: 3\/3 cases passed \(0 errors\) against A2A http:\/\/127\.0\.0\.1:\d+\//);
+      expect(out.join('')).toMatch(/^hr: 3\/3 trials passed \(3 cases × 1 repeat\(s\); 0 errors, not counted as failures\) against A2A http:\/\/127\.0\.0\.1:\d+\//);
       const results = JSON.parse(fs.readFileSync(path.join(tmp, 'out', 'results.json'), 'utf8'));
       expect(results.labels).toMatchObject({ protocol: 'a2a', auth: 'tokens from EVAL_TOKEN_<PERSONA> variables' });
       expect(results.summary).toMatchObject({ cases: 3, passed: 3, errors: 0 });

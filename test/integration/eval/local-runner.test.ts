@@ -32,7 +32,7 @@ describe('runner against a scripted agent on the AgentCore HTTP contract', () =>
   test('a perfect agent meets every gate: exit 0, reports written, one session per case', async () => {
     agent = await startScriptedAgent(financial, perfectReply);
     const t = io();
-    const code = await main(['--agent', 'financial', '--endpoint', agent.url, '--protocol', 'http', '--concurrency', '8', '--out', tmp], t.io);
+    const code = await main(['--agent', 'financial', '--endpoint', agent.url, '--protocol', 'http', '--dataset', 'eval/datasets/financial.jsonl', '--concurrency', '8', '--out', tmp], t.io);
     expect(t.err.join('')).toMatch(/50\/50 100%/);
     expect(code).toBe(0);
     const results = JSON.parse(fs.readFileSync(path.join(tmp, 'results.json'), 'utf8'));
@@ -41,9 +41,9 @@ describe('runner against a scripted agent on the AgentCore HTTP contract', () =>
     expect(results.summary.refusals).toEqual({ correct: 10, total: 10, rate: 1 });
     expect(results.gates.every((g: { passed: boolean }) => g.passed)).toBe(true);
     expect(new Set(agent.sessions).size).toBe(50);
-    expect(fs.readFileSync(path.join(tmp, 'junit.xml'), 'utf8')).toMatch(/tests="56" failures="0" errors="0"/);
+    expect(fs.readFileSync(path.join(tmp, 'junit.xml'), 'utf8')).toMatch(/tests="57" failures="0" errors="0"/);
     expect(fs.readFileSync(path.join(tmp, 'report.html'), 'utf8')).toMatch(/Failed cases \(0\)/);
-    expect(t.out.join('')).toMatch(/financial: 50\/50 cases passed/);
+    expect(t.out.join('')).toMatch(/financial: 50\/50 trials passed/);
   });
 
   test('wrong tools, wrong formats and a missed refusal breach the gates: exit 1 with the failing cases in JUnit', async () => {
@@ -55,12 +55,13 @@ describe('runner against a scripted agent on the AgentCore HTTP contract', () =>
       return r;
     });
     const t = io();
-    const code = await main(['--agent', 'financial', '--endpoint', agent.url, '--protocol', 'http', '--out', tmp], t.io);
+    const code = await main(['--agent', 'financial', '--endpoint', agent.url, '--protocol', 'http', '--dataset', 'eval/datasets/financial.jsonl', '--out', tmp], t.io);
     expect(code).toBe(1);
     const out = t.out.join('');
-    expect(out).toMatch(/ok   toolSelection: 97\.2% \(meets ≥ 95\.0%\)/);
-    expect(out).toMatch(/FAIL refusals: 90\.0% \(BREACHES ≥ 100\.0%\)/);
-    expect(out).toMatch(/FAIL parameters: 97\.1% \(BREACHES ≥ 98\.0%\)/);
+    // One case of 33 is not enough to say the agent is under 95% (inconclusive, passes by default); one missed refusal is.
+    expect(out).toMatch(/warn toolSelection: 97\.0% of 33 \[95% bounds 87\.5%–99\.3%\] \(INCONCLUSIVE vs ≥ 95\.0%; 383 trials would tell 92\.0% from 95\.0%\)/);
+    expect(out).toMatch(/FAIL refusals: 90\.0% of 10 \[95% bounds 65\.2%–97\.7%\] \(BREACHES ≥ 100\.0%\)/);
+    expect(out).toMatch(/warn parameters: 96\.9% of 32/);
     const junit = fs.readFileSync(path.join(tmp, 'junit.xml'), 'utf8');
     expect(junit).toContain('getQuarterlyRevenue.region: expected &quot;EMEA&quot;, got &quot;Europe&quot;');
     expect(junit).toContain('outcome: expected refusal, got answer');

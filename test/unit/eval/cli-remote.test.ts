@@ -139,7 +139,7 @@ describe('eval CLI with the Cognito evaluation client (token endpoint on 127.0.0
       transportFor: transport,
     });
     expect(r.err).not.toContain('error');
-    expect(r.out).toMatch(/^financial: 2\/2 cases passed/);
+    expect(r.out).toMatch(/^financial: 2\/2 trials passed \(2 cases × 1 repeat\(s\); 0 errors/);
     expect(r.code).toBe(0);
     expect(spec).toMatchObject({ endpoint: ARN, qualifier: 'canary', protocol: 'a2a' });
     expect(defaultTransport(spec!)).toBeInstanceOf(A2ATransport);

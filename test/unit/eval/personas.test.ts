@@ -11,13 +11,13 @@ import { toolCatalog, toolsByName } from '../../../catalog';
 import { gatewayToolName } from '../../../catalog/tool';
 import { REFERENCE_USERS } from '../../../lambda/identity/reference-users';
 import { CedarAuthorizer } from '../../../lib/policy/cedar-authorizer';
-import { loadCheckedDataset } from '../../../eval/runner/catalog-check';
-import { AGENTS, DatasetError, parseDataset, type EvalCase, type ExpectedValue } from '../../../eval/runner/dataset';
+import { loadCheckedDataset, loadCheckedDatasets } from '../../../eval/runner/catalog-check';
+import { AGENTS, DatasetError, datasetFiles, parseDataset, type EvalCase, type ExpectedValue } from '../../../eval/runner/dataset';
 import { DEFAULT_PERSONA, personaOf, resolvePersona } from '../../../eval/runner/personas';
 import { requestFor } from '../../../eval/runner/run';
 
 const DATASETS = path.join(__dirname, '..', '..', '..', 'eval', 'datasets');
-const datasets = Object.fromEntries(AGENTS.map((a) => [a, loadCheckedDataset(path.join(DATASETS, `${a}.jsonl`))]));
+const datasets = Object.fromEntries(AGENTS.map((a) => [a, loadCheckedDatasets(datasetFiles(a).map((f) => path.join(DATASETS, '..', '..', f)))]));
 const authorizer = new CedarAuthorizer({ tools: toolCatalog });
 
 /** Concrete arguments for an expected call: the tool's example, overlaid with every literal the case expects (each `$oneOf` alternative in turn). */
@@ -81,7 +81,16 @@ describe('persona resolution', () => {
 
   test('every request names its persona for the token provider', () => {
     const personas = new Set(Object.values(datasets).flat().map((c) => personaOf(requestFor(c))));
-    expect([...personas].sort()).toEqual(['alex', 'fran', 'priya', 'sam']);
+    expect([...personas].sort()).toEqual(['alex', 'fran', 'hana', 'ivan', 'priya', 'sam']);
+  });
+
+  test('every domain has policy refusals, and region restrictions are tested both ways', () => {
+    const all = Object.values(datasets).flat();
+    for (const agent of AGENTS) expect(all.filter((c) => c.agent === agent && c.expected.outcome === 'refusal' && c.expected.deniedCalls?.length).length).toBeGreaterThanOrEqual(2);
+    const region = all.filter((c) => c.tags.includes('region-restriction'));
+    expect(region.some((c) => c.expected.outcome === 'refusal')).toBe(true);
+    expect(region.some((c) => c.expected.outcome === 'answer')).toBe(true);
+    expect(all.filter((c) => c.turns?.length).map((c) => c.agent)).toEqual(expect.arrayContaining([...AGENTS]));
   });
 
   test('an unknown persona, or one that is not the signed-in employee, is a dataset error naming the field', () => {

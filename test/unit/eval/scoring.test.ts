@@ -47,10 +47,10 @@ describe('scoreCase', () => {
     expect(answered.checks.toolSelection).toBeUndefined();
   });
 
-  test('a transport error fails the case and counts no tokens', () => {
+  test('a transport error is an error, not a failure of the agent: no check is scored and no tokens counted', () => {
     const r = scoreCase({ case: revenueCase, latencyMs: 30000, error: 'HTTP 500: boom' }, PRICES);
-    expect(r).toMatchObject({ passed: false, error: 'HTTP 500: boom', inputTokens: 0, costUsd: 0 });
-    expect(r.checks.toolSelection).toBe(false);
+    expect(r).toMatchObject({ passed: false, status: 'error', error: 'HTTP 500: boom', inputTokens: 0, costUsd: 0 });
+    expect(r.checks.toolSelection).toBeUndefined();
   });
 });
 
@@ -96,25 +96,34 @@ describe('summarise', () => {
 });
 
 describe('thresholds', () => {
-  const summaryWith = (tool: number) =>
+  const summaryWith = (tool: number, of = 100) =>
     summarise([
       ...Array.from({ length: tool }, () => scoreCase({ case: revenueCase, latencyMs: 1500, response: reply() }, PRICES)),
-      ...Array.from({ length: 100 - tool }, () => scoreCase({ case: revenueCase, latencyMs: 1500, response: reply({ toolCalls: [] }) }, PRICES)),
+      ...Array.from({ length: of - tool }, () => scoreCase({ case: revenueCase, latencyMs: 1500, response: reply({ toolCalls: [] }) }, PRICES)),
     ]);
 
-  test('the seed baseline of 92% tool selection breaches the 95% gate', () => {
-    const gates = checkThresholds(summaryWith(92), SEED_THRESHOLDS);
+  test('a rate confidently below the minimum fails: 80% of 100 is under 95% at the upper bound', () => {
+    const gates = checkThresholds(summaryWith(80), SEED_THRESHOLDS);
     const tool = gates.find((g) => g.metric === 'toolSelection')!;
-    expect(tool).toMatchObject({ passed: false, actual: 0.92, threshold: 0.95 });
-    expect(tool.message).toBe('toolSelection: 92.0% (BREACHES ≥ 95.0%)');
+    expect(tool).toMatchObject({ status: 'fail', passed: false, actual: 0.8, threshold: 0.95 });
+    expect(tool.upper).toBeLessThan(0.95);
+    expect(tool.message).toMatch(/^toolSelection: 80\.0% of 100 \[95% bounds 72\.\d%–8\d\.\d%\] \(BREACHES ≥ 95\.0%\)$/);
     expect(gates.find((g) => g.metric === 'latencyP50Ms')).toMatchObject({ passed: true, actual: 1500 });
   });
 
-  test('95% meets the gate; a metric no case measures passes and says so', () => {
-    const gates = checkThresholds(summaryWith(95), SEED_THRESHOLDS);
-    expect(gates.find((g) => g.metric === 'toolSelection')!.passed).toBe(true);
+  test('the seed baseline of 92% of 36 cannot be told from 95%: inconclusive, with the trials that would tell, and its own policy', () => {
+    const lenient = checkThresholds(summaryWith(33, 36), SEED_THRESHOLDS).find((g) => g.metric === 'toolSelection')!;
+    expect(lenient).toMatchObject({ status: 'inconclusive', passed: true, trialsNeeded: 383 });
+    expect(lenient.message).toContain('INCONCLUSIVE vs ≥ 95.0%; 383 trials would tell 92.0% from 95.0%');
+    const strict = checkThresholds(summaryWith(33, 36), SEED_THRESHOLDS, { inconclusive: 'fail' }).find((g) => g.metric === 'toolSelection')!;
+    expect(strict).toMatchObject({ status: 'inconclusive', passed: false });
+  });
+
+  test('a rate confidently above the minimum passes; a metric no trial measures passes and says so', () => {
+    const gates = checkThresholds(summaryWith(1000, 1000), { ...SEED_THRESHOLDS, toolSelection: 0.99 });
+    expect(gates.find((g) => g.metric === 'toolSelection')).toMatchObject({ status: 'pass', passed: true });
     expect(gates.find((g) => g.metric === 'refusals')?.actual).toBeUndefined();
-    expect(gates.find((g) => g.metric === 'refusals')).toMatchObject({ passed: true, message: 'refusals: not measured (no case in this dataset)' });
+    expect(gates.find((g) => g.metric === 'refusals')).toMatchObject({ passed: true, message: 'refusals: not measured (no trial in this run)' });
   });
 
   test('latency and token gates are upper bounds', () => {
@@ -123,10 +132,15 @@ describe('thresholds', () => {
   });
 
   test('overrides are parsed and bad ones named', () => {
-    expect(parseThresholdOverrides(['latencyP95Ms=8000', 'toolSelection=0.9'])).toEqual({ latencyP95Ms: 8000, toolSelection: 0.9 });
+    expect(parseThresholdOverrides(['latencyP95Ms=8000', 'toolSelection=0.9', 'factRecall=0.8', 'judge.Builtin.Correctness=0.7'])).toEqual({
+      latencyP95Ms: 8000,
+      toolSelection: 0.9,
+      factRecall: 0.8,
+      judge: { 'Builtin.Correctness': 0.7 },
+    });
     const error = (() => {
       try {
-        parseThresholdOverrides(['toolSelection=95', 'speed=1', 'tokensPerQuery=']);
+        parseThresholdOverrides(['toolSelection=95', 'speed=1', 'tokensPerQuery=', 'judge.Builtin.Correctness=7']);
         return undefined;
       } catch (e) {
         return e;
@@ -135,8 +149,9 @@ describe('thresholds', () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).problems).toEqual([
       '--threshold toolSelection=95: expected toolSelection=<a number from 0 to 1>',
-      '--threshold speed=1: unknown metric "speed"; expected one of toolSelection, parameters, refusals, latencyP50Ms, latencyP95Ms, tokensPerQuery',
+      '--threshold speed=1: unknown metric "speed"; expected one of toolSelection, parameters, refusals, latencyP50Ms, latencyP95Ms, tokensPerQuery, factRecall, toolPrecision, errorRate, or judge.<evaluator>',
       '--threshold tokensPerQuery=: expected tokensPerQuery=<a non-negative number>',
+      '--threshold judge.Builtin.Correctness=7: expected judge.Builtin.Correctness=<a number from 0 to 1>',
     ]);
   });
 });
