@@ -11,6 +11,7 @@ import { parseReleaseConfig } from '../../lambda/rollout/core/config';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { ReleaseDeps } from '../../lambda/rollout/core/operations';
 import { releaseStack } from '../infra/release/support';
+import { devAssembly } from './support/assembly';
 import { startDynalite, type LocalDynamo } from '../unit/rollout/support/dynalite';
 import { alarmEvent, everyRuleWasComplete, releaseFixture, type Fixture } from '../unit/rollout/support/release-fixture';
 import { executionStatusEvent, fakeArn, matchesPattern, resolveTokens, startExecution, stateMachinesOf, type ExecutionResult, type StateMachineArtifact, type TaskFunction } from './support/local-state-machine';
@@ -48,7 +49,13 @@ function synthesize(rollout: Plan, withHooks = false): Synthesized {
   const hookFn = (stack: import('aws-cdk-lib').Stack, id: string) =>
     new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });
   const more = withHooks ? (stack: import('aws-cdk-lib').Stack) => ({ hooks: { preTraffic: hookFn(stack, 'PreTraffic'), postStep: hookFn(stack, 'PostStep') } }) : undefined;
-  const template = releaseStack({ rollout }, false, more).template().toJSON() as Synthesized['template'];
+  const s = fromTemplate(releaseStack({ rollout }, false, more).template().toJSON() as Synthesized['template']);
+  synthCache.set(key, s);
+  return s;
+}
+
+/** The release machinery of a synthesized template: its state machine, functions, rules and config. */
+function fromTemplate(template: Synthesized['template']): Synthesized {
   const [sm] = stateMachinesOf(template);
   const fns = Object.entries(template.Resources as Record<string, any>).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.RELEASE_CONFIG);
   const hooks = Object.fromEntries(['PreTraffic', 'PostStep'].map((h) => [h, Object.keys(template.Resources).find((id) => id.startsWith(h) && template.Resources[id].Type === 'AWS::Lambda::Function')]));
@@ -59,9 +66,7 @@ function synthesize(rollout: Plan, withHooks = false): Synthesized {
   const rollbackRules = rules.filter(([, r]) => targetsOf(r).includes(rollbackFn)).map(([id, r]) => ({ id, pattern: resolveTokens(template, r.Properties.EventPattern) as Record<string, unknown> }));
   const compositeId = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::CloudWatch::CompositeAlarm')!;
   const shippedConfig = parseReleaseConfig(resolveTokens(template, template.Resources[rollbackFn].Properties.Environment.Variables.RELEASE_CONFIG) as string);
-  const s = { template, sm, rolloutFn, rollbackFn, shippedConfig, rollbackRules, compositeAlarmArn: fakeArn(template, compositeId), hooks };
-  synthCache.set(key, s);
-  return s;
+  return { template, sm, rolloutFn, rollbackFn, shippedConfig, rollbackRules, compositeAlarmArn: fakeArn(template, compositeId), hooks };
 }
 
 /** What a test can do to a task: throttle it at the Lambda level, or act just before it runs. */
@@ -177,8 +182,8 @@ class World {
   }
 }
 
-async function world(rollout: Plan, hooks: TaskHooks = {}, withHooks = false): Promise<World> {
-  const s = synthesize(rollout, withHooks);
+async function world(rollout: Plan | Synthesized, hooks: TaskHooks = {}, withHooks = false): Promise<World> {
+  const s = typeof rollout === 'object' && 'sm' in rollout ? rollout : synthesize(rollout, withHooks);
   // The fixture's names, with the release settings the construct ships.
   // Time passes only when the code waits: every backoff and poll moves the release's clock.
   let clockOf: Fixture | undefined;
@@ -248,6 +253,24 @@ describe.each(PLANS)('the synthesized rollout state machine, %s', (_name, rollou
     expect(applied).toEqual(weights.slice(0, stepIndex + 1));
     await expectConverged(w, { phase: 'ROLLED_BACK', live: '3' });
     expect(w.f.notifier.sent[0].subject).toBe('[supervisor] rolled back to version 3');
+  });
+});
+
+describe('the reference app as synthesized (the shared dev assembly)', () => {
+  test("the dev release's own state machine promotes, and an alarm during it rolls back once", async () => {
+    const { templates } = devAssembly();
+    const release = Object.keys(templates).find((n) => /-dev-Release$/.test(n))!;
+    const s = fromTemplate(templates[release] as unknown as Synthesized['template']);
+    expect(s.shippedConfig.releaseName).toBe('dev-supervisor');
+    expect(s.shippedConfig.plan).toEqual([]); // dev rolls out ALL_AT_ONCE
+
+    const w = await world(s);
+    expect((await w.start('exec-1')).status).toBe('SUCCEEDED');
+    await expectConverged(w, { phase: 'PROMOTED', live: '4' });
+
+    const bad: World = await world(s, { before: { PromotionStatus: () => void bad.f.control.inject('getEndpoint', 'denied') } });
+    expect((await bad.start('exec-2')).status).toBe('FAILED');
+    await expectConverged(bad, { phase: 'ROLLED_BACK', live: '3' });
   });
 });
 

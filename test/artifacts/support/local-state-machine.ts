@@ -53,6 +53,15 @@ export function resolveTokens(template: Template, value: unknown): unknown {
     return pseudo[ref] ?? fakeArn(template, ref);
   }
   if ('Fn::GetAtt' in o) return fakeArn(template, (o['Fn::GetAtt'] as string[])[0]);
+  if ('Fn::ImportValue' in o) return `imported-${JSON.stringify(resolveTokens(template, o['Fn::ImportValue'])).replace(/\W+/g, '-')}`;
+  if ('Fn::Select' in o) {
+    const [i, list] = o['Fn::Select'] as [number, unknown];
+    return (resolveTokens(template, list) as unknown[])[i];
+  }
+  if ('Fn::Split' in o) {
+    const [sep, value] = o['Fn::Split'] as [string, unknown];
+    return String(resolveTokens(template, value)).split(sep);
+  }
   if ('Fn::Join' in o) {
     const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
     return parts.map((p) => resolveTokens(template, p)).join(sep);
