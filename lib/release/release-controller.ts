@@ -262,7 +262,9 @@ export class ReleaseController extends Construct {
         tracing: lambda.Tracing.ACTIVE,
         environment: { RELEASE_CONFIG: Stack.of(this).toJsonString(config), POWERTOOLS_SERVICE_NAME: `release-${cid.toLowerCase()}` },
         // Bundle the SDK: the control-plane client must be at least the version the code was written against.
-        bundling: { minify: true, sourceMap: true, externalModules: [] },
+        // No source map: its paths are relative to the output folder, so the asset hash (and the function's
+        // version) would change with the checkout's location; the handlers log their own structured errors.
+        bundling: { minify: true, sourceMap: false, externalModules: [] },
       });
     };
     // Short on purpose: the worst case from alarm to all traffic on live counts every attempt's timeout.

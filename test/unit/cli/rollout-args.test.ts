@@ -23,7 +23,7 @@ describe('rollout CLI arguments', () => {
     expect(() => parseCliArgs(['deploy', 'now', '--release', 'no spaces', '--region', 'moon-1', '--force', '--dry-run'])).toThrow(
       new RegExp(
         [
-          'unknown command "deploy": expected one of status, start, promote, abort, rollback',
+          'unknown command "deploy": expected one of status, start, pause, resume, promote, abort, rollback',
           'unexpected argument "now"',
           '--release: expected 1–64 letters',
           '--region: expected an AWS region such as us-east-1, got "moon-1"',
@@ -35,7 +35,7 @@ describe('rollout CLI arguments', () => {
   });
 
   test('a missing command and release are named', () => {
-    expect(() => parseCliArgs([])).toThrow(/missing command: expected one of status, start, promote, abort, rollback, ab-test\n--release is required/);
+    expect(() => parseCliArgs([])).toThrow(/missing command: expected one of status, start, pause, resume, promote, abort, rollback, ab-test\n--release is required/);
   });
 
   test('unknown flags are refused', () => {

@@ -24,7 +24,7 @@ describe('rollout actions', () => {
       expect(await handle({ action: 'setWeight', releaseId: 'exec-1', canaryPercent: step.canaryPercent, stepIndex: i }, f.deps)).toEqual({ applied: true });
       const route = f.route();
       seen.push(route.kind === 'weighted' ? route.canaryPercent : -1);
-      expect(await handle({ action: 'check', releaseId: 'exec-1', canaryPercent: step.canaryPercent }, f.deps)).toEqual({ healthy: true, reasons: [], summary: 'healthy' });
+      expect(await handle({ action: 'check', releaseId: 'exec-1', canaryPercent: step.canaryPercent }, f.deps)).toEqual({ healthy: true, reasons: [], summary: 'healthy', hold: false, holdReason: '' });
     }
     expect(seen).toEqual([25, 50, 75]);
 
