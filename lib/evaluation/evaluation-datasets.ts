@@ -9,6 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { loadCheckedDataset } from '../../eval/runner/catalog-check';
 import { DatasetError, type EvalCase, type ExpectedValue } from '../../eval/runner/dataset';
+import { factLabel } from '../../eval/runner/scoring';
 import { Problems } from '../errors';
 
 export const DATASET_SCHEMA_TYPE = 'AGENTCORE_EVALUATION_PREDEFINED_V1';
@@ -61,10 +62,13 @@ export function toScenario(c: EvalCase): Record<string, unknown> {
     const args = Object.entries(call.parameters).map(([k, v]) => `${k} = ${describeValue(v)}`);
     assertions.push(`The agent calls ${call.tool}${args.length ? ` with ${args.join(', ')}` : ''}`);
   }
-  for (const fact of c.facts) assertions.push(`The answer states ${JSON.stringify(fact)}`);
+  for (const fact of c.facts) assertions.push(`The answer states ${factLabel(fact)}`);
+  // A multi-turn case: the earlier user messages first, the scored query last, in one conversation.
+  const messages = [...(c.turns ?? []), c.query];
+  const preamble = `Today is ${c.context.asOf}.${c.context.employeeId ? ` My employee id is ${c.context.employeeId}.` : ''}${c.context.userId ? ` My user id is ${c.context.userId}.` : ''}`;
   return {
     scenario_id: c.id,
-    turns: [{ input: `Today is ${c.context.asOf}.${c.context.employeeId ? ` My employee id is ${c.context.employeeId}.` : ''}${c.context.userId ? ` My user id is ${c.context.userId}.` : ''} ${c.query}` }],
+    turns: messages.map((m, i) => ({ input: i === 0 ? `${preamble} ${m}` : m })),
     ...(calls.length ? { expected_trajectory: calls.map((x) => x.tool) } : {}),
     assertions,
   };

@@ -199,8 +199,19 @@ describe('datasets for batch evaluation', () => {
       scenario_id: 'fin-002',
       turns: [{ input: 'Today is 2024-10-15. How much did we make in Europe last quarter?' }],
       expected_trajectory: ['getQuarterlyRevenue'],
-      assertions: ['The agent answers the request', 'The agent calls getQuarterlyRevenue with region = "EMEA", quarter = "2024-Q3"', 'The answer states "1284.6"'],
+      assertions: ['The agent answers the request', 'The agent calls getQuarterlyRevenue with region = "EMEA", quarter = "2024-Q3"', 'The answer states 1284.6'],
     });
+  });
+
+  test('a multi-turn case becomes one conversation, and facts read as values with their unit', () => {
+    const [multi] = loadCheckedDataset(path.join(DATASETS, 'financial.more.jsonl')).filter((x) => x.id === 'fin-102');
+    expect((toScenario(multi) as { turns: { input: string }[] }).turns).toEqual([
+      { input: "Today is 2026-11-26. Let's talk about Asia-Pacific." },
+      { input: 'We closed Q2 2026 strongly there.' },
+      { input: 'And how much revenue did we book in that quarter?' },
+    ]);
+    const [vacation] = loadCheckedDataset(path.join(DATASETS, 'hr.jsonl')).filter((x) => x.id === 'hr-001');
+    expect((toScenario(vacation) as { assertions: string[] }).assertions).toContain('The answer states 10 day');
   });
 
   test('a bad dataset file fails synth with file:line', () => {
