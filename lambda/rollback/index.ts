@@ -4,7 +4,7 @@
  * back on `live` at its last good version, recorded and announced once.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseReleaseConfig } from '../rollout/core/config';
 import { rollback, type ReleaseDeps, type RollbackOutcome } from '../rollout/core/operations';
 import { createAwsClients, releaseDeps } from '../rollout/core/runtime-deps';

@@ -3,7 +3,7 @@
  * Traffic moves only through these actions, and each checks the release state first.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseReleaseConfig } from './core/config';
 import { beginPromotion, checkHealth, finishPromotion, holdRollout, promotionStatus, setWeight, startRollout, type ReleaseDeps } from './core/operations';
 import { createAwsClients, releaseDeps } from './core/runtime-deps';

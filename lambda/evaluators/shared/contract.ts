@@ -9,7 +9,7 @@
  *
  * @see https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/code-based-evaluators.html
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const evaluatorEventSchema = z
   .object({

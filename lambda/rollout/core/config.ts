@@ -2,7 +2,7 @@
  * Where a release's moving parts are. The construct writes it as JSON into the functions'
  * environment (RELEASE_CONFIG) and into an SSM parameter the CLI reads; both are parsed here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const releaseConfigSchema = z
   .object({
