@@ -60,6 +60,13 @@ export function toolGroup(target: string, service: string, tools: readonly Bound
   return { target, service, tools: new Map(tools.map((t) => [t.definition.name, t as BoundTool])) };
 }
 
+/** JSON with object keys sorted, so equal inputs give equal keys whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
 /** A tool's success output, or the error contract. */
 export type ToolResult = Record<string, unknown> | ToolErrorResult;
 
@@ -91,7 +98,8 @@ export async function dispatchInGroup(group: ToolGroup, toolName: string, args: 
     // Outside Lambda (local server, tests) an interrupted call's in-progress record expires after 30 s.
     config.registerLambdaContext(options.lambdaContext ?? LOCAL_CONTEXT);
     const keyPrefix = idempotencyKeyPrefix(group.target, name);
-    const once = makeIdempotent((payload: Record<string, unknown>) => tool.handle(payload, deps), {
+    const ctx = { ...deps, request: { key: `${keyPrefix}#${canonicalJson(input)}`, windowSeconds: deps.idempotencyTtlSeconds } };
+    const once = makeIdempotent((payload: Record<string, unknown>) => tool.handle(payload, ctx), {
       persistenceStore: deps.idempotencyStore(keyPrefix),
       config,
       keyPrefix,
