@@ -11,9 +11,13 @@ import { build } from 'esbuild';
 import { isToolError } from '../../../catalog/result';
 import { createToolDeps } from '../../../lambda/shared/deps';
 import { TABLES, TABLE_KEYS } from '../../../lambda/shared/tables';
-import { dispatchTool } from '../../../lambda/tools/dispatch';
+import { dispatchTool as dispatchAny } from '../../../lambda/tools/dispatch';
+import { checked } from './support/checked-dispatch';
 import { TOOL_BUNDLING } from '../../../lib/tools/defaults';
 import { LOCAL_CREDENTIALS, startDynalite, type LocalDynamo } from '../../../local/dynalite';
+
+/** Every success is parsed by the tool's catalog output schema. */
+const dispatchTool = checked(dispatchAny);
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..', '..');

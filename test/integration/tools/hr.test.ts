@@ -2,8 +2,12 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { checkVacationBalance, createHRTicket, getPolicy, getUpcomingHolidays } from '../../../catalog';
 import { createToolDeps, type ToolDeps } from '../../../lambda/shared/deps';
 import { SEED } from '../../../lambda/shared/seed-data';
-import { dispatch } from '../../../lambda/tools/hr/handlers';
+import { dispatch as dispatchHr } from '../../../lambda/tools/hr/handlers';
+import { checked } from './support/checked-dispatch';
 import { startDynalite, type LocalDynamo } from '../../../local/dynalite';
+
+/** Every success is parsed by the tool's catalog output schema. */
+const dispatch = checked(dispatchHr);
 
 const NOW = new Date('2026-11-26T09:30:00.000Z');
 let db: LocalDynamo;

@@ -4,9 +4,13 @@ import { createToolDeps, type ToolDeps } from '../../../lambda/shared/deps';
 import { SEED } from '../../../lambda/shared/seed-data';
 import { canonicalJson } from '../../../lambda/shared/dispatch';
 import { idempotencyKeyPrefix } from '../../../lambda/shared/tables';
-import { dispatchTool } from '../../../lambda/tools/dispatch';
+import { dispatchTool as dispatchAny } from '../../../lambda/tools/dispatch';
+import { checked } from './support/checked-dispatch';
 import { hrGroup } from '../../../lambda/tools/hr/handlers';
 import { startDynalite, type LocalDynamo } from '../../../local/dynalite';
+
+/** Every success is parsed by the tool's catalog output schema. */
+const dispatchTool = checked(dispatchAny);
 
 let db: LocalDynamo;
 let deps: ToolDeps;
