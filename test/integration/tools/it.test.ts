@@ -123,7 +123,7 @@ describe('searchKnowledgeBase', () => {
       error: {
         code: 'VALIDATION_ERROR',
         fields: [
-          { field: 'query', expected: 'expected text of 3–200 characters' },
+          { field: 'query', expected: expect.stringMatching(/^expected text of 3–200 characters with at least one visible character/) },
           { field: 'maxResults', expected: 'expected a whole number from 1 to 10' },
         ],
       },
