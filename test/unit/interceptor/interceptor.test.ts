@@ -86,7 +86,7 @@ describe('gateway interceptor: REQUEST', () => {
     const refused = third.mcp.transformedGatewayResponse?.body as { result: { isError: boolean; content: { text: string }[] } };
     expect(refused.result.isError).toBe(true);
     expect(JSON.parse(refused.result.content[0].text)).toEqual({
-      error: { code: 'SERVICE_UNAVAILABLE', message: 'Rate limit reached: at most 2 tool calls per minute per user. Try again in 45 seconds.', retryable: true },
+      error: { code: 'SERVICE_UNAVAILABLE', message: 'Rate limit reached: at most 2 gateway requests per minute per user. Try again in 45 seconds.', retryable: true },
     });
     expect(audit.map((a) => a.decision)).toEqual(['forwarded', 'forwarded', 'rate_limited']);
 
@@ -169,11 +169,44 @@ describe('gateway interceptor: REQUEST', () => {
     expect(audit[0].decision).toBe('rejected_malformed');
   });
 
-  test('passes tools/list on unchanged (authenticated), without counting it', async () => {
+  test('passes tools/list on unchanged (authenticated) and counts it against the same limit as calls', async () => {
     clock = new Date('2026-11-26T12:00:00Z');
-    const { deps: d } = deps(1);
+    const { deps: d, audit } = deps(2);
     const body = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
-    for (let i = 0; i < 3; i++) expect((await handle(request(body), d)).mcp.transformedGatewayRequest).toEqual({ body });
+    expect((await handle(request(body), d)).mcp.transformedGatewayRequest).toEqual({ body });
+    expect((await handle(request(call('it___searchKnowledgeBase', { query: 'vpn' })), d)).mcp.transformedGatewayRequest).toBeDefined();
+    const third = await handle(request(body), d);
+    expect(third.mcp.transformedGatewayRequest).toBeUndefined();
+    expect(third.mcp.transformedGatewayResponse).toMatchObject({ statusCode: 429, body: { id: 1, error: { code: -32000, message: expect.stringMatching(/^Rate limit reached: at most 2 gateway requests per minute per user/) } } });
+    expect(audit.map((a) => a.decision)).toEqual(['forwarded', 'forwarded', 'rate_limited']);
+  });
+
+  test.each(['Tools/Call', 'tools/call ', 'TOOLS/LIST', 'tools/execute', 'resources/read', 'admin/reload'])('refuses the unknown method %j with "Method not found", never forwarding it', async (method) => {
+    clock = new Date('2026-11-26T12:05:00Z');
+    const { deps: d, audit } = deps(50);
+    const out = await handle(request({ jsonrpc: '2.0', id: 3, method, params: { name: 'hr___checkVacationBalance', arguments: { employeeId: 'E10002' } } }), d);
+    expect(out.mcp.transformedGatewayRequest).toBeUndefined();
+    expect(out.mcp.transformedGatewayResponse).toMatchObject({ statusCode: 400, body: { id: 3, error: { code: -32601, message: expect.stringContaining(`unknown method "${method}"`) } } });
+    expect(audit).toEqual([expect.objectContaining({ decision: 'rejected_malformed', method, caller: expect.objectContaining({ sub: 'sub-alex' }) })]);
+  });
+
+  test('unknown methods are rate-limited too: probing costs like calling', async () => {
+    clock = new Date('2026-11-26T12:06:00Z');
+    const { deps: d, audit } = deps(2);
+    const probe = { jsonrpc: '2.0', id: 4, method: 'Tools/Call', params: { name: 'x' } };
+    for (let i = 0; i < 3; i++) await handle(request(probe), d);
+    expect(audit.map((a) => a.decision)).toEqual(['rejected_malformed', 'rejected_malformed', 'rate_limited']);
+    const call3 = await handle(request(call('it___searchKnowledgeBase', { query: 'vpn' })), d);
+    expect(call3.mcp.transformedGatewayRequest).toBeUndefined();
+  });
+
+  test('every known method is forwarded once authenticated and within the limit', async () => {
+    clock = new Date('2026-11-26T12:07:00Z');
+    const { deps: d } = deps(10);
+    for (const method of ['initialize', 'ping', 'tools/list', 'notifications/initialized', 'notifications/cancelled']) {
+      const body = { jsonrpc: '2.0', method, ...(method.startsWith('notifications/') ? {} : { id: 9 }) };
+      expect({ method, out: (await handle(request(body), d)).mcp.transformedGatewayRequest }).toEqual({ method, out: { body } });
+    }
   });
 
   test('truncates long string parameters in the audit log', async () => {
