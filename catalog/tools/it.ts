@@ -159,6 +159,11 @@ export const searchKnowledgeBase = defineTool({
   }),
   errors: [
     invalid('query is shorter than 3 or longer than 200 characters, or maxResults is not 1–10'),
+    {
+      code: 'FORBIDDEN',
+      when: 'the query asks for compensation, salary, payroll or other pay data, in any spelling',
+      agentAction: 'Tell the user pay data is not available through the assistant and to contact HR directly; do not rephrase the search.',
+    },
     unavailable,
   ],
   examples: [

@@ -12,7 +12,8 @@
  *   JSON-RPC "Method not found"; it never reaches the gateway's handlers.
  * - `tools/call`: `params.name` must be a string and `params.arguments` an object, else 400
  *   JSON-RPC error. The request goes on with the caller's claims added as `X-Caller-*` headers and
- *   under `params._meta["agentcore-kit/caller"]`.
+ *   under `params._meta["agentcore-kit/caller"]`, and the arguments policies match on folded to one
+ *   spelling (lower case, no accents or invisible characters: catalog/policy-text.ts).
  * - the other known methods (initialize, tools/list, ping, notifications): passed on unchanged.
  * RESPONSE: audit-logs the outcome (completed, tool error, or denied — e.g. by the policy engine)
  * and passes the response on unchanged.
@@ -34,6 +35,7 @@ import {
   type InterceptorOutput,
   type JsonRpcRequest,
 } from './contract';
+import { POLICY_FOLDED_ARGUMENTS, foldArgumentsForPolicy } from '../../catalog/policy-text';
 import { callerSubject } from '../identity/persona-tokens';
 import { DECISION_METRICS, METRICS_NAMESPACE, type AuditDecision } from './metrics';
 import { DynamoRateLimiter, type RateLimiter } from './rate-limiter';
@@ -189,11 +191,13 @@ export async function handle(raw: unknown, deps: Deps): Promise<InterceptorOutpu
   }
 
   const headers = Object.fromEntries(CLAIM_KEYS.filter((k) => caller[k]).map((k) => [CALLER_HEADERS[k], caller[k]]));
+  // Cedar compares exactly: arguments the policies match on go on in one spelling (catalog/policy-text.ts).
+  const folded = POLICY_FOLDED_ARGUMENTS[tool!] ? foldArgumentsForPolicy(tool!, args!) : undefined;
   const meta = { ...((body.params?._meta as Record<string, unknown> | undefined) ?? {}), [CALLER_META_KEY]: caller };
   deps.audit({ ...audit, decision: 'forwarded' });
   return {
     interceptorOutputVersion: '1.0',
-    mcp: { transformedGatewayRequest: { headers, body: { ...body, params: { ...body.params, _meta: meta } } } },
+    mcp: { transformedGatewayRequest: { headers, body: { ...body, params: { ...body.params, ...(folded ? { arguments: folded } : {}), _meta: meta } } } },
   };
 }
 

@@ -6,6 +6,7 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ToolFailure } from '../../../catalog/result';
 import { AUTO_APPROVED_SOFTWARE } from '../../../catalog/formats';
+import { compensationTermIn } from '../../../catalog/policy-text';
 import type { checkVPNStatus, requestSoftwareAccess, resetPassword, searchKnowledgeBase } from '../../../catalog/tools/it';
 import { createOnce } from '../../shared/create-once';
 import type { ToolContext } from '../../shared/deps';
@@ -125,6 +126,9 @@ export const softwareAccess: ToolImplementation<typeof requestSoftwareAccess> = 
 const terms = (text: string) => [...new Set(text.toLowerCase().split(/[^a-z0-9-]+/).filter((t) => t.length >= 2))];
 
 export const knowledgeSearch: ToolImplementation<typeof searchKnowledgeBase> = async ({ query, maxResults = 5 }, ctx) => {
+  // Second gate behind the Cedar forbid: whatever spelling reached us, no pay data search reads the table.
+  const term = compensationTermIn(query);
+  if (term) throw new ToolFailure('FORBIDDEN', 'Compensation, salary and payroll information is not available through the IT knowledge base; contact HR directly.');
   const wanted = terms(query);
   const articles: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;

@@ -129,4 +129,24 @@ describe('searchKnowledgeBase', () => {
       },
     });
   });
+
+  test.each(['SALARY BANDS', 'PAYROLL calendar', 'remuneration policy', 'pay grade of a lead', 'PAYGRADE', 'wages', 'sálary', 'ｓａｌａｒｙ', 'ѕаlаrу list', 'sal\u200Bary', 's a l a r y', 'executive Compensation'])(
+    'a search for pay data (%j) is FORBIDDEN before the knowledge base is read, whatever the policy engine did',
+    async (query) => {
+      const client = db.newClient();
+      const reads: string[] = [];
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          reads.push(context.commandName!);
+          return next(args);
+        },
+        { step: 'initialize', name: 'countReads' },
+      );
+      const watched = createToolDeps({ client, tables: db.tables, now: () => NOW });
+      expect(await dispatch('searchKnowledgeBase', { query }, watched)).toEqual({
+        error: { code: 'FORBIDDEN', message: 'Compensation, salary and payroll information is not available through the IT knowledge base; contact HR directly.', retryable: false },
+      });
+      expect(reads).toEqual([]);
+    },
+  );
 });

@@ -8,6 +8,12 @@ import { handle, handler, type AuditRecord, type Deps } from '../../../lambda/in
 import { CALLER_HEADERS, CALLER_META_KEY } from '../../../lambda/interceptor/contract';
 import { DynamoRateLimiter, RATE_LIMIT_KEY } from '../../../lambda/interceptor/rate-limiter';
 import { startDynalite, type LocalDynamo } from '../../../local/dynalite';
+import { toolCatalog } from '../../../catalog';
+import { foldForPolicy } from '../../../catalog/policy-text';
+import { CedarAuthorizer } from '../../../lib/policy/cedar-authorizer';
+
+/** The reference policies evaluated on exactly what the interceptor forwards (no folding of their own). */
+const exactCedar = new CedarAuthorizer({ tools: toolCatalog, foldArguments: false });
 
 const TABLE = 'test-rate-limit';
 let db: LocalDynamo;
@@ -207,6 +213,33 @@ describe('gateway interceptor: REQUEST', () => {
       const body = { jsonrpc: '2.0', method, ...(method.startsWith('notifications/') ? {} : { id: 9 }) };
       expect({ method, out: (await handle(request(body), d)).mcp.transformedGatewayRequest }).toEqual({ method, out: { body } });
     }
+  });
+
+  test.each(['SALARY BANDS', 'PAYROLL calendar', 'Remuneration', 'Pay-Grade', 'ｓａｌａｒｙ', 'ѕаlаrу', 'sal\u200Bary', 's.a.l.a.r.y'])(
+    'forwards the search %j folded, so the lower-case Cedar forbid refuses it (real Cedar, no folding of its own)',
+    async (query) => {
+      clock = new Date('2026-11-26T12:10:00Z');
+      const { deps: d, audit } = deps(100);
+      const out = await handle(request(call('it___searchKnowledgeBase', { query, maxResults: 3 })), d);
+      const forwarded = (out.mcp.transformedGatewayRequest!.body as { params: { arguments: Record<string, unknown> } }).params.arguments;
+      expect(forwarded.maxResults).toBe(3);
+      expect(forwarded.query).toBe(foldForPolicy(query));
+      expect(forwarded.query).not.toBe(query);
+      expect(exactCedar.authorize({ claims: analyst, toolName: 'it___searchKnowledgeBase', input: forwarded })).toMatchObject({ decision: 'deny', policies: ['forbid_compensation_1'] });
+      // The audit keeps what the caller sent.
+      expect(audit[0].parameters).toEqual({ query, maxResults: 3 });
+    },
+  );
+
+  test('an ordinary search is forwarded folded and still allowed; other tools keep their arguments as sent', async () => {
+    clock = new Date('2026-11-26T12:11:00Z');
+    const { deps: d } = deps(100);
+    const search = await handle(request(call('it___searchKnowledgeBase', { query: 'VPN  MFA Token' })), d);
+    const forwarded = (search.mcp.transformedGatewayRequest!.body as { params: { arguments: Record<string, unknown> } }).params.arguments;
+    expect(forwarded).toEqual({ query: 'vpn mfa token' });
+    expect(exactCedar.authorize({ claims: analyst, toolName: 'it___searchKnowledgeBase', input: forwarded }).decision).toBe('allow');
+    const balance = await handle(request(call('hr___createHRTicket', { employeeId: 'E10001', category: 'other', description: 'Salary SLIP Question' })), d);
+    expect((balance.mcp.transformedGatewayRequest!.body as { params: { arguments: Record<string, unknown> } }).params.arguments).toEqual({ employeeId: 'E10001', category: 'other', description: 'Salary SLIP Question' });
   });
 
   test('truncates long string parameters in the audit log', async () => {
