@@ -11,8 +11,9 @@
  *   `SERVICE_UNAVAILABLE`, retryable, with the wait). A method outside {@link MCP_METHODS} → 400
  *   JSON-RPC "Method not found"; it never reaches the gateway's handlers.
  * - `tools/call`: `params.name` must be a string and `params.arguments` an object, else 400
- *   JSON-RPC error. The request goes on with the caller's claims added as `X-Caller-*` headers and
- *   under `params._meta["agentcore-kit/caller"]`, and the arguments policies match on folded to one
+ *   JSON-RPC error. The request goes on with the caller's claims added as `X-Caller-*` headers,
+ *   under `params._meta["agentcore-kit/caller"]` and as the argument `_caller` (the one a Lambda
+ *   target receives; a client's own `_caller` is replaced), and the arguments policies match on folded to one
  *   spelling (lower case, no accents or invisible characters: catalog/policy-text.ts).
  * - the other known methods (initialize, tools/list, ping, notifications): passed on unchanged.
  * RESPONSE: audit-logs the outcome (completed, tool error, or denied — e.g. by the policy engine)
@@ -35,7 +36,8 @@ import {
   type InterceptorOutput,
   type JsonRpcRequest,
 } from './contract';
-import { POLICY_FOLDED_ARGUMENTS, foldArgumentsForPolicy } from '../../catalog/policy-text';
+import { foldArgumentsForPolicy } from '../../catalog/policy-text';
+import { CALLER_ARGUMENT } from '../shared/caller';
 import { callerSubject } from '../identity/persona-tokens';
 import { DECISION_METRICS, METRICS_NAMESPACE, type AuditDecision } from './metrics';
 import { DynamoRateLimiter, type RateLimiter } from './rate-limiter';
@@ -192,12 +194,14 @@ export async function handle(raw: unknown, deps: Deps): Promise<InterceptorOutpu
 
   const headers = Object.fromEntries(CLAIM_KEYS.filter((k) => caller[k]).map((k) => [CALLER_HEADERS[k], caller[k]]));
   // Cedar compares exactly: arguments the policies match on go on in one spelling (catalog/policy-text.ts).
-  const folded = POLICY_FOLDED_ARGUMENTS[tool!] ? foldArgumentsForPolicy(tool!, args!) : undefined;
+  // The verified caller goes on in the arguments, the only part of the request a Lambda target
+  // receives; whatever the client sent under that name is replaced (lambda/shared/caller.ts).
+  const forwardedArgs = { ...foldArgumentsForPolicy(tool!, args!), [CALLER_ARGUMENT]: caller };
   const meta = { ...((body.params?._meta as Record<string, unknown> | undefined) ?? {}), [CALLER_META_KEY]: caller };
   deps.audit({ ...audit, decision: 'forwarded' });
   return {
     interceptorOutputVersion: '1.0',
-    mcp: { transformedGatewayRequest: { headers, body: { ...body, params: { ...body.params, ...(folded ? { arguments: folded } : {}), _meta: meta } } } },
+    mcp: { transformedGatewayRequest: { headers, body: { ...body, params: { ...body.params, arguments: forwardedArgs, _meta: meta } } } },
   };
 }
 

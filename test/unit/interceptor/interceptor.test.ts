@@ -61,7 +61,7 @@ describe('gateway interceptor: REQUEST', () => {
         method: 'tools/call',
         params: {
           name: 'financial___getQuarterlyRevenue',
-          arguments: { region: 'EMEA', quarter: '2024-Q3' },
+          arguments: { region: 'EMEA', quarter: '2024-Q3', _caller: { sub: 'sub-alex', role: 'analyst', department: 'finance', region: 'EMEA', employeeId: 'E10001', userId: 'u20001' } },
           _meta: { [CALLER_META_KEY]: { sub: 'sub-alex', role: 'analyst', department: 'finance', region: 'EMEA', employeeId: 'E10001', userId: 'u20001' } },
         },
       },
@@ -236,10 +236,27 @@ describe('gateway interceptor: REQUEST', () => {
     const { deps: d } = deps(100);
     const search = await handle(request(call('it___searchKnowledgeBase', { query: 'VPN  MFA Token' })), d);
     const forwarded = (search.mcp.transformedGatewayRequest!.body as { params: { arguments: Record<string, unknown> } }).params.arguments;
-    expect(forwarded).toEqual({ query: 'vpn mfa token' });
+    expect(forwarded).toEqual({ query: 'vpn mfa token', _caller: expect.objectContaining({ sub: 'sub-alex' }) });
     expect(exactCedar.authorize({ claims: analyst, toolName: 'it___searchKnowledgeBase', input: forwarded }).decision).toBe('allow');
     const balance = await handle(request(call('hr___createHRTicket', { employeeId: 'E10001', category: 'other', description: 'Salary SLIP Question' })), d);
-    expect((balance.mcp.transformedGatewayRequest!.body as { params: { arguments: Record<string, unknown> } }).params.arguments).toEqual({ employeeId: 'E10001', category: 'other', description: 'Salary SLIP Question' });
+    expect((balance.mcp.transformedGatewayRequest!.body as { params: { arguments: Record<string, unknown> } }).params.arguments).toEqual({
+      employeeId: 'E10001',
+      category: 'other',
+      description: 'Salary SLIP Question',
+      _caller: expect.objectContaining({ sub: 'sub-alex' }),
+    });
+  });
+
+  test('the verified caller replaces any _caller the client sent, and the policies accept the argument it adds', async () => {
+    clock = new Date('2026-11-26T12:12:00Z');
+    const { deps: d } = deps(100);
+    const forged = { employeeId: 'E10002', _caller: { sub: 'sub-hr', role: 'hr-staff', employeeId: 'E10002' } };
+    const out = await handle(request(call('hr___checkVacationBalance', forged)), d);
+    const forwarded = (out.mcp.transformedGatewayRequest!.body as { params: { arguments: Record<string, unknown> } }).params.arguments;
+    expect(forwarded).toEqual({ employeeId: 'E10002', _caller: { sub: 'sub-alex', role: 'analyst', department: 'finance', region: 'EMEA', employeeId: 'E10001', userId: 'u20001' } });
+    // Cedar (strict request validation against the schema from the catalog) evaluates the forwarded arguments.
+    expect(exactCedar.authorize({ claims: analyst, toolName: 'hr___checkVacationBalance', input: forwarded })).toMatchObject({ decision: 'deny', errors: [] });
+    expect(exactCedar.authorize({ claims: analyst, toolName: 'hr___checkVacationBalance', input: { ...forwarded, employeeId: 'E10001' } })).toMatchObject({ decision: 'allow', errors: [] });
   });
 
   test('truncates long string parameters in the audit log', async () => {

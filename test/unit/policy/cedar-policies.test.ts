@@ -116,10 +116,14 @@ describe('Cedar schema generated from the catalog', () => {
   });
 
   test('context.input follows the zod schema: required, optional, Long, decimal and Set types', () => {
-    expect(schema).toMatch(/"financial___getQuarterlyRevenue"[\s\S]*?input: \{\s*region: String,\s*quarter: String\s*\}/);
+    expect(schema).toMatch(/"financial___getQuarterlyRevenue"[\s\S]*?input: \{\s*region: String,\s*quarter: String,\s*_caller\?: \{\s*sub: String,\s*role\?: String,/);
     expect(schema).toMatch(/"financial___calculateGrowth"[\s\S]*?currentValue: decimal,[\s\S]*?currentLabel\?: String/);
     expect(schema).toMatch(/"financial___generateExecutiveSummary"[\s\S]*?regions\?: Set<String>/);
     expect(schema).toMatch(/"hr___getUpcomingHolidays"[\s\S]*?year: Long/);
+  });
+
+  test('every action accepts the optional _caller record the interceptor adds', () => {
+    expect(schema.match(/_caller\?: \{\s*sub: String,\s*role\?: String,\s*department\?: String,\s*region\?: String,\s*employeeId\?: String,\s*userId\?: String\s*\}/g)).toHaveLength(toolCatalog.length);
   });
 
   test('the principal carries claims as String tags', () => {
@@ -188,6 +192,19 @@ describe('decision matrix', () => {
     const raw = new CedarAuthorizer({ tools: toolCatalog, gatewayArn: ARN, foldArguments: false });
     for (const query of ['SALARY BANDS', 'ѕаlаrу', 'sal\u200Bary']) expect(raw.authorize({ claims: employee, toolName: 'it___searchKnowledgeBase', input: kb(query) }).decision).toBe('allow');
     expect(raw.authorize({ claims: employee, toolName: 'it___searchKnowledgeBase', input: kb('salary bands') }).decision).toBe('deny');
+  });
+
+  test('the second gate of the handlers agrees with the policies: a role may name someone else exactly when the catalog says it acts for others', () => {
+    const roles = ['analyst', 'senior-analyst', 'finance-admin', 'employee', 'hr-staff', 'it-staff'];
+    const subjectTools = toolCatalog.filter((t) => t.subject);
+    expect(subjectTools.map((t) => t.name).sort()).toEqual(['checkVPNStatus', 'checkVacationBalance', 'createHRTicket', 'requestSoftwareAccess', 'resetPassword']);
+    for (const tool of subjectTools) {
+      const input = { ...tool.examples[0].input, [tool.subject!.argument]: tool.subject!.argument === 'employeeId' ? 'E19999' : 'u29999' };
+      for (const role of roles) {
+        const decision = authorizer.authorize({ claims: persona(role), toolName: gatewayToolName(tool), input }).decision;
+        expect({ tool: tool.name, role, decision }).toEqual({ tool: tool.name, role, decision: tool.subject!.actForOthers.includes(role) ? 'allow' : 'deny' });
+      }
+    }
   });
 
   test('a forbid names its reason; a missing permit names role and tool', () => {
