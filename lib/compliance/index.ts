@@ -9,3 +9,4 @@ export * from './template-limits';
 export * from './templates';
 export * from './validation-report';
 export * from './wildcard-actions';
+export * from './function-role';
