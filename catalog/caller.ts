@@ -7,6 +7,9 @@
  * it from a client. Plain data, no zod.
  */
 
+/** The separator the gateway puts between target and tool name (as catalog/tool.ts). */
+export const GATEWAY_TOOL_SEPARATOR = '___';
+
 /** Reserved argument name. */
 export const CALLER_ARGUMENT = '_caller';
 

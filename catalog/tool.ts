@@ -7,7 +7,7 @@
  * so it depends on zod only.
  */
 import * as z from 'zod';
-import { CALLER_ARGUMENT, CALLER_GATEWAY_SCHEMA } from './caller';
+import { CALLER_ARGUMENT, CALLER_GATEWAY_SCHEMA, GATEWAY_TOOL_SEPARATOR } from './caller';
 
 /** Business domains of the reference agents; a team adds its own. */
 export type ToolDomain = string;
@@ -81,7 +81,7 @@ export type ToolInput<T extends ToolDefinition> = z.infer<T['input']>;
 export type ToolOutput<T extends ToolDefinition> = z.infer<T['output']>;
 
 /** The separator the gateway puts between target name and tool name. */
-export const GATEWAY_TOOL_SEPARATOR = '___';
+export { GATEWAY_TOOL_SEPARATOR };
 
 /** `financial___getQuarterlyRevenue` — the name an MCP client sees and Cedar's action id. */
 export function gatewayToolName(tool: Pick<ToolDefinition, 'target' | 'name'>): string {

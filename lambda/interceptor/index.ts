@@ -37,6 +37,7 @@ import {
   type JsonRpcRequest,
 } from './contract';
 import { foldArgumentsForPolicy } from '../../catalog/policy-text';
+import { GATEWAY_TOOL_SEPARATOR } from '../../catalog/caller';
 import { CALLER_ARGUMENT } from '../shared/caller';
 import { callerSubject } from '../identity/persona-tokens';
 import { DECISION_METRICS, METRICS_NAMESPACE, type AuditDecision } from './metrics';
@@ -196,7 +197,10 @@ export async function handle(raw: unknown, deps: Deps): Promise<InterceptorOutpu
   // Cedar compares exactly: arguments the policies match on go on in one spelling (catalog/policy-text.ts).
   // The verified caller goes on in the arguments, the only part of the request a Lambda target
   // receives; whatever the client sent under that name is replaced (lambda/shared/caller.ts).
-  const forwardedArgs = { ...foldArgumentsForPolicy(tool!, args!), [CALLER_ARGUMENT]: caller };
+  // Only target tools (`<target>___<tool>`) get it: the gateway's own tools (semantic search,
+  // `x_amz_bedrock_agentcore_search`) have a fixed schema of their own.
+  const isTargetTool = tool!.includes(GATEWAY_TOOL_SEPARATOR);
+  const forwardedArgs = { ...foldArgumentsForPolicy(tool!, args!), ...(isTargetTool ? { [CALLER_ARGUMENT]: caller } : {}) };
   const meta = { ...((body.params?._meta as Record<string, unknown> | undefined) ?? {}), [CALLER_META_KEY]: caller };
   deps.audit({ ...audit, decision: 'forwarded' });
   return {

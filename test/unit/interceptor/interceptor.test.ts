@@ -247,6 +247,13 @@ describe('gateway interceptor: REQUEST', () => {
     });
   });
 
+  test('the built-in search tool of the gateway keeps its arguments: no _caller outside <target>___<tool> names', async () => {
+    clock = new Date('2026-11-26T12:13:00Z');
+    const { deps: d } = deps(100);
+    const out = await handle(request(call('x_amz_bedrock_agentcore_search', { query: 'vacation balance' })), d);
+    expect((out.mcp.transformedGatewayRequest!.body as { params: { arguments: Record<string, unknown> } }).params.arguments).toEqual({ query: 'vacation balance' });
+  });
+
   test('the verified caller replaces any _caller the client sent, and the policies accept the argument it adds', async () => {
     clock = new Date('2026-11-26T12:12:00Z');
     const { deps: d } = deps(100);
