@@ -10,3 +10,4 @@ export * from './templates';
 export * from './validation-report';
 export * from './wildcard-actions';
 export * from './function-role';
+export * from './iam-reference-check';

@@ -5,6 +5,7 @@
 import {
   checkEncryption,
   checkIamPolicies,
+  checkIamReference,
   checkResourcePolicies,
   checkTemplateLimits,
   countResourcePolicyStatements,
@@ -93,6 +94,18 @@ describe.each(ENVIRONMENTS)('environment %s', (name) => {
     expect(checked).toBeGreaterThanOrEqual(6);
     expect(basic).toEqual([]);
     expect(broadLogs).toEqual([]);
+  });
+
+  test('IAM statements against the Service Authorization Reference: exactly the known findings, none new', () => {
+    // Known, not yet fixed: the reference lists no resource types for these logs actions, so a
+    // log-group ARN does not grant them (they need "*"). DescribeLogGroups comes from the Runtime L2
+    // and the evaluation role, the index policy actions from the evaluation role.
+    const distinct = [...new Set(checkIamReference(synth.templates).map((f) => `${f.kind}: ${f.detail.replace(/:logs:[\w-]+:\d+:/, ':logs:*:*:')}`))].sort();
+    expect(distinct).toEqual([
+      'resource-mismatch: arn:*:logs:*:*:log-group:* is no resource type of logs:DescribeLogGroups',
+      'resource-mismatch: arn:*:logs:*:*:log-group:aws/spans is no resource type of logs:DescribeIndexPolicies, logs:PutIndexPolicy',
+      'resource-mismatch: arn:*:logs:*:*:log-group:aws/spans:* is no resource type of logs:DescribeIndexPolicies, logs:PutIndexPolicy',
+    ]);
   });
 
   test('every template is under 500 resources and 1 MB', () => {
