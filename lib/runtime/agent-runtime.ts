@@ -277,7 +277,7 @@ export class AgentRuntime extends Construct {
     acknowledgeFindings(this.runtime.role, [
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: `X-Ray trace and span upload (Runtime L2; the agents' OpenTelemetry spans) and cloudwatch:PutMetricData support no resource-level permissions; PutMetricData is conditioned on cloudwatch:namespace: bedrock-agentcore (Runtime L2) and ${AgentRuntimePerms.USAGE_METRICS_NAMESPACE} (the agents' token usage)`,
+        reason: `X-Ray trace and span upload (Runtime L2; the agents' OpenTelemetry spans), logs:DescribeLogGroups (a list action) and cloudwatch:PutMetricData support no resource-level permissions; PutMetricData is conditioned on cloudwatch:namespace: bedrock-agentcore (Runtime L2) and ${AgentRuntimePerms.USAGE_METRICS_NAMESPACE} (the agents' token usage)`,
       },
       ...['s3:GetObject*', 's3:GetBucket*', 's3:List*'].map((a) => ({ id: `AwsSolutions-IAM5[Action::${a}]`, reason: assetReason })),
       ...(assetBucket ? [{ id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${assetBucket.replace(/\$\{([^}]+)\}/g, '<$1>')}/*]`, reason: assetReason }] : []),
@@ -406,6 +406,9 @@ function scopeRuntimeRoleToItself(role: iam.IRole, runtimeName: string): void {
     LogGroupAccess: logGroups,
     LogStreamAccess: `${logGroups}:log-stream:*`,
     GetAgentAccessToken: [directory, `${directory}/workload-identity/${runtimeName}-*`],
+    // The Service Authorization Reference lists no resource type for DescribeLogGroups: a log-group
+    // ARN grants nothing, only "*" does (a list action; it reads no log data).
+    DescribeLogGroups: '*',
   };
   const document: IResolvable = {
     creationStack: [],

@@ -6,6 +6,7 @@ import {
   checkEncryption,
   checkIamPolicies,
   checkIamReference,
+  formatIamReferenceFindings,
   checkResourcePolicies,
   checkTemplateLimits,
   countResourcePolicyStatements,
@@ -96,16 +97,8 @@ describe.each(ENVIRONMENTS)('environment %s', (name) => {
     expect(broadLogs).toEqual([]);
   });
 
-  test('IAM statements against the Service Authorization Reference: exactly the known findings, none new', () => {
-    // Known, not yet fixed: the reference lists no resource types for these logs actions, so a
-    // log-group ARN does not grant them (they need "*"). DescribeLogGroups comes from the Runtime L2
-    // and the evaluation role, the index policy actions from the evaluation role.
-    const distinct = [...new Set(checkIamReference(synth.templates).map((f) => `${f.kind}: ${f.detail.replace(/:logs:[\w-]+:\d+:/, ':logs:*:*:')}`))].sort();
-    expect(distinct).toEqual([
-      'resource-mismatch: arn:*:logs:*:*:log-group:* is no resource type of logs:DescribeLogGroups',
-      'resource-mismatch: arn:*:logs:*:*:log-group:aws/spans is no resource type of logs:DescribeIndexPolicies, logs:PutIndexPolicy',
-      'resource-mismatch: arn:*:logs:*:*:log-group:aws/spans:* is no resource type of logs:DescribeIndexPolicies, logs:PutIndexPolicy',
-    ]);
+  test('IAM statements match the Service Authorization Reference: actions, condition keys, resource types, "*" only where unscopable', () => {
+    expect(formatIamReferenceFindings(checkIamReference(synth.templates))).toBe('');
   });
 
   test('every template is under 500 resources and 1 MB', () => {

@@ -14,15 +14,12 @@ const REGION = 'us-east-1';
 
 /** Wildcard grants no environment prefix or tag can narrow, each with why (action list → resource). */
 const UNSCOPABLE: Record<string, string> = {
-  'logs:DescribeLogGroups → arn:<AWS::Partition>:logs:us-east-1:111111111111:log-group:*': 'a list action: it takes the account-region log-group list or nothing (reads no log data)',
   's3:GetObject*,s3:GetBucket*,s3:List* → arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-111111111111-us-east-1/*':
     'read of the CDK bootstrap asset bucket every environment of the account deploys from (Runtime L2 code assets); read-only, no environment data',
   'bedrock:InvokeModel,bedrock:InvokeModelWithResponseStream → arn:<AWS::Partition>:bedrock:*:111111111111:inference-profile/*': 'judge models the built-in evaluators choose; models hold no environment data',
   'bedrock:InvokeModel,bedrock:InvokeModelWithResponseStream → arn:<AWS::Partition>:bedrock:*::foundation-model/*': 'judge models the built-in evaluators choose; models hold no environment data',
   'logs:CreateLogGroup,logs:CreateLogStream,logs:PutLogEvents → arn:<AWS::Partition>:logs:us-east-1:111111111111:log-group:/aws/bedrock-agentcore/evaluations/*':
     'online evaluation result log groups are named by the service per configuration id, not by the kit: NOT separated between environments of one account',
-  'logs:DescribeIndexPolicies,logs:PutIndexPolicy → arn:<AWS::Partition>:logs:us-east-1:111111111111:log-group:aws/spans:*':
-    'aws/spans is one log group per account and region for every environment (Transaction Search): NOT separated between environments of one account',
   'logs:StartQuery,logs:GetQueryResults → arn:<AWS::Partition>:logs:us-east-1:111111111111:log-group:aws/spans:*':
     'aws/spans is one log group per account and region for every environment (Transaction Search): NOT separated between environments of one account',
   'bedrock-agentcore:UpdateABTest → arn:<AWS::Partition>:bedrock-agentcore:<AWS::Region>:<AWS::AccountId>:ab-test/*':
