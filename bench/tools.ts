@@ -40,6 +40,7 @@ import { POWERTOOLS_LAYER_MODULES, TOOL_BUNDLING } from '../lib/tools/defaults';
 import type { ToolDeps } from '../lambda/shared/deps';
 import { dispatchInGroup } from '../lambda/shared/dispatch';
 import { handleToolInvocation } from '../lambda/shared/lambda-handler';
+import { CALLER_ARGUMENT } from '../catalog/caller';
 import { SEED_ITEMS } from '../lambda/shared/seed-data';
 import { TABLES, TABLE_KEYS, type TableKey, type TableNames } from '../lambda/shared/tables';
 import { toolGroups } from '../lambda/tools/dispatch';
@@ -156,6 +157,13 @@ function argsFor(toolName: string, i: number): Record<string, unknown> {
   return input;
 }
 
+/** The Lambda event as the interceptor forwards it: the verified caller is the subject of self-service tools. */
+function eventFor(toolName: string, i: number): Record<string, unknown> {
+  const tool = toolCatalog.find((t) => t.name === toolName)!;
+  const input = argsFor(toolName, i);
+  return tool.subject ? { ...input, [CALLER_ARGUMENT]: { sub: 'bench', role: 'employee', [tool.subject.claim]: input[tool.subject.argument] } } : input;
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const env = { ...process.env, ...Object.fromEntries(TABLE_KEYS.map((k) => [TABLES[k].envVar, k])), POWERTOOLS_SERVICE_NAME: 'bench', AWS_REGION: 'us-east-1' };
@@ -226,7 +234,7 @@ async function main(): Promise<void> {
     process.stdout.write = (() => true) as typeof process.stdout.write;
     let h: { p50: number; p99: number };
     try {
-      h = await timeCalls((i) => handleToolInvocation(group, argsFor(tool.name, 1_000_000 + i), context, hdeps));
+      h = await timeCalls((i) => handleToolInvocation(group, eventFor(tool.name, 1_000_000 + i), context, hdeps));
     } finally {
       process.stdout.write = write;
     }

@@ -45,10 +45,35 @@ export function formatted(pattern: RegExp, expected: string, description: string
   return z.string({ error: expected }).regex(pattern, { error: expected }).describe(description);
 }
 
-/** Free text with a length range. */
+/**
+ * Characters free text never keeps: C0/C1 controls except tab and newline, zero-width space, word
+ * joiner, byte-order mark and the bidirectional overrides/isolates (which can make a logged or
+ * displayed text read differently from what it is). Joiners (U+200C, U+200D) stay: scripts and
+ * emoji sequences need them.
+ */
+const STRIPPED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/g;
+/** A character someone can see: a letter, digit, punctuation or symbol that is not a blank filler. */
+const VISIBLE = /(?![\u115F\u1160\u3164\uFFA0\u2800])[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/** Free text as stored: controls stripped (see {@link STRIPPED}), CR LF as LF, trimmed. */
+export function cleanText(value: string): string {
+  return value.replace(/\r\n?/g, '\n').replace(STRIPPED, '').trim();
+}
+
+/**
+ * Free text with a length range — every free-text argument of the catalog uses this one helper.
+ * Control and invisible formatting characters are stripped before the length is checked, and text
+ * with no visible character (only NULs, zero-width or blank characters) is refused.
+ */
 export function text(min: number, max: number, description: string) {
-  const expected = `expected text of ${min}–${max} characters`;
-  return z.string({ error: expected }).trim().min(min, { error: expected }).max(max, { error: expected }).describe(description);
+  const expected = `expected text of ${min}–${max} characters with at least one visible character (control and zero-width characters do not count)`;
+  return z
+    .string({ error: expected })
+    .overwrite(cleanText)
+    .min(min, { error: expected, abort: true })
+    .max(max, { error: expected, abort: true })
+    .refine((v) => VISIBLE.test(v), { error: expected })
+    .describe(description);
 }
 
 /** An integer in a range. */

@@ -7,6 +7,7 @@
  * so it depends on zod only.
  */
 import * as z from 'zod';
+import { CALLER_ARGUMENT, CALLER_GATEWAY_SCHEMA, GATEWAY_TOOL_SEPARATOR } from './caller';
 
 /** Business domains of the reference agents; a team adds its own. */
 export type ToolDomain = string;
@@ -54,6 +55,21 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   readonly examples: readonly ToolExample[];
   /** True when the tool creates or changes a record; such tools must be idempotent. */
   readonly mutating?: boolean;
+  /**
+   * Self-service tools: which argument names whose record is read or changed, the verified caller
+   * claim it must equal, and the roles that may act for someone else. The handler refuses any
+   * other subject (FORBIDDEN) as a second gate behind the Cedar policies.
+   */
+  readonly subject?: ToolSubject;
+}
+
+export interface ToolSubject {
+  /** Input argument naming the person, e.g. `employeeId`. */
+  readonly argument: string;
+  /** Caller claim that must equal it, e.g. `employeeId`. */
+  readonly claim: string;
+  /** Roles that may name someone else, e.g. `['hr-staff']`. */
+  readonly actForOthers: readonly string[];
 }
 
 /** Identity of the helper keeps the literal types of the schemas for handler typing. */
@@ -65,7 +81,7 @@ export type ToolInput<T extends ToolDefinition> = z.infer<T['input']>;
 export type ToolOutput<T extends ToolDefinition> = z.infer<T['output']>;
 
 /** The separator the gateway puts between target name and tool name. */
-export const GATEWAY_TOOL_SEPARATOR = '___';
+export { GATEWAY_TOOL_SEPARATOR };
 
 /** `financial___getQuarterlyRevenue` — the name an MCP client sees and Cedar's action id. */
 export function gatewayToolName(tool: Pick<ToolDefinition, 'target' | 'name'>): string {
@@ -172,12 +188,21 @@ export function toGatewaySchema(schema: z.ZodType, path = '$'): GatewaySchema {
   return narrow(toJsonSchema(schema), path);
 }
 
+/**
+ * The gateway's input schema of a tool: its arguments plus the optional reserved `_caller` the
+ * interceptor adds (catalog/caller.ts). The Cedar schema is built from this too.
+ */
+export function toGatewayInputSchema(tool: Pick<ToolDefinition, 'name' | 'input'>): GatewaySchema {
+  const schema = toGatewaySchema(tool.input, `${tool.name}.input`);
+  return { ...schema, properties: { ...schema.properties, [CALLER_ARGUMENT]: CALLER_GATEWAY_SCHEMA } };
+}
+
 /** The inline tool entry the gateway target gets; tool descriptions carry usage and errors for the model. */
 export function toGatewayToolSchema(tool: ToolDefinition): GatewayToolSchema {
   return {
     name: tool.name,
     description: modelFacingDescription(tool),
-    inputSchema: toGatewaySchema(tool.input, `${tool.name}.input`),
+    inputSchema: toGatewayInputSchema(tool),
     outputSchema: toGatewaySchema(tool.output, `${tool.name}.output`),
   };
 }

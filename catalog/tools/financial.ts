@@ -76,7 +76,11 @@ export const calculateGrowth = defineTool({
       .describe('The inputs echoed back so the answer can cite them'),
   }),
   errors: [
-    { code: 'VALIDATION_ERROR', when: 'a value is missing or not a number, or previousValue is 0 (growth from zero is undefined)', agentAction: 'Tell the user growth cannot be computed from zero, or fix the argument and call again.' },
+    {
+      code: 'VALIDATION_ERROR',
+      when: 'a value is missing or not a number, previousValue is 0 (growth from zero is undefined), or the change or the percentage exceeds the range of a number (e.g. 1 against 5e-324)',
+      agentAction: 'Tell the user growth cannot be computed from zero or from such values, or fix the argument and call again.',
+    },
   ],
   examples: [
     {

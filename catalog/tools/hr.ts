@@ -15,6 +15,14 @@ const unavailable = {
 } as const;
 const invalid = (what: string) => ({ code: 'VALIDATION_ERROR', when: what, agentAction: 'Fix the argument named in the error (ask the user if needed) and call again.' }) as const;
 
+/** Employees act on their own record; hr-staff act for anyone (as policies/hr-staff.cedar permits). */
+const selfService = { argument: 'employeeId', claim: 'employeeId', actForOthers: ['hr-staff'] } as const;
+const forbidden = {
+  code: 'FORBIDDEN',
+  when: 'employeeId is not the caller’s own and the caller’s role may not act for others',
+  agentAction: 'Tell the user they can only do this for themselves; do not retry with another id.',
+} as const;
+
 export const checkVacationBalance = defineTool({
   name: 'checkVacationBalance',
   target: HR_TARGET,
@@ -34,6 +42,7 @@ export const checkVacationBalance = defineTool({
     asOf: isoDate('Date the balance was computed'),
   }),
   errors: [
+    forbidden,
     invalid('employeeId is missing or not E followed by 5 digits'),
     { code: 'NOT_FOUND', when: 'no employee has that employeeId', agentAction: 'Ask the user to check their employee id; do not guess a balance.' },
     unavailable,
@@ -45,6 +54,7 @@ export const checkVacationBalance = defineTool({
       output: { employeeId: 'E10001', year: 2026, unit: 'days', entitledDays: 25, takenDays: 12, pendingDays: 3, remainingDays: 10, asOf: '2026-11-26' },
     },
   ],
+  subject: selfService,
 });
 
 export const getPolicy = defineTool({
@@ -109,6 +119,7 @@ export const createHRTicket = defineTool({
     expectedResponseHours: z.number().int().describe('Service-level response time for this category, in business hours'),
   }),
   errors: [
+    forbidden,
     invalid('employeeId, category or description is missing or malformed (description must be 20–2000 characters)'),
     { code: 'NOT_FOUND', when: 'no employee has that employeeId', agentAction: 'Ask the user to check their employee id; no ticket was created.' },
     { code: 'CONFLICT', when: 'an identical request is still being processed', agentAction: 'Wait a few seconds and call again with the same arguments; it returns the same ticket.' },
@@ -122,6 +133,7 @@ export const createHRTicket = defineTool({
     },
   ],
   mutating: true,
+  subject: selfService,
 });
 
 export const getUpcomingHolidays = defineTool({

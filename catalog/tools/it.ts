@@ -14,6 +14,14 @@ const unavailable = {
   agentAction: 'Tell the user the IT service desk is temporarily unavailable and to try again in a few minutes.',
 } as const;
 const invalid = (what: string) => ({ code: 'VALIDATION_ERROR', when: what, agentAction: 'Fix the argument named in the error (ask the user if needed) and call again.' }) as const;
+
+/** Employees act on their own record; it-staff act for anyone (as policies/it-staff.cedar permits). */
+const selfService = { argument: 'userId', claim: 'userId', actForOthers: ['it-staff'] } as const;
+const forbidden = {
+  code: 'FORBIDDEN',
+  when: 'userId is not the caller’s own and the caller’s role may not act for others',
+  agentAction: 'Tell the user they can only do this for themselves; do not retry with another id.',
+} as const;
 const inProgress = {
   code: 'CONFLICT',
   when: 'an identical request is still being processed',
@@ -40,6 +48,7 @@ export const resetPassword = defineTool({
     expiresAt: isoTimestamp('When the reset link stops working (30 minutes after the request)'),
   }),
   errors: [
+    forbidden,
     invalid('userId is not u followed by 5 digits, or system is not one of the listed systems'),
     { code: 'NOT_FOUND', when: 'the user does not exist or has no account on that system', agentAction: 'Tell the user no account was found for that system and suggest requestSoftwareAccess or a service-desk call.' },
     inProgress,
@@ -53,6 +62,7 @@ export const resetPassword = defineTool({
     },
   ],
   mutating: true,
+  subject: selfService,
 });
 
 export const checkVPNStatus = defineTool({
@@ -74,6 +84,7 @@ export const checkVPNStatus = defineTool({
     latestClientVersion: z.string().describe('Current supported VPN client version'),
   }),
   errors: [
+    forbidden,
     invalid('userId is missing or not u followed by 5 digits'),
     { code: 'NOT_FOUND', when: 'no user has that userId', agentAction: 'Ask the user to check their user id.' },
     unavailable,
@@ -94,6 +105,7 @@ export const checkVPNStatus = defineTool({
       },
     },
   ],
+  subject: selfService,
 });
 
 export const requestSoftwareAccess = defineTool({
@@ -117,6 +129,7 @@ export const requestSoftwareAccess = defineTool({
     createdAt: isoTimestamp('When the request was filed'),
   }),
   errors: [
+    forbidden,
     invalid('userId, software or justification is missing or malformed (justification must be 20–500 characters)'),
     { code: 'NOT_FOUND', when: 'no user has that userId', agentAction: 'Ask the user to check their user id; no request was filed.' },
     { code: 'CONFLICT', when: 'the user already has access to that software, or an identical request is still being processed', agentAction: 'Tell the user they already have access (or wait and retry with the same arguments).' },
@@ -130,6 +143,7 @@ export const requestSoftwareAccess = defineTool({
     },
   ],
   mutating: true,
+  subject: selfService,
 });
 
 export const searchKnowledgeBase = defineTool({
@@ -159,6 +173,11 @@ export const searchKnowledgeBase = defineTool({
   }),
   errors: [
     invalid('query is shorter than 3 or longer than 200 characters, or maxResults is not 1–10'),
+    {
+      code: 'FORBIDDEN',
+      when: 'the query asks for compensation, salary, payroll or other pay data, in any spelling',
+      agentAction: 'Tell the user pay data is not available through the assistant and to contact HR directly; do not rephrase the search.',
+    },
     unavailable,
   ],
   examples: [

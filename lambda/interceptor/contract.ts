@@ -87,3 +87,16 @@ export const CALLER_HEADERS = {
 
 /** `params._meta` key carrying the verified caller to the target. */
 export const CALLER_META_KEY = 'agentcore-kit/caller';
+
+/**
+ * The JSON-RPC methods an MCP gateway serves (MCP 2025-06-18, tools only; JSON-RPC method names are
+ * case-sensitive). Anything else is refused by the interceptor.
+ */
+export const MCP_METHODS: ReadonlySet<string> = new Set([
+  'initialize',
+  'ping',
+  'tools/list',
+  'tools/call',
+  'notifications/initialized',
+  'notifications/cancelled',
+]);

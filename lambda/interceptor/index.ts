@@ -6,12 +6,16 @@
  * REQUEST, per JSON-RPC method:
  * - any method: the caller is the JWT in `Authorization` (already verified by the gateway's JWT
  *   authorizer; decoded here, not re-verified). No token, an undecodable one, or one without `sub`
- *   → 401 JSON-RPC error.
+ *   → 401 JSON-RPC error. Then the request counts against the caller's per-minute limit, whatever
+ *   its method; over it → 429 JSON-RPC error (for `tools/call` a tool error result,
+ *   `SERVICE_UNAVAILABLE`, retryable, with the wait). A method outside {@link MCP_METHODS} → 400
+ *   JSON-RPC "Method not found"; it never reaches the gateway's handlers.
  * - `tools/call`: `params.name` must be a string and `params.arguments` an object, else 400
- *   JSON-RPC error. The caller's call counts against the per-minute limit; over it → a tool error
- *   result (`SERVICE_UNAVAILABLE`, retryable, with the wait). Then the request goes on with the
- *   caller's claims added as `X-Caller-*` headers and under `params._meta["agentcore-kit/caller"]`.
- * - other methods (initialize, tools/list, ping, notifications): passed on unchanged.
+ *   JSON-RPC error. The request goes on with the caller's claims added as `X-Caller-*` headers,
+ *   under `params._meta["agentcore-kit/caller"]` and as the argument `_caller` (the one a Lambda
+ *   target receives; a client's own `_caller` is replaced), and the arguments policies match on folded to one
+ *   spelling (lower case, no accents or invisible characters: catalog/policy-text.ts).
+ * - the other known methods (initialize, tools/list, ping, notifications): passed on unchanged.
  * RESPONSE: audit-logs the outcome (completed, tool error, or denied — e.g. by the policy engine)
  * and passes the response on unchanged.
  *
@@ -25,12 +29,16 @@ import { decodeJwt } from 'jose';
 import {
   CALLER_HEADERS,
   CALLER_META_KEY,
+  MCP_METHODS,
   interceptorEventSchema,
   toolCallParamsSchema,
   type InterceptorEvent,
   type InterceptorOutput,
   type JsonRpcRequest,
 } from './contract';
+import { foldArgumentsForPolicy } from '../../catalog/policy-text';
+import { GATEWAY_TOOL_SEPARATOR } from '../../catalog/caller';
+import { CALLER_ARGUMENT } from '../shared/caller';
 import { callerSubject } from '../identity/persona-tokens';
 import { DECISION_METRICS, METRICS_NAMESPACE, type AuditDecision } from './metrics';
 import { DynamoRateLimiter, type RateLimiter } from './rate-limiter';
@@ -147,43 +155,57 @@ export async function handle(raw: unknown, deps: Deps): Promise<InterceptorOutpu
     return rpcError(body.id, 401, -32001, `Unauthenticated: ${unauthenticated}.`);
   }
 
-  if (body.method !== 'tools/call') {
-    deps.audit({ stage: 'request', ...base, caller, decision: 'forwarded' });
-    return { interceptorOutputVersion: '1.0', mcp: { transformedGatewayRequest: { body } } };
-  }
-
-  const params = toolCallParamsSchema.safeParse(body.params);
-  if (!params.success) {
-    const reason = params.error.issues.map((i) => i.message).join('; ');
-    deps.audit({ stage: 'request', ...base, caller, decision: 'rejected_malformed', reason });
-    return rpcError(body.id, 400, -32602, `Invalid params: ${reason}`);
-  }
-  const tool = params.data.name;
-  const args = params.data.arguments ?? {};
-  const audit = { stage: 'request' as const, ...base, caller, tool, parameters: loggable(args) };
+  // Every method counts against the caller's limit (listing and probing cost like calling), and
+  // only the MCP methods the gateway serves go on: `Tools/Call`, `tools/call ` or a new method
+  // name never reaches a target unlimited or unchecked.
+  const isCall = body.method === 'tools/call';
+  const params = isCall ? toolCallParamsSchema.safeParse(body.params) : undefined;
+  const tool = params?.success ? params.data.name : undefined;
+  const args = params?.success ? (params.data.arguments ?? {}) : undefined;
+  const audit = { stage: 'request' as const, ...base, caller, ...(tool ? { tool } : {}), ...(args ? { parameters: loggable(args) } : {}) };
 
   let rate;
   try {
     rate = await deps.rateLimiter.consume(subject, deps.now());
   } catch (error) {
     deps.audit({ ...audit, decision: 'limiter_unavailable', reason: (error as Error).message });
-    return toolError(body.id, { code: 'SERVICE_UNAVAILABLE', message: 'The tool gateway cannot check your request rate right now; try again in a minute.', retryable: true });
+    const message = 'The tool gateway cannot check your request rate right now; try again in a minute.';
+    return isCall ? toolError(body.id, { code: 'SERVICE_UNAVAILABLE', message, retryable: true }) : rpcError(body.id, 503, -32000, message);
   }
   if (!rate.allowed) {
     deps.audit({ ...audit, decision: 'rate_limited', reason: `${rate.count} calls this minute, limit ${rate.limit}` });
-    return toolError(body.id, {
-      code: 'SERVICE_UNAVAILABLE',
-      message: `Rate limit reached: at most ${rate.limit} tool calls per minute per user. Try again in ${rate.retryAfterSeconds} seconds.`,
-      retryable: true,
-    });
+    const message = `Rate limit reached: at most ${rate.limit} gateway requests per minute per user. Try again in ${rate.retryAfterSeconds} seconds.`;
+    return isCall ? toolError(body.id, { code: 'SERVICE_UNAVAILABLE', message, retryable: true }) : rpcError(body.id, 429, -32000, message);
+  }
+
+  if (!MCP_METHODS.has(body.method)) {
+    const reason = `unknown method "${body.method}"; the gateway serves ${[...MCP_METHODS].join(', ')}`;
+    deps.audit({ ...audit, decision: 'rejected_malformed', reason });
+    return rpcError(body.id, 400, -32601, `Method not found: ${reason}.`);
+  }
+  if (!isCall) {
+    deps.audit({ ...audit, decision: 'forwarded' });
+    return { interceptorOutputVersion: '1.0', mcp: { transformedGatewayRequest: { body } } };
+  }
+  if (!params?.success) {
+    const reason = params!.error.issues.map((i) => i.message).join('; ');
+    deps.audit({ ...audit, decision: 'rejected_malformed', reason });
+    return rpcError(body.id, 400, -32602, `Invalid params: ${reason}`);
   }
 
   const headers = Object.fromEntries(CLAIM_KEYS.filter((k) => caller[k]).map((k) => [CALLER_HEADERS[k], caller[k]]));
+  // Cedar compares exactly: arguments the policies match on go on in one spelling (catalog/policy-text.ts).
+  // The verified caller goes on in the arguments, the only part of the request a Lambda target
+  // receives; whatever the client sent under that name is replaced (lambda/shared/caller.ts).
+  // Only target tools (`<target>___<tool>`) get it: the gateway's own tools (semantic search,
+  // `x_amz_bedrock_agentcore_search`) have a fixed schema of their own.
+  const isTargetTool = tool!.includes(GATEWAY_TOOL_SEPARATOR);
+  const forwardedArgs = { ...foldArgumentsForPolicy(tool!, args!), ...(isTargetTool ? { [CALLER_ARGUMENT]: caller } : {}) };
   const meta = { ...((body.params?._meta as Record<string, unknown> | undefined) ?? {}), [CALLER_META_KEY]: caller };
   deps.audit({ ...audit, decision: 'forwarded' });
   return {
     interceptorOutputVersion: '1.0',
-    mcp: { transformedGatewayRequest: { headers, body: { ...body, params: { ...body.params, _meta: meta } } } },
+    mcp: { transformedGatewayRequest: { headers, body: { ...body, params: { ...body.params, arguments: forwardedArgs, _meta: meta } } } },
   };
 }
 

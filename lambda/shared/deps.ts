@@ -29,6 +29,17 @@ export interface ToolContext {
   readonly now: () => Date;
   /** 8-character record id generator. */
   readonly newId: () => string;
+  /**
+   * Set by the dispatcher for mutating tools: the request's idempotency key and how long a retry
+   * of it is recognised. New record ids derive from it (see create-once.ts).
+   */
+  readonly request?: RequestIdentity;
+}
+
+export interface RequestIdentity {
+  /** `<target>.<tool>#<canonical JSON of the validated input>` */
+  readonly key: string;
+  readonly windowSeconds: number;
 }
 
 /** A ToolContext plus what the dispatcher adds around mutating tools. */

@@ -16,7 +16,8 @@ import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { safeParse, type $ZodType } from 'zod/v4/core';
 import { validationFailure, ToolFailure, type ToolErrorResult } from '../../catalog/result';
-import { stripTargetPrefix, type ToolDefinition } from '../../catalog/tool';
+import { stripTargetPrefix, type ToolDefinition, type ToolSubject } from '../../catalog/tool';
+import type { VerifiedCaller } from './caller';
 import type { ToolContext, ToolDeps } from './deps';
 import { toErrorResult } from './errors';
 import { idempotencyKeyPrefix } from './tables';
@@ -30,6 +31,8 @@ export interface ToolSpec<I extends $ZodType = $ZodType> {
   readonly input: I;
   /** True when the tool creates or changes a record: it runs through Powertools idempotency. */
   readonly mutating?: boolean;
+  /** Self-service tools: the subject argument checked against the verified caller. */
+  readonly subject?: ToolSubject;
 }
 
 /** The pure function serving a catalog tool: validated input in, the tool's output (typed by the catalog) out. */
@@ -60,6 +63,13 @@ export function toolGroup(target: string, service: string, tools: readonly Bound
   return { target, service, tools: new Map(tools.map((t) => [t.definition.name, t as BoundTool])) };
 }
 
+/** JSON with object keys sorted, so equal inputs give equal keys whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
 /** A tool's success output, or the error contract. */
 export type ToolResult = Record<string, unknown> | ToolErrorResult;
 
@@ -68,6 +78,29 @@ export interface DispatchOptions {
   readonly lambdaContext?: Context;
   /** Called with the original error before it is mapped (for logging); never sees a success. */
   readonly onError?: (error: unknown, toolName: string) => void;
+  /**
+   * The verified caller (from the interceptor, or the local server's own token check). With it,
+   * self-service tools refuse a subject other than the caller's own unless the caller's role may
+   * act for others.
+   */
+  readonly caller?: VerifiedCaller;
+  /** Refuse self-service tools when no caller is given (the Lambda entry: every call comes through the interceptor). @default false */
+  readonly requireCaller?: boolean;
+}
+
+/** The second gate behind Cedar: a self-service tool acts on the caller's own record unless the role allows more. */
+export function checkSubject(toolName: string, subject: ToolSubject, input: Record<string, unknown>, caller: VerifiedCaller | undefined): void {
+  if (!caller) {
+    throw new ToolFailure('FORBIDDEN', `${toolName} needs the verified caller, and this invocation carries none; it did not come through the tool gateway.`);
+  }
+  const named = input[subject.argument];
+  const own = (caller as Record<string, string | undefined>)[subject.claim];
+  if (named === own) return;
+  if (caller.role && subject.actForOthers.includes(caller.role)) return;
+  throw new ToolFailure(
+    'FORBIDDEN',
+    `${toolName} acts on the caller's own ${subject.argument} only: the request names ${String(named)}, the signed-in caller is ${own ?? `without a ${subject.claim} claim`}, and role ${caller.role ?? '(none)'} may not act for others (${subject.actForOthers.join(', ')} may).`,
+  );
 }
 
 /**
@@ -86,12 +119,15 @@ export async function dispatchInGroup(group: ToolGroup, toolName: string, args: 
     const parsed = safeParse(tool.definition.input, args ?? {});
     if (!parsed.success) throw validationFailure(name, parsed.error as z.ZodError);
     const input = parsed.data as Record<string, unknown>;
+    const subject = tool.definition.subject;
+    if (subject && (options.caller || options.requireCaller)) checkSubject(name, subject, input, options.caller);
     if (!tool.definition.mutating) return (await tool.handle(input, deps)) as Record<string, unknown>;
     const config = new IdempotencyConfig({ expiresAfterSeconds: deps.idempotencyTtlSeconds });
     // Outside Lambda (local server, tests) an interrupted call's in-progress record expires after 30 s.
     config.registerLambdaContext(options.lambdaContext ?? LOCAL_CONTEXT);
     const keyPrefix = idempotencyKeyPrefix(group.target, name);
-    const once = makeIdempotent((payload: Record<string, unknown>) => tool.handle(payload, deps), {
+    const ctx = { ...deps, request: { key: `${keyPrefix}#${canonicalJson(input)}`, windowSeconds: deps.idempotencyTtlSeconds } };
+    const once = makeIdempotent((payload: Record<string, unknown>) => tool.handle(payload, ctx), {
       persistenceStore: deps.idempotencyStore(keyPrefix),
       config,
       keyPrefix,

@@ -1,7 +1,9 @@
 /**
  * The AgentCore gateway Lambda-target contract, for one function serving several tools:
  * the event is the tool's arguments; the tool name arrives in
- * `context.clientContext.custom.bedrockAgentCoreToolName` as `<target>___<tool>`.
+ * `context.clientContext.custom.bedrockAgentCoreToolName` as `<target>___<tool>`; the verified
+ * caller arrives in the reserved argument `_caller`, written by the kit's interceptor (caller.ts).
+ * Self-service tools refuse an invocation without it.
  *
  * A thin `handler` (see lambda/tools/<target>/index.ts) calls the pure {@link handleToolInvocation}
  * with injected logger, metrics, tool deps and an optional tracer. One metric per invocation
@@ -14,6 +16,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { isToolError, ToolFailure } from '../../catalog/result';
 import { GATEWAY_TOOL_SEPARATOR } from '../../catalog/tool';
+import { takeCaller } from './caller';
 import type { ToolDeps } from './deps';
 import { dispatchInGroup, type ToolGroup, type ToolResult } from './dispatch';
 import { SUCCESS_OUTCOME, TOOL_INVOCATION_METRIC } from './telemetry';
@@ -62,9 +65,13 @@ export async function handleToolInvocation(group: ToolGroup, event: unknown, con
   const { logger, metrics, tracer } = deps;
   logger.addContext(context);
   const { tool, failure } = resolveToolName(group, toolNameFromContext(context));
+  // The interceptor's verified caller rides in the arguments (see caller.ts); the tool never sees it.
+  const { args, caller } = takeCaller(event);
   const result: ToolResult = failure
     ? failure.toResult()
-    : await dispatchInGroup(group, tool, event, deps.tools, {
+    : await dispatchInGroup(group, tool, args, deps.tools, {
+        caller,
+        requireCaller: true,
         lambdaContext: context,
         onError: (error, name) => logger.error('tool failed', { tool: name, error: error as Error }),
       });

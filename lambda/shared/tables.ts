@@ -95,7 +95,8 @@ export const TABLE_KEYS = Object.keys(TABLES) as TableKey[];
 /** DynamoDB actions, by intent. Nothing broader is ever granted. */
 export const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'] as const;
 export const SCAN_ACTIONS = ['dynamodb:Scan'] as const;
-export const CREATE_ACTIONS = ['dynamodb:PutItem'] as const;
+/** Conditional PutItem, and GetItem to find the record an earlier attempt of the same request made (create-once.ts). */
+export const CREATE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'] as const;
 /** What the Powertools DynamoDB persistence layer calls. */
 export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 

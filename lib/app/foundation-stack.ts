@@ -26,6 +26,15 @@ export function evaluationRoleNameOf(config: EnvironmentConfig): string {
   return `agentcore-kit-${config.name}-evaluation-gate`.slice(0, 64);
 }
 
+/**
+ * Name of the evaluation gate's own role in the pipeline account (the CodeBuild step runs as it):
+ * the only principal the environment's evaluation role trusts. Derived from the evaluation role's
+ * name, so the pipeline can name it from the stage's outputs.
+ */
+export function evaluationCallerRoleNameOf(evaluationRoleName: string): string {
+  return `${evaluationRoleName.slice(0, 57)}-caller`;
+}
+
 /** The release name of an agent in an environment: keys its rollout state and live-version parameter. */
 export function releaseNameOf(config: EnvironmentConfig, agentId: string): string {
   return `${config.name}-${agentId}`;
@@ -122,7 +131,13 @@ export class FoundationStack extends Stack {
     const role = new iam.Role(this, 'EvaluationGateRole', {
       roleName,
       description: `The delivery pipeline's evaluation gate for ${config.name}: reads the evaluation client to request persona tokens`,
-      assumedBy: new iam.AccountPrincipal(pipelineAccount ?? this.account),
+      // The pipeline account, and in it only the gate step's role: any other role or user of that
+      // account (a developer sandbox, another pipeline) cannot read the evaluation client. A
+      // condition rather than the role's ARN as principal, so the trust holds when the pipeline's
+      // role is recreated, and the stage deploys before or after the pipeline's role exists.
+      assumedBy: new iam.AccountPrincipal(pipelineAccount ?? this.account).withConditions({
+        ArnEquals: { 'aws:PrincipalArn': `arn:${this.partition}:iam::${pipelineAccount ?? this.account}:role/${evaluationCallerRoleNameOf(roleName)}` },
+      }),
       maxSessionDuration: Duration.hours(1),
     });
     identity.grantReadEvaluationClientSecret(role);
@@ -133,6 +148,7 @@ export class FoundationStack extends Stack {
       tokenUrl: output('EvaluationTokenUrl', tokenUrl, 'Token endpoint for persona tokens'),
       scope: output('EvaluationScope', identity.invokeScope, 'Scope persona tokens are requested with'),
       roleName,
+      callerRoleName: evaluationCallerRoleNameOf(roleName),
     };
   }
 }

@@ -9,3 +9,5 @@ export * from './template-limits';
 export * from './templates';
 export * from './validation-report';
 export * from './wildcard-actions';
+export * from './function-role';
+export * from './iam-reference-check';

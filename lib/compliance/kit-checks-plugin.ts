@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { checkEncryption } from './encryption-check';
 import { checkIamPolicies, type IamCheckOptions } from './iam-check';
+import { checkIamReference } from './iam-reference-check';
 import { checkResourcePolicies } from './resource-policy-check';
 import { CFN_LIMITS, templateSizes } from './template-limits';
 import { loadTemplates, type SynthesizedTemplate } from './templates';
@@ -9,14 +10,14 @@ import { loadTemplates, type SynthesizedTemplate } from './templates';
 /**
  * The kit's own synth-time checks, next to cdk-nag and the CloudFormation schema validation in the
  * validation report: least-privilege IAM (no `Action: "*"`, no `service:*`, no `Resource: "*"` outside
- * the allow-list), resource policies closed to unnamed callers, customer-managed KMS keys on stateful resources, and the CloudFormation template limits.
+ * the allow-list), IAM statements against the Service Authorization Reference (iam-reference-check.ts), resource policies closed to unnamed callers, customer-managed KMS keys on stateful resources, and the CloudFormation template limits.
  * Findings are `fatal`, which `Validations.acknowledge` cannot suppress: extend the IAM allow-list through
  * the options, or exempt a resource from the key check with a reason (`exemptFromCustomerManagedKey`).
  * The compliance tests run the same checks directly.
  */
 export class KitChecksPlugin implements IPolicyValidationPlugin {
   readonly name = 'AgentCoreKit';
-  readonly ruleIds = ['IamLeastPrivilege', 'ResourcePolicy', 'CustomerManagedKey', 'TemplateLimits'];
+  readonly ruleIds = ['IamLeastPrivilege', 'IamReference', 'ResourcePolicy', 'CustomerManagedKey', 'TemplateLimits'];
 
   constructor(private readonly options: IamCheckOptions = {}) {}
 
@@ -31,6 +32,7 @@ export class KitChecksPlugin implements IPolicyValidationPlugin {
       else violations.push({ ruleName, description, severity: 'fatal', violatingResources: [resource] });
     };
     for (const f of checkIamPolicies(templates, this.options)) add('IamLeastPrivilege', f.problem, f.template, f.logicalId, `Properties.${f.location}.Statement.${f.statement}`);
+    for (const f of checkIamReference(templates)) add('IamReference', `${f.kind}: ${f.detail}`, f.template, f.resource);
     for (const f of checkResourcePolicies(templates)) add('ResourcePolicy', f.problem, f.template, f.logicalId, f.statement === undefined ? 'Properties' : `Properties.${f.location}.Statement.${f.statement}`);
     for (const f of checkEncryption(templates)) add('CustomerManagedKey', f.problem, f.template, f.logicalId);
     for (const s of templateSizes(templates as SynthesizedTemplate[])) {

@@ -23,6 +23,8 @@ export const WILDCARD_RESOURCE_ACTIONS: Readonly<Record<string, string>> = {
   'logs:DeleteLogDelivery': 'vended log deliveries (Step Functions, AgentCore logging) have no resource-level permissions',
   'logs:ListLogDeliveries': 'vended log deliveries (Step Functions, AgentCore logging) have no resource-level permissions',
   'logs:DescribeLogGroups': 'listed on "*" by the Step Functions logging set-up, which checks the destination group exists; read-only metadata',
+  'logs:DescribeIndexPolicies': 'no resource-level permissions (Service Authorization Reference); online evaluation reads the aws/spans index policy',
+  'logs:PutIndexPolicy': 'no resource-level permissions (Service Authorization Reference); online evaluation sets the aws/spans index policy',
   'logs:PutResourcePolicy': 'CloudWatch Logs resource policies are account-level (Transaction Search and vended-log set-up)',
   'xray:UpdateTraceSegmentDestination': 'the X-Ray segment destination is an account setting (Transaction Search)',
   'xray:GetTraceSegmentDestination': 'the X-Ray segment destination is an account setting (Transaction Search)',

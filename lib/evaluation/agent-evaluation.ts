@@ -255,10 +255,12 @@ export class AgentEvaluation extends Construct {
     // Runtime log groups are `/aws/bedrock-agentcore/runtimes/<runtimeName>-<10-char id>-<endpoint>`; the id is
     // a deploy-time value (often another stack's export), so scope by runtime name.
     const sources = [...new Set(agents.map((a) => `/aws/bedrock-agentcore/runtimes/${Token.isUnresolved(a.runtime.agentRuntimeName) ? '' : `${a.runtime.agentRuntimeName}-`}*`))];
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'DescribeLogGroups', actions: ['logs:DescribeLogGroups'], resources: [logGroup('*')] }));
+    // DescribeLogGroups, DescribeIndexPolicies and PutIndexPolicy have no resource-level permissions
+    // (Service Authorization Reference): a log-group ARN would grant nothing.
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'DescribeLogGroups', actions: ['logs:DescribeLogGroups'], resources: ['*'] }));
     role.addToPolicy(new iam.PolicyStatement({ sid: 'QueryAgentTraces', actions: ['logs:StartQuery', 'logs:GetQueryResults'], resources: [...sources.flatMap((n) => [logGroup(n), logGroup(`${n}:*`)]), logGroup('aws/spans'), logGroup('aws/spans:*')] }));
     role.addToPolicy(new iam.PolicyStatement({ sid: 'WriteResults', actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup('/aws/bedrock-agentcore/evaluations/*')] }));
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'SpansIndexPolicy', actions: ['logs:DescribeIndexPolicies', 'logs:PutIndexPolicy'], resources: [logGroup('aws/spans'), logGroup('aws/spans:*')] }));
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'SpansIndexPolicy', actions: ['logs:DescribeIndexPolicies', 'logs:PutIndexPolicy'], resources: ['*'] }));
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'InvokeJudgeModels',
@@ -273,14 +275,14 @@ export class AgentEvaluation extends Construct {
     acknowledgeIamWildcards(
       role,
       [
-        logArn('*'),
+        'Resource::*',
         ...sources.flatMap((n) => [logArn(n), logArn(`${n}:*`)]),
         logArn('aws/spans:*'),
         logArn('/aws/bedrock-agentcore/evaluations/*'),
         'Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/*',
         `Resource::arn:<AWS::Partition>:bedrock:*:${account}:inference-profile/*`,
       ],
-      'Online evaluation lists this account-region log groups, reads the log streams of the scored runtime endpoints and aws/spans, writes result log groups the service names per config, and invokes the judge models (cross-region inference profiles) the built-in evaluators choose',
+      'Online evaluation lists this account-region log groups and sets the aws/spans index policy (actions without resource-level permissions), reads the log streams of the scored runtime endpoints and aws/spans, writes result log groups the service names per config, and invokes the judge models (cross-region inference profiles) the built-in evaluators choose',
     );
     return role;
   }

@@ -8,11 +8,12 @@ import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeFindings } from '../compliance';
+import { acknowledgeFindings, acknowledgeTracing, functionRole } from '../compliance';
 import { Problems } from '../errors';
 
 export interface CodeEvaluatorsProps {
@@ -47,8 +48,17 @@ export class CodeEvaluators extends Construct {
     problems.check(/^[a-zA-Z][a-zA-Z0-9_]{0,30}$/.test(props.namePrefix), `namePrefix: "${props.namePrefix}" must start with a letter and hold only letters, digits and _ (at most 31 characters, so evaluator names stay within 48)`);
     problems.throwIfAny();
 
-    const fn = (name: string, entry: string, description: string) =>
-      new nodejs.NodejsFunction(this, `${name}Function`, {
+    const roles: iam.Role[] = [];
+    const fn = (name: string, entry: string, description: string) => {
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, {
+        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+        encryptionKey: props.encryptionKey,
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      });
+      const role = functionRole(this, `${name}Role`, logGroup, `${description}: writes its own log group`);
+      roles.push(role);
+      return new nodejs.NodejsFunction(this, `${name}Function`, {
+        role,
         entry: path.join(__dirname, '..', '..', 'lambda', 'evaluators', entry, 'index.ts'),
         handler: 'handler',
         runtime: lambda.Runtime.NODEJS_22_X,
@@ -58,13 +68,10 @@ export class CodeEvaluators extends Construct {
         description,
         environmentEncryption: props.encryptionKey,
         tracing: lambda.Tracing.ACTIVE,
-        logGroup: new logs.LogGroup(this, `${name}Logs`, {
-          retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-          encryptionKey: props.encryptionKey,
-          removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-        }),
+        logGroup,
         bundling: { minify: true, sourceMap: true, target: 'node22' },
       });
+    };
 
     this.refusalFunction = fn('Refusal', 'refusal', 'Code-based evaluator: out-of-scope requests are declined without business tool calls');
     this.toolParametersFunction = fn('ToolParameters', 'tool-parameters', 'Code-based evaluator: tool arguments match the catalog input schemas');
@@ -83,12 +90,9 @@ export class CodeEvaluators extends Construct {
     });
 
     for (const f of [this.refusalFunction, this.toolParametersFunction]) {
-      acknowledgeFindings(f, [
-        { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'Evaluator functions only write their own logs; the AWS managed basic execution role is the least they need' },
-        { id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' },
-        { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (active tracing)' },
-      ]);
+      acknowledgeFindings(f, [{ id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' }]);
     }
+    for (const role of roles) acknowledgeTracing(role);
   }
 
   /** Both evaluators, for an OnlineEvaluationConfig. */

@@ -14,6 +14,7 @@ import { gatewayToolName, type ToolDefinition } from '../../catalog/tool';
 import { DECISION_METRICS, METRICS_NAMESPACE } from '../../lambda/interceptor/metrics';
 import { RATE_LIMIT_KEY, RATE_LIMIT_TTL_ATTRIBUTE } from '../../lambda/interceptor/rate-limiter';
 import { acknowledgeFindings, acknowledgeGeneratedFindings } from '../compliance/acknowledge';
+import { acknowledgeTracing, functionRole } from '../compliance/function-role';
 import { KitError, Problems } from '../errors';
 import type { IInboundIdentity } from '../identity/inbound-identity';
 import { ToolPolicyEngine, type PolicyMode } from '../policy/tool-policy-engine';
@@ -173,6 +174,8 @@ export class ToolGateway extends Construct {
       removalPolicy,
     });
 
+    const interceptorLogs = new logs.LogGroup(this, 'InterceptorLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, encryptionKey: props.kmsKey, removalPolicy });
+    const interceptorRole = functionRole(this, 'InterceptorRole', interceptorLogs, 'Gateway interceptor: its own log group and the rate-limit table');
     this.interceptor = new nodejs.NodejsFunction(this, 'Interceptor', {
       entry: path.join(__dirname, '..', '..', 'lambda', 'interceptor', 'index.ts'),
       handler: 'handler',
@@ -184,7 +187,8 @@ export class ToolGateway extends Construct {
       environment: { RATE_LIMIT_TABLE: this.rateLimitTable.tableName, RATE_LIMIT_PER_MINUTE: String(props.rateLimitPerUserPerMinute), POWERTOOLS_SERVICE_NAME: 'gateway-interceptor' },
       environmentEncryption: props.kmsKey,
       tracing: lambda.Tracing.ACTIVE,
-      logGroup: new logs.LogGroup(this, 'InterceptorLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, encryptionKey: props.kmsKey, removalPolicy }),
+      logGroup: interceptorLogs,
+      role: interceptorRole,
       bundling: { minify: true, sourceMap: true, target: 'node22' },
     });
     this.rateLimitTable.grant(this.interceptor, ...RATE_LIMIT_TABLE_ACTIONS);
@@ -236,11 +240,8 @@ export class ToolGateway extends Construct {
     this.toolNames = props.tools.map(gatewayToolName);
     this.policyEngine.bindTo(this.gateway, Object.values(targets));
 
-    acknowledgeFindings(this.interceptor, [
-      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'The interceptor only writes its own logs beyond the table grant; the AWS managed basic execution role is the least it needs' },
-      { id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (active tracing)' },
-    ]);
+    acknowledgeFindings(this.interceptor, [{ id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' }]);
+    acknowledgeTracing(interceptorRole);
     const interceptorId = Stack.of(this).getLogicalId(this.interceptor.node.defaultChild as lambda.CfnFunction);
     acknowledgeFindings(this.gateway.role, [
       { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'Granted by the Gateway L2 for its encryption key only (resource is that one key ARN)' },

@@ -13,6 +13,7 @@ import { ROLES, USER_ATTRIBUTES, type Role } from '../../lambda/identity/claims'
 import { EVALUATION_CLIENT_NAME, PERSONA_ENV } from '../../lambda/identity/persona-tokens';
 import { REFERENCE_USER_NAMES } from '../../lambda/identity/reference-users';
 import { acknowledgeFindings } from '../compliance/acknowledge';
+import { acknowledgeTracing, functionRole } from '../compliance/function-role';
 import { KitError, Problems } from '../errors';
 import type { IInboundIdentity } from './inbound-identity';
 
@@ -152,7 +153,14 @@ export class CognitoIdentity extends Construct implements IInboundIdentity {
     problems.throwIfAny();
     this.evaluationPersonas = evaluation ? [...(evaluation.personas ?? REFERENCE_USER_NAMES)] : [];
 
+    const tokenClaimsLogs = new logs.LogGroup(this, 'TokenClaimsLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.kmsKey,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    const tokenClaimsRole = functionRole(this, 'TokenClaimsRole', tokenClaimsLogs, 'Cognito token trigger: writes its own log group');
     this.tokenTrigger = new nodejs.NodejsFunction(this, 'TokenClaims', {
+      role: tokenClaimsRole,
       entry: path.join(__dirname, '..', '..', 'lambda', 'identity', 'index.ts'),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -162,11 +170,7 @@ export class CognitoIdentity extends Construct implements IInboundIdentity {
       description: 'Adds role, department, region, employeeId and userId claims to access tokens',
       environmentEncryption: props.kmsKey,
       tracing: lambda.Tracing.ACTIVE,
-      logGroup: new logs.LogGroup(this, 'TokenClaimsLogs', {
-        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-        encryptionKey: props.kmsKey,
-        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      }),
+      logGroup: tokenClaimsLogs,
       bundling: { minify: true, sourceMap: true, target: 'node22' },
     });
 
@@ -287,11 +291,8 @@ export class CognitoIdentity extends Construct implements IInboundIdentity {
       allowedClients: [...this.allowedClients],
     });
 
-    acknowledgeFindings(this.tokenTrigger, [
-      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'The token trigger only writes its own logs; the AWS managed basic execution role is the least it needs' },
-      { id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (active tracing)' },
-    ]);
+    acknowledgeFindings(this.tokenTrigger, [{ id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' }]);
+    acknowledgeTracing(tokenClaimsRole);
   }
 
   /**

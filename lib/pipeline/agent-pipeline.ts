@@ -239,9 +239,16 @@ export class AgentPipeline extends Construct {
     if (access) {
       const roleArn = Arn.format({ service: 'iam', region: '', account: stagingEnv.account, resource: 'role', resourceName: access.roleName }, stack);
       const v = EVALUATION_ACCESS_VARIABLES;
+      // The step runs as a role of a fixed name: the staging evaluation role trusts exactly it.
+      const role = new iam.Role(this.pipeline, 'EvaluationGateRole', {
+        roleName: access.callerRoleName,
+        assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+        description: 'The evaluation gate step: assumes the staging evaluation role for persona tokens',
+      });
       return new pipelines.CodeBuildStep('EvaluationGate', {
         input: props.source,
         commands,
+        role,
         env: { [v.roleArn]: roleArn },
         envFromCfnOutputs: { ...runtimeArns, [v.userPoolId]: access.userPoolId, [v.clientId]: access.clientId, [v.tokenUrl]: access.tokenUrl, [v.scope]: access.scope },
         rolePolicyStatements: [new iam.PolicyStatement({ sid: 'AssumeStagingEvaluationRole', actions: ['sts:AssumeRole'], resources: [roleArn] })],

@@ -18,6 +18,11 @@ export interface EvaluationAccess {
    * may read the evaluation client; it must trust the pipeline's account.
    */
   readonly roleName: string;
+  /**
+   * Name of the role the pipeline's evaluation step must run as: the evaluation role trusts this
+   * role of the pipeline's account and no other principal.
+   */
+  readonly callerRoleName: string;
 }
 
 /** What a platform hands to the pipeline: stack outputs the post-deploy steps read. */

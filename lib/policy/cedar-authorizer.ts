@@ -10,6 +10,7 @@ import { findToolIn, type ToolDefinition } from './catalog-lookup';
 import { ACTION_TYPE, PRINCIPAL_TYPE, RESOURCE_TYPE, cedarActionId, cedarContextFor, cedarSchemaFor } from './cedar-schema';
 import { bindGateway, loadPolicyFiles, type CedarPolicy, type PolicyFile } from './policy-files';
 import { KitError } from '../errors';
+import { foldArgumentsForPolicy } from '../../catalog/policy-text';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const cedar = (): typeof import('@cedar-policy/cedar-wasm/nodejs') => require('@cedar-policy/cedar-wasm/nodejs');
@@ -40,6 +41,13 @@ export interface CedarAuthorizerProps {
   readonly policyFiles?: readonly PolicyFile[];
   /** @default 'arn:aws:bedrock-agentcore:local:000000000000:gateway/local' */
   readonly gatewayArn?: string;
+  /**
+   * Fold the arguments the kit's gateway interceptor folds (catalog/policy-text.ts) before
+   * evaluating, so a decision here is the decision behind that interceptor. Off: the policies see
+   * the arguments exactly as given (what a gateway without the interceptor would evaluate).
+   * @default true
+   */
+  readonly foldArguments?: boolean;
 }
 
 let authorizerCount = 0;
@@ -62,6 +70,7 @@ export class CedarAuthorizer {
   readonly policies: readonly CedarPolicy[];
   readonly gatewayArn: string;
   private readonly tools: readonly ToolDefinition[];
+  private readonly foldArguments: boolean;
   private readonly policySet: Record<string, string>;
   /** Ids of the schema and policy set preparsed in the Cedar engine's cache (one pair per authorizer). */
   private readonly cacheId: string;
@@ -69,6 +78,7 @@ export class CedarAuthorizer {
   constructor(props: CedarAuthorizerProps) {
     this.tools = props.tools;
     this.gatewayArn = props.gatewayArn ?? LOCAL_GATEWAY_ARN;
+    this.foldArguments = props.foldArguments ?? true;
     this.schema = cedarSchemaFor(props.tools);
     this.policies = (props.policyFiles ?? loadPolicyFiles()).flatMap((f) => f.policies);
     this.policySet = Object.fromEntries(this.policies.map((p) => [p.id, bindGateway(p.text, this.gatewayArn)]));
@@ -93,7 +103,7 @@ export class CedarAuthorizer {
       principal: { type: PRINCIPAL_TYPE, id: sub },
       action: { type: ACTION_TYPE, id: cedarActionId(tool) },
       resource: { type: RESOURCE_TYPE, id: this.gatewayArn },
-      context: cedarContextFor(tool, req.input) as unknown as Record<string, never>,
+      context: cedarContextFor(tool, this.foldArguments ? foldArgumentsForPolicy(cedarActionId(tool), req.input) : req.input) as unknown as Record<string, never>,
       preparsedSchemaName: this.cacheId,
       validateRequest: true,
       preparsedPolicySetId: this.cacheId,

@@ -12,7 +12,7 @@
  * Plain code (no aws-cdk-lib): the construct, the tests and the local tool server share it.
  * @see https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/policy-schema-constraints.html
  */
-import { gatewayToolName, toGatewaySchema, type GatewaySchema, type ToolDefinition } from '../../catalog/tool';
+import { gatewayToolName, toGatewayInputSchema, type GatewaySchema, type ToolDefinition } from '../../catalog/tool';
 
 export const CEDAR_NAMESPACE = 'AgentCore';
 export const PRINCIPAL_TYPE = `${CEDAR_NAMESPACE}::OAuthUser`;
@@ -56,7 +56,7 @@ function cedarRecord(s: GatewaySchema, indent: string): string {
 /** The Cedar schema (human-readable syntax) of the given tools. */
 export function cedarSchemaFor(tools: readonly ToolDefinition[]): string {
   const actions = tools.map((tool) => {
-    const input = cedarRecord(toGatewaySchema(tool.input, `${tool.name}.input`), '      ');
+    const input = cedarRecord(toGatewayInputSchema(tool), '      ');
     return [
       `  action "${cedarActionId(tool)}" in ["CallTool"] appliesTo {`,
       `    principal: [OAuthUser],`,
@@ -103,5 +103,5 @@ function convert(value: unknown, s: GatewaySchema | undefined): CedarValue {
 
 /** The Cedar request context of a tool call: `{ input: <arguments> }` with numbers as decimals. */
 export function cedarContextFor(tool: ToolDefinition, input: Record<string, unknown>): { input: CedarValue } {
-  return { input: convert(input, toGatewaySchema(tool.input)) };
+  return { input: convert(input, toGatewayInputSchema(tool)) };
 }

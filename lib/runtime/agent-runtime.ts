@@ -1,4 +1,4 @@
-import { Aws, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Token, type IResolvable, type IResolveContext } from 'aws-cdk-lib';
 import {
   BrowserCustom,
   BrowserNetworkConfiguration,
@@ -274,13 +274,16 @@ export class AgentRuntime extends Construct {
     this.live.node.addDependency(this.runtime);
     this.canary.node.addDependency(this.live);
 
+    scopeRuntimeRoleToItself(this.runtime.role, props.runtimeName);
+
     // What the Runtime L2 grants its role by itself (the kit adds no wildcard of its own).
     const assetReason = 'Runtime L2: read of the agent code asset in the CDK asset bucket (granted when the code asset is rendered)';
     const assetBucket = (stack.synthesizer as { bucketName?: string }).bucketName;
-    acknowledgeFindings(this.runtime, [
+    // On the execution role (and its policies) only: these are findings of its statements.
+    acknowledgeFindings(this.runtime.role, [
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: `X-Ray trace and span upload (Runtime L2; the agents' OpenTelemetry spans) and cloudwatch:PutMetricData support no resource-level permissions; PutMetricData is conditioned on cloudwatch:namespace: bedrock-agentcore (Runtime L2) and ${AgentRuntimePerms.USAGE_METRICS_NAMESPACE} (the agents' token usage)`,
+        reason: `X-Ray trace and span upload (Runtime L2; the agents' OpenTelemetry spans), logs:DescribeLogGroups (a list action) and cloudwatch:PutMetricData support no resource-level permissions; PutMetricData is conditioned on cloudwatch:namespace: bedrock-agentcore (Runtime L2) and ${AgentRuntimePerms.USAGE_METRICS_NAMESPACE} (the agents' token usage)`,
       },
       ...['s3:GetObject*', 's3:GetBucket*', 's3:List*'].map((a) => ({ id: `AwsSolutions-IAM5[Action::${a}]`, reason: assetReason })),
       ...(assetBucket ? [{ id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${assetBucket.replace(/\$\{([^}]+)\}/g, '<$1>')}/*]`, reason: assetReason }] : []),
@@ -294,8 +297,8 @@ export class AgentRuntime extends Construct {
     acknowledgeGeneratedFindings(
       this.runtime,
       'AwsSolutions-IAM5',
-      'Runtime L2: its log groups under /aws/bedrock-agentcore/runtimes/ and workload access tokens of the default workload identity directory',
-      /log-group:|workload-identity\/\*/,
+      'Runtime L2, narrowed to this runtime: its own log groups (/aws/bedrock-agentcore/runtimes/<runtimeName>-*, one per endpoint, named by the service) and its own workload identity; DescribeLogGroups needs the account-region list',
+      /log-group:|workload-identity\//,
     );
   }
 
@@ -392,4 +395,39 @@ export function modelResourceArns(modelId: string, stack: Stack): string[] {
   if (!regions) return [`arn:${partition}:bedrock:${stack.region}::foundation-model/${modelId}`];
   const base = modelId.slice(prefix.length + 1);
   return [`arn:${partition}:bedrock:${stack.region}:${stack.account}:inference-profile/${modelId}`, ...regions.map((r) => `arn:${partition}:bedrock:${r}::foundation-model/${base}`)];
+}
+
+/**
+ * The Runtime L2 grants its execution role the log groups of *every* runtime of the account
+ * (`/aws/bedrock-agentcore/runtimes/*`) and the access tokens of *every* workload identity
+ * (`workload-identity/*`): with dev and prod in one account, a dev agent could write prod's runtime
+ * logs and take prod agents' workload tokens. The service names a runtime's log groups
+ * `<runtimeName>-<id>-<endpoint>` and its workload identity `<runtimeName>-<id>`, so both grants are
+ * narrowed to `<runtimeName>-*` (runtime names carry the environment, e.g. `hr_prod`). The L2 adds
+ * the statements itself (sids LogGroupAccess, LogStreamAccess, GetAgentAccessToken); the rendered
+ * policy is rewritten, every other statement untouched.
+ */
+function scopeRuntimeRoleToItself(role: iam.IRole, runtimeName: string): void {
+  const policy = role.node.tryFindChild('DefaultPolicy');
+  if (!(policy instanceof iam.Policy) || Token.isUnresolved(runtimeName)) return;
+  const stack = Stack.of(policy);
+  const logGroups = `arn:${Aws.PARTITION}:logs:${stack.region}:${stack.account}:log-group:/aws/bedrock-agentcore/runtimes/${runtimeName}-*`;
+  const directory = `arn:${Aws.PARTITION}:bedrock-agentcore:${stack.region}:${stack.account}:workload-identity-directory/default`;
+  const scoped: Record<string, string | string[]> = {
+    LogGroupAccess: logGroups,
+    LogStreamAccess: `${logGroups}:log-stream:*`,
+    GetAgentAccessToken: [directory, `${directory}/workload-identity/${runtimeName}-*`],
+    // The Service Authorization Reference lists no resource type for DescribeLogGroups: a log-group
+    // ARN grants nothing, only "*" does (a list action; it reads no log data).
+    DescribeLogGroups: '*',
+  };
+  const document: IResolvable = {
+    creationStack: [],
+    resolve: (ctx: IResolveContext) => {
+      const doc = policy.document.resolve(ctx) as { Statement: Array<{ Sid?: string; Resource: unknown }> } | undefined;
+      return doc && { ...doc, Statement: doc.Statement.map((st) => (st.Sid && scoped[st.Sid] ? { ...st, Resource: ctx.resolve(scoped[st.Sid]) } : st)) };
+    },
+    toString: () => Token.asString(document),
+  };
+  (policy.node.defaultChild as iam.CfnPolicy).addPropertyOverride('PolicyDocument', document);
 }

@@ -12,6 +12,7 @@ import { gatewayToolName, type ToolDefinition } from '../../catalog/tool';
 import { TABLES, type TableKey } from '../../lambda/shared/tables';
 import { SUCCESS_OUTCOME, TOOL_INVOCATION_METRIC, TOOL_METRICS_NAMESPACE, toolServiceName } from '../../lambda/shared/telemetry';
 import { acknowledgeFindings } from '../compliance/acknowledge';
+import { acknowledgeTracing, functionRole } from '../compliance/function-role';
 import { Problems } from '../errors';
 import { DEFAULT_LOG_RETENTION, DEFAULT_MEMORY_MB, DEFAULT_REMOVAL_POLICY, DEFAULT_TIMEOUT, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, LIVE_ALIAS, POWERTOOLS_LAYER_MODULES, TOOL_ARCHITECTURE, TOOL_BUNDLING, TOOL_RUNTIME } from './defaults';
 import { PowertoolsSource } from './powertools';
@@ -135,11 +136,7 @@ export class ToolGroup extends Construct {
       encryptionKey: props.logEncryptionKey,
     });
 
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Tool function of gateway target ${props.target}: its own tables and log group only`,
-    });
-    this.logGroup.grantWrite(this.role);
+    this.role = functionRole(this, 'Role', this.logGroup, `Tool function of gateway target ${props.target}: its own tables and log group only`);
     this.grantTables(props);
 
     const powertoolsLayer = (props.powertools ?? PowertoolsSource.bundled()).bind(this);
@@ -171,11 +168,7 @@ export class ToolGroup extends Construct {
     });
     this.alias = new lambda.Alias(this, 'Live', { aliasName: LIVE_ALIAS, version: this.function.currentVersion });
 
-    if (tracing) {
-      acknowledgeFindings(this.role, [
-        { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions; added by Lambda active tracing.' },
-      ]);
-    }
+    if (tracing) acknowledgeTracing(this.role);
     acknowledgeFindings(this.function, [
       { id: 'AwsSolutions-L1', reason: 'Tool functions are pinned to Node.js 22, the runtime the platform standardises on and tests against.' },
     ]);

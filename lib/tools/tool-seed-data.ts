@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { SEED_ITEMS } from '../../lambda/shared/seed-data';
 import { TABLES, type TableKey } from '../../lambda/shared/tables';
 import { acknowledgeFindings } from '../compliance/acknowledge';
+import { functionRole } from '../compliance/function-role';
 import { DEFAULT_LOG_RETENTION, KEY_WRITE_ACTIONS, TOOL_ARCHITECTURE, TOOL_BUNDLING, TOOL_RUNTIME } from './defaults';
 
 export interface ToolSeedDataProps {
@@ -44,8 +45,7 @@ export class ToolSeedData extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       encryptionKey: props.logEncryptionKey,
     });
-    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: 'Dev seed-data loader of the tool tables' });
-    logGroup.grantWrite(role);
+    const role = functionRole(this, 'Role', logGroup, 'Dev seed-data loader of the tool tables');
     for (const key of seeded) {
       const table = props.tables[key]!;
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:BatchWriteItem'], resources: [table.tableArn] }));

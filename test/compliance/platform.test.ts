@@ -5,6 +5,8 @@
 import {
   checkEncryption,
   checkIamPolicies,
+  checkIamReference,
+  formatIamReferenceFindings,
   checkResourcePolicies,
   checkTemplateLimits,
   countResourcePolicyStatements,
@@ -67,6 +69,36 @@ describe.each(ENVIRONMENTS)('environment %s', (name) => {
   test('the encryption check covers the stateful types the platform uses', () => {
     const covered = Object.keys(STATEFUL_KEY_RULES);
     expect(covered).toEqual(expect.arrayContaining(['AWS::DynamoDB::Table', 'AWS::Logs::LogGroup', 'AWS::SNS::Topic', 'AWS::SQS::Queue', 'AWS::S3::Bucket', 'AWS::SecretsManager::Secret', 'AWS::BedrockAgentCore::Memory', 'AWS::BedrockAgentCore::Gateway']));
+  });
+
+  test('Lambda roles write their own log group only: no AWSLambdaBasicExecutionRole (logs on "*") outside the release stack', () => {
+    const basic: string[] = [];
+    const broadLogs: string[] = [];
+    let checked = 0;
+    for (const { name: stack, template } of synth.templates.filter((t) => !/Release/.test(t.name))) {
+      const resources = template.Resources ?? {};
+      const lambdaRoles = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties?.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'));
+      for (const [id, role] of lambdaRoles) {
+        if (JSON.stringify(role.Properties?.ManagedPolicyArns ?? []).includes('AWSLambdaBasicExecutionRole')) basic.push(`${stack}/${id}`);
+        const statements = Object.values(resources)
+          .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles).includes(`"${id}"`))
+          .flatMap((r) => (r.Properties as { PolicyDocument: { Statement: unknown } }).PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+        for (const st of statements.filter((x) => [x.Action].flat().some((a) => a.startsWith('logs:')))) {
+          const targets = [st.Resource].flat();
+          const own = targets.every((r) => JSON.stringify(r).match(/"Fn::GetAtt":\["(\w+)","Arn"\]/) && resources[JSON.stringify(r).match(/"Fn::GetAtt":\["(\w+)"/)![1]]?.Type === 'AWS::Logs::LogGroup');
+          if (!own) broadLogs.push(`${stack}/${id}: ${JSON.stringify(st)}`);
+        }
+      }
+      checked += lambdaRoles.length;
+    }
+    // Tool functions, interceptor, evaluators and (with Cognito) the token trigger at least.
+    expect(checked).toBeGreaterThanOrEqual(6);
+    expect(basic).toEqual([]);
+    expect(broadLogs).toEqual([]);
+  });
+
+  test('IAM statements match the Service Authorization Reference: actions, condition keys, resource types, "*" only where unscopable', () => {
+    expect(formatIamReferenceFindings(checkIamReference(synth.templates))).toBe('');
   });
 
   test('every template is under 500 resources and 1 MB', () => {

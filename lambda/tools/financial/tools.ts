@@ -13,7 +13,11 @@ import type { ToolImplementation } from '../../shared/dispatch';
 /** What the error messages call the data store. */
 export const FINANCIAL_SERVICE = 'finance data service';
 
-const round = (value: number, decimals: number) => Math.round(value * 10 ** decimals) / 10 ** decimals;
+/** Rounded to `decimals`; a value too large to carry decimals is returned as is (scaling it could overflow). */
+const round = (value: number, decimals: number) => {
+  const scaled = value * 10 ** decimals;
+  return Math.abs(scaled) < Number.MAX_SAFE_INTEGER ? Math.round(scaled) / 10 ** decimals : value;
+};
 
 /** Revenue in millions of USD, or undefined when the quarter has no closed figures. */
 async function readRevenue(ctx: ToolContext, region: RevenueRegion, quarter: string): Promise<number | undefined> {
@@ -21,10 +25,23 @@ async function readRevenue(ctx: ToolContext, region: RevenueRegion, quarter: str
   return Item ? Number(Item.revenue) : undefined;
 }
 
-/** The growth calculation shared by calculateGrowth and the executive summary. */
+/**
+ * The growth calculation shared by calculateGrowth and the executive summary. Inputs near the
+ * limits of a double (1e308 against -1e308, or 1 against 5e-324) overflow to Infinity, which is no
+ * number JSON or the output schema accepts: that is a VALIDATION_ERROR naming both inputs.
+ */
 export function growth(currentValue: number, previousValue: number) {
-  const absoluteChange = round(currentValue - previousValue, 2);
-  const growthPercent = round(((currentValue - previousValue) / Math.abs(previousValue)) * 100, 2);
+  const change = currentValue - previousValue;
+  const percent = (change / Math.abs(previousValue)) * 100;
+  if (!Number.isFinite(change) || !Number.isFinite(percent)) {
+    const expected = 'numbers whose difference, and that difference in percent of |previousValue|, stay within ±1.7976931348623157e308';
+    throw new ToolFailure('VALIDATION_ERROR', `The growth from ${previousValue} to ${currentValue} is too large to represent as a number; ${expected}.`, [
+      { field: 'currentValue', expected },
+      { field: 'previousValue', expected },
+    ]);
+  }
+  const absoluteChange = round(change, 2);
+  const growthPercent = round(percent, 2);
   const direction = absoluteChange > 0 ? 'increase' : absoluteChange < 0 ? 'decrease' : 'unchanged';
   return { growthPercent, absoluteChange, direction } as const;
 }

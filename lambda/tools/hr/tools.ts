@@ -1,11 +1,12 @@
 /**
  * HR policy tools: the pure functions serving them, typed by the catalog definitions (type-only
  * imports, so the Lambda bundle does not carry the catalog). ./handlers.ts binds them to the catalog
- * definitions; ./handlers.ts binds them to the catalog definitions.
+ * definitions.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ToolFailure } from '../../../catalog/result';
 import type { checkVacationBalance, createHRTicket, getPolicy, getUpcomingHolidays } from '../../../catalog/tools/hr';
+import { createOnce } from '../../shared/create-once';
 import type { ToolContext } from '../../shared/deps';
 import type { ToolImplementation } from '../../shared/dispatch';
 
@@ -63,19 +64,22 @@ export const policyDocument: ToolImplementation<typeof getPolicy> = async ({ pol
 
 export const hrTicket: ToolImplementation<typeof createHRTicket> = async ({ employeeId, category, description }, ctx) => {
   await requireEmployee(ctx, employeeId);
-  const ticket = {
-    ticketId: `HR-${ctx.newId()}`,
+  // One conditional write under an id derived from the request: the ticket exists completely or not
+  // at all, and a retry after a lost response returns the ticket the first attempt stored.
+  const stored = await createOnce(ctx, {
+    table: ctx.tables.hrTickets,
+    keyAttribute: 'ticketId',
+    idPrefix: 'HR-',
+    item: (ticketId, createdAt) => ({ ticketId, status: 'OPEN', employeeId, category, createdAt: createdAt.toISOString(), expectedResponseHours: RESPONSE_HOURS[category], description }),
+  });
+  return {
+    ticketId: String(stored.ticketId),
     status: 'OPEN' as const,
-    employeeId,
-    category,
-    createdAt: ctx.now().toISOString(),
-    expectedResponseHours: RESPONSE_HOURS[category],
+    employeeId: String(stored.employeeId),
+    category: stored.category as typeof category,
+    createdAt: String(stored.createdAt),
+    expectedResponseHours: Number(stored.expectedResponseHours),
   };
-  // One conditional write: the ticket exists completely or not at all.
-  await ctx.db.send(
-    new PutCommand({ TableName: ctx.tables.hrTickets, Item: { ...ticket, description }, ConditionExpression: 'attribute_not_exists(ticketId)' }),
-  );
-  return ticket;
 };
 
 export const upcomingHolidays: ToolImplementation<typeof getUpcomingHolidays> = async ({ year, region }, ctx) => {

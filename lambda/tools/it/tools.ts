@@ -1,12 +1,14 @@
 /**
  * IT support tools: the pure functions serving them, typed by the catalog definitions (type-only
  * imports, so the Lambda bundle does not carry the catalog). ./handlers.ts binds them to the catalog
- * definitions; ./handlers.ts binds them to the catalog definitions.
+ * definitions.
  */
-import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ToolFailure } from '../../../catalog/result';
 import { AUTO_APPROVED_SOFTWARE } from '../../../catalog/formats';
+import { compensationTermIn } from '../../../catalog/policy-text';
 import type { checkVPNStatus, requestSoftwareAccess, resetPassword, searchKnowledgeBase } from '../../../catalog/tools/it';
+import { createOnce } from '../../shared/create-once';
 import type { ToolContext } from '../../shared/deps';
 import type { ToolImplementation } from '../../shared/dispatch';
 
@@ -53,23 +55,29 @@ export function compareVersions(a: string, b: string): number {
 export const passwordReset: ToolImplementation<typeof resetPassword> = async ({ userId, system }, ctx) => {
   const user = await requireUser(ctx, userId);
   if (!user.accounts.includes(system)) throw new ToolFailure('NOT_FOUND', `User ${userId} has no ${system} account.`);
-  const now = ctx.now();
-  const request = {
-    requestId: `PWR-${ctx.newId()}`,
+  const stored = await createOnce(ctx, {
+    table: ctx.tables.itRequests,
+    keyAttribute: 'requestId',
+    idPrefix: 'PWR-',
+    item: (requestId, createdAt) => ({
+      requestId,
+      userId,
+      system,
+      status: 'RESET_LINK_SENT',
+      deliveredTo: maskEmail(user.email),
+      expiresAt: new Date(createdAt.getTime() + RESET_LINK_MINUTES * 60_000).toISOString(),
+      kind: 'password-reset',
+      createdAt: createdAt.toISOString(),
+    }),
+  });
+  return {
+    requestId: String(stored.requestId),
     userId,
     system,
     status: 'RESET_LINK_SENT' as const,
-    deliveredTo: maskEmail(user.email),
-    expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000).toISOString(),
+    deliveredTo: String(stored.deliveredTo),
+    expiresAt: String(stored.expiresAt),
   };
-  await ctx.db.send(
-    new PutCommand({
-      TableName: ctx.tables.itRequests,
-      Item: { ...request, kind: 'password-reset', createdAt: now.toISOString() },
-      ConditionExpression: 'attribute_not_exists(requestId)',
-    }),
-  );
-  return request;
 };
 
 export const vpnStatus: ToolImplementation<typeof checkVPNStatus> = async ({ userId }, ctx) => {
@@ -90,27 +98,37 @@ export const softwareAccess: ToolImplementation<typeof requestSoftwareAccess> = 
   const user = await requireUser(ctx, userId);
   if (user.software.includes(software)) throw new ToolFailure('CONFLICT', `User ${userId} already has access to ${software}.`);
   const selfService = AUTO_APPROVED_SOFTWARE.includes(software);
-  const request = {
-    requestId: `SAR-${ctx.newId()}`,
+  const stored = await createOnce(ctx, {
+    table: ctx.tables.itRequests,
+    keyAttribute: 'requestId',
+    idPrefix: 'SAR-',
+    item: (requestId, createdAt) => ({
+      requestId,
+      userId,
+      software,
+      status: selfService ? 'APPROVED' : 'PENDING_APPROVAL',
+      approver: selfService ? 'self-service' : 'manager',
+      createdAt: createdAt.toISOString(),
+      kind: 'software-access',
+      justification,
+    }),
+  });
+  return {
+    requestId: String(stored.requestId),
     userId,
     software,
-    status: selfService ? ('APPROVED' as const) : ('PENDING_APPROVAL' as const),
-    approver: selfService ? ('self-service' as const) : ('manager' as const),
-    createdAt: ctx.now().toISOString(),
+    status: stored.status as 'APPROVED' | 'PENDING_APPROVAL',
+    approver: stored.approver as 'self-service' | 'manager',
+    createdAt: String(stored.createdAt),
   };
-  await ctx.db.send(
-    new PutCommand({
-      TableName: ctx.tables.itRequests,
-      Item: { ...request, kind: 'software-access', justification },
-      ConditionExpression: 'attribute_not_exists(requestId)',
-    }),
-  );
-  return request;
 };
 
 const terms = (text: string) => [...new Set(text.toLowerCase().split(/[^a-z0-9-]+/).filter((t) => t.length >= 2))];
 
 export const knowledgeSearch: ToolImplementation<typeof searchKnowledgeBase> = async ({ query, maxResults = 5 }, ctx) => {
+  // Second gate behind the Cedar forbid: whatever spelling reached us, no pay data search reads the table.
+  const term = compensationTermIn(query);
+  if (term) throw new ToolFailure('FORBIDDEN', 'Compensation, salary and payroll information is not available through the IT knowledge base; contact HR directly.');
   const wanted = terms(query);
   const articles: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;

@@ -107,8 +107,14 @@ describe('reference platform (dev)', () => {
 
   test('the evaluation gate gets a role the pipeline account may assume, reading the evaluation client only, and the outputs it needs', () => {
     const role = Object.values(t.Foundation.findResources('AWS::IAM::Role', { Properties: { RoleName: 'agentcore-kit-dev-evaluation-gate' } }))[0];
+    // The pipeline's account, and in it only the gate step's role.
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      expect.objectContaining({ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } } }),
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
+        Condition: { ArnEquals: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/agentcore-kit-dev-evaluation-gate-caller']] } } },
+      },
     ]);
     const roleId = Object.keys(t.Foundation.findResources('AWS::IAM::Role', { Properties: { RoleName: 'agentcore-kit-dev-evaluation-gate' } }))[0];
     const policies = Object.values(t.Foundation.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId));
@@ -117,6 +123,7 @@ describe('reference platform (dev)', () => {
     ]);
     const access = dev.pipelineOutputs.evaluationAccess!;
     expect(access.roleName).toBe('agentcore-kit-dev-evaluation-gate');
+    expect(access.callerRoleName).toBe('agentcore-kit-dev-evaluation-gate-caller');
     expect([access.userPoolId, access.clientId, access.tokenUrl, access.scope].map((o) => o.node.id)).toEqual(['EvaluationUserPoolId', 'EvaluationClientId', 'EvaluationTokenUrl', 'EvaluationScope']);
     expect(t.Foundation.toJSON().Outputs.EvaluationScope.Value).toBe('agentcore-tools/invoke');
   });
@@ -216,7 +223,14 @@ describe('platform props', () => {
     const foundation = Template.fromStack(p.foundation);
     foundation.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'agentcore-kit-staging-evaluation-gate',
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::999988887777:root']] } } })] },
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::999988887777:root']] } },
+            Condition: { ArnEquals: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::999988887777:role/agentcore-kit-staging-evaluation-gate-caller']] } } },
+          }),
+        ],
+      },
     });
   });
 

@@ -16,7 +16,7 @@ const fakePlatform = (agents: string[], rollout = true, personaTokens = false) =
   const out = (id: string, value: string) => new CfnOutput(stack, id, { value });
   return {
     evaluationAccess: personaTokens
-      ? { userPoolId: out('UserPoolId', `${REGION}_abc`), clientId: out('EvalClientId', 'client123'), tokenUrl: out('TokenUrl', 'https://kit.auth.example.com/oauth2/token'), scope: out('Scope', 'agentcore-tools/invoke'), roleName: 'agentcore-kit-staging-evaluation-gate' }
+      ? { userPoolId: out('UserPoolId', `${REGION}_abc`), clientId: out('EvalClientId', 'client123'), tokenUrl: out('TokenUrl', 'https://kit.auth.example.com/oauth2/token'), scope: out('Scope', 'agentcore-tools/invoke'), roleName: 'agentcore-kit-staging-evaluation-gate', callerRoleName: 'agentcore-kit-staging-evaluation-gate-caller' }
       : undefined,
     agentRuntimeArns: Object.fromEntries(agents.map((a) => [a, new CfnOutput(stack, `${a}RuntimeArn`, { value: `arn:aws:bedrock-agentcore:${REGION}:${ACCOUNT}:runtime/${a}-abc` })])),
     rolloutStateMachineArns: rollout ? { supervisor: new CfnOutput(stack, 'RolloutArn', { value: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:agentcore-kit-prod-rollout` }) } : undefined,
@@ -183,6 +183,13 @@ describe('AgentPipeline with persona tokens (JWT-authorized staging agents in an
       expect.objectContaining({ Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${STAGING_ACCOUNT}:role/agentcore-kit-staging-evaluation-gate`]] } }),
     ]);
     expect(formatIamFindings(checkIamPolicies(collectTemplates(built.assembly)))).toBe('');
+  });
+
+  test('the gate step runs as the role of fixed name that the staging evaluation role trusts, assumed by CodeBuild only', () => {
+    const roleId = projectOf(built.template, gate).Properties.ServiceRole['Fn::GetAtt'][0];
+    const role = built.template.toJSON().Resources[roleId];
+    expect(role.Properties.RoleName).toBe('agentcore-kit-staging-evaluation-gate-caller');
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({ Action: 'sts:AssumeRole', Principal: { Service: 'codebuild.amazonaws.com' } })]);
   });
 });
 

@@ -43,6 +43,26 @@ function roleStatements(template: Template): Record<string, unknown>[] {
 }
 
 describe('AgentRuntime', () => {
+  test('two environments in one account: each runtime role reaches its own log groups and workload identity only', () => {
+    const stack = new Stack(new App(), 'Shared', { env: { account: '111111111111', region: 'us-east-1' } });
+    const memory = new AgentMemory(stack, 'Memory');
+    for (const env of ['dev', 'prod']) new AgentRuntime(stack, `Hr${env}`, { ...HR_AGENT, runtimeName: `hr_${env}`, memory });
+    const template = Template.fromStack(stack);
+    for (const env of ['dev', 'prod']) {
+      const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp(`^Hr${env}RuntimeExecutionRole`) }] } });
+      const statements = Object.values(policies).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Sid?: string; Resource: unknown }> } } }).Properties.PolicyDocument.Statement);
+      const bySid = Object.fromEntries(statements.filter((st) => st.Sid).map((st) => [st.Sid, JSON.stringify(st.Resource)]));
+      expect(bySid.LogGroupAccess).toContain(`:log-group:/aws/bedrock-agentcore/runtimes/hr_${env}-*`);
+      expect(bySid.LogStreamAccess).toContain(`:log-group:/aws/bedrock-agentcore/runtimes/hr_${env}-*:log-stream:*`);
+      expect(bySid.GetAgentAccessToken).toContain(`workload-identity-directory/default/workload-identity/hr_${env}-*`);
+      // Nothing of the account-wide grants the L2 writes is left, and nothing names the other environment.
+      const other = env === 'dev' ? 'prod' : 'dev';
+      const all = JSON.stringify(statements);
+      expect(all).not.toMatch(/runtimes\/\*|workload-identity\/\*/);
+      expect(all).not.toContain(`hr_${other}`);
+    }
+  });
+
   test('a NODE_22 code asset, A2A protocol, JWT inbound auth, and the Authorization and date headers passed to the agent', () => {
     const { template } = build();
     template.hasResourceProperties('AWS::BedrockAgentCore::Runtime', {
@@ -156,9 +176,10 @@ describe('AgentRuntime', () => {
       memory: new AgentMemory(stack, 'Memory', { encryptionKey: key, eventExpiry: Duration.days(7) }),
       logEncryptionKey: key,
     });
-    // Recorded as metadata `{ "Annotation::<finding id>": reason }` on the runtime.
+    // Recorded as metadata `{ "Annotation::<finding id>": reason }` on the runtime's execution role only.
+    expect(agent.runtime.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && JSON.stringify(m.data).includes('Resource::*'))).toEqual([]);
     const acknowledged = Object.fromEntries(
-      agent.runtime.node.metadata
+      agent.runtime.role.node.metadata
         .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
         .flatMap((m) => Object.entries(m.data as Record<string, string>))
         .map(([id, reason]) => [id.replace(/^Annotation::/, ''), reason]),

@@ -11,9 +11,13 @@ import { build } from 'esbuild';
 import { isToolError } from '../../../catalog/result';
 import { createToolDeps } from '../../../lambda/shared/deps';
 import { TABLES, TABLE_KEYS } from '../../../lambda/shared/tables';
-import { dispatchTool } from '../../../lambda/tools/dispatch';
+import { dispatchTool as dispatchAny } from '../../../lambda/tools/dispatch';
+import { checked } from './support/checked-dispatch';
 import { TOOL_BUNDLING } from '../../../lib/tools/defaults';
 import { LOCAL_CREDENTIALS, startDynalite, type LocalDynamo } from '../../../local/dynalite';
+
+/** Every success is parsed by the tool's catalog output schema. */
+const dispatchTool = checked(dispatchAny);
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -82,13 +86,16 @@ async function invoke(target: string, calls: { tool: string; args: unknown }[]) 
 }
 
 test('the bundled hr entry serves tools by gateway name, emits one metric and one log line per call', async () => {
-  const ticket = { employeeId: 'E10001', category: 'leave', description: 'Please move my leave from 2 to 9 December.' };
+  // As the interceptor forwards it: the verified caller in `_caller`.
+  const ticket = { employeeId: 'E10001', category: 'leave', description: 'Please move my leave from 2 to 9 December.', _caller: { sub: 'sub-alex', role: 'analyst', employeeId: 'E10001' } };
   const { results, metrics, logs } = await invoke('hr', [
     { tool: 'hr___getPolicy', args: { policyName: 'expenses' } },
     { tool: 'hr___createHRTicket', args: ticket },
     { tool: 'hr___createHRTicket', args: ticket },
     { tool: 'hr___checkVacationBalance', args: { employeeId: 'nope' } },
+    { tool: 'hr___checkVacationBalance', args: { employeeId: 'E10002', _caller: ticket._caller } },
   ]);
+  expect(results[4]).toMatchObject({ error: { code: 'FORBIDDEN', message: expect.stringContaining('the request names E10002, the signed-in caller is E10001') } });
   expect(results[0]).toMatchObject({ policyName: 'expenses', version: '5.0' });
   expect(results[2]).toEqual(results[1]);
   expect(results[3]).toMatchObject({ error: { code: 'VALIDATION_ERROR', fields: [{ field: 'employeeId' }] } });
@@ -97,19 +104,21 @@ test('the bundled hr entry serves tools by gateway name, emits one metric and on
     ['createHRTicket', 'SUCCESS', 1],
     ['createHRTicket', 'SUCCESS', 1],
     ['checkVacationBalance', 'VALIDATION_ERROR', 1],
+    ['checkVacationBalance', 'FORBIDDEN', 1],
   ]);
   expect(logs.map((l) => [l.level, l.tool, l.outcome])).toEqual([
     ['INFO', 'getPolicy', 'SUCCESS'],
     ['INFO', 'createHRTicket', 'SUCCESS'],
     ['INFO', 'createHRTicket', 'SUCCESS'],
     ['WARN', 'checkVacationBalance', 'VALIDATION_ERROR'],
+    ['WARN', 'checkVacationBalance', 'FORBIDDEN'],
   ]);
 });
 
 test('the bundled financial and it entries answer from their own tables', async () => {
   const financial = await invoke('financial', [{ tool: 'financial___getQuarterlyRevenue', args: { region: 'APAC', quarter: '2025-Q4' } }]);
   expect(financial.results).toEqual([{ revenue: 1027.9, currency: 'USD', period: '2025-Q4', region: 'APAC' }]);
-  const it = await invoke('it', [{ tool: 'it___checkVPNStatus', args: { userId: 'u20001' } }]);
+  const it = await invoke('it', [{ tool: 'it___checkVPNStatus', args: { userId: 'u20001', _caller: { sub: 'sub-alex', role: 'analyst', userId: 'u20001' } } }]);
   expect(it.results[0]).toMatchObject({ userId: 'u20001', connected: true, clientUpToDate: true });
 });
 

@@ -4,8 +4,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { toolCatalog } from '../../../catalog';
 import { createToolDeps } from '../../../lambda/shared/deps';
 import { TABLE_KEYS, type TableNames } from '../../../lambda/shared/tables';
-import { dispatchTool } from '../../../lambda/tools/dispatch';
+import { dispatchTool as dispatchAny } from '../../../lambda/tools/dispatch';
+import { checked } from './support/checked-dispatch';
 import { LOCAL_CREDENTIALS, startDynalite } from '../../../local/dynalite';
+
+/** Every success is parsed by the tool's catalog output schema. */
+const dispatchTool = checked(dispatchAny);
 
 /** A TCP server that accepts and immediately resets every connection: a store that is down. */
 async function resettingServer() {

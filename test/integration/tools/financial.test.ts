@@ -1,8 +1,12 @@
 import { getQuarterlyRevenue, generateExecutiveSummary, calculateGrowth } from '../../../catalog';
 import { createToolDeps, type ToolDeps } from '../../../lambda/shared/deps';
-import { dispatch } from '../../../lambda/tools/financial/handlers';
+import { dispatch as dispatchFinancial } from '../../../lambda/tools/financial/handlers';
+import { checked } from './support/checked-dispatch';
 import { SEED } from '../../../lambda/shared/seed-data';
 import { startDynalite, type LocalDynamo } from '../../../local/dynalite';
+
+/** Every success is parsed by the tool's catalog output schema. */
+const dispatch = checked(dispatchFinancial);
 
 let db: LocalDynamo;
 let deps: ToolDeps;
@@ -65,6 +69,23 @@ describe('calculateGrowth', () => {
 
   test('a decline from a negative base uses the absolute previous value', async () => {
     expect(await dispatch('calculateGrowth', { currentValue: -30, previousValue: -20 }, deps)).toMatchObject({ growthPercent: -50, absoluteChange: -10, direction: 'decrease' });
+  });
+
+  test.each([
+    [{ currentValue: 1e308, previousValue: -1e308 }, 'the change overflows'],
+    [{ currentValue: 1, previousValue: 5e-324 }, 'the percentage overflows'],
+    [{ currentValue: -1.7e308, previousValue: 1e-10 }, 'a negative overflow'],
+  ])('%j (%s) is a VALIDATION_ERROR naming both inputs, never Infinity', async (input) => {
+    const result = await dispatch('calculateGrowth', input, deps);
+    expect(result).toMatchObject({
+      error: { code: 'VALIDATION_ERROR', retryable: false, fields: [{ field: 'currentValue', expected: expect.stringContaining('±1.7976931348623157e308') }, { field: 'previousValue' }] },
+    });
+    expect(JSON.stringify(result)).not.toMatch(/Infinity|null/);
+  });
+
+  test('large finite growth keeps its value and stays within the output schema', async () => {
+    const result = await dispatch('calculateGrowth', { currentValue: 1e300, previousValue: 1e-5 }, deps);
+    expect(result).toMatchObject({ growthPercent: 1e307, absoluteChange: 1e300, direction: 'increase' });
   });
 
   test('growth from zero is a validation error naming previousValue', async () => {

@@ -1,9 +1,13 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { checkVacationBalance, createHRTicket, getPolicy, getUpcomingHolidays } from '../../../catalog';
 import { createToolDeps, type ToolDeps } from '../../../lambda/shared/deps';
 import { SEED } from '../../../lambda/shared/seed-data';
-import { dispatch } from '../../../lambda/tools/hr/handlers';
+import { dispatch as dispatchHr } from '../../../lambda/tools/hr/handlers';
+import { checked } from './support/checked-dispatch';
 import { startDynalite, type LocalDynamo } from '../../../local/dynalite';
+
+/** Every success is parsed by the tool's catalog output schema. */
+const dispatch = checked(dispatchHr);
 
 const NOW = new Date('2026-11-26T09:30:00.000Z');
 let db: LocalDynamo;
@@ -71,6 +75,21 @@ describe('createHRTicket', () => {
     expect(stored[0].description.S).toBe(args.description);
   });
 
+  test('a description of NULs or zero-width characters is refused before anything is written; controls are stripped from what is stored', async () => {
+    const before = await db.client.send(new ScanCommand({ TableName: db.tables.hrTickets, Select: 'COUNT' }));
+    for (const description of ['\u0000'.repeat(40), '\u200B'.repeat(40)]) {
+      expect(await dispatch('createHRTicket', { employeeId: 'E10001', category: 'other', description }, deps)).toMatchObject({
+        error: { code: 'VALIDATION_ERROR', fields: [{ field: 'description', expected: expect.stringContaining('at least one visible character') }] },
+      });
+    }
+    const after = await db.client.send(new ScanCommand({ TableName: db.tables.hrTickets, Select: 'COUNT' }));
+    expect(after.Count).toBe(before.Count);
+
+    const created = (await dispatch('createHRTicket', { employeeId: 'E10001', category: 'other', description: 'Badge\u0000 reader\u001B[2J broken on floor 3.\u200B' }, deps)) as { ticketId: string };
+    const { Item } = await db.client.send(new GetItemCommand({ TableName: db.tables.hrTickets, Key: { ticketId: { S: created.ticketId } } }));
+    expect(Item?.description.S).toBe('Badge reader[2J broken on floor 3.');
+  });
+
   test('an unknown employee is NOT_FOUND and nothing is written', async () => {
     const before = await db.client.send(new ScanCommand({ TableName: db.tables.hrTickets, Select: 'COUNT' }));
     const result = await dispatch('createHRTicket', { employeeId: 'E99999', category: 'leave', description: 'I would like to change my leave dates please.' }, deps);
@@ -87,7 +106,7 @@ describe('createHRTicket', () => {
         code: 'VALIDATION_ERROR',
         fields: [
           { field: 'category', expected: expect.stringContaining('expected one of benefits, leave') },
-          { field: 'description', expected: 'expected text of 20–2000 characters' },
+          { field: 'description', expected: expect.stringMatching(/^expected text of 20–2000 characters with at least one visible character/) },
         ],
       },
     });

@@ -2,8 +2,12 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { checkVPNStatus, requestSoftwareAccess, resetPassword, searchKnowledgeBase } from '../../../catalog';
 import { createToolDeps, type ToolDeps } from '../../../lambda/shared/deps';
 import { SEED } from '../../../lambda/shared/seed-data';
-import { dispatch } from '../../../lambda/tools/it/handlers';
+import { dispatch as dispatchIt } from '../../../lambda/tools/it/handlers';
+import { checked } from './support/checked-dispatch';
 import { startDynalite, type LocalDynamo } from '../../../local/dynalite';
+
+/** Every success is parsed by the tool's catalog output schema. */
+const dispatch = checked(dispatchIt);
 
 const NOW = new Date('2026-11-26T09:30:00.000Z');
 let db: LocalDynamo;
@@ -119,10 +123,30 @@ describe('searchKnowledgeBase', () => {
       error: {
         code: 'VALIDATION_ERROR',
         fields: [
-          { field: 'query', expected: 'expected text of 3–200 characters' },
+          { field: 'query', expected: expect.stringMatching(/^expected text of 3–200 characters with at least one visible character/) },
           { field: 'maxResults', expected: 'expected a whole number from 1 to 10' },
         ],
       },
     });
   });
+
+  test.each(['SALARY BANDS', 'PAYROLL calendar', 'remuneration policy', 'pay grade of a lead', 'PAYGRADE', 'wages', 'sálary', 'ｓａｌａｒｙ', 'ѕаlаrу list', 'sal\u200Bary', 's a l a r y', 'executive Compensation'])(
+    'a search for pay data (%j) is FORBIDDEN before the knowledge base is read, whatever the policy engine did',
+    async (query) => {
+      const client = db.newClient();
+      const reads: string[] = [];
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          reads.push(context.commandName!);
+          return next(args);
+        },
+        { step: 'initialize', name: 'countReads' },
+      );
+      const watched = createToolDeps({ client, tables: db.tables, now: () => NOW });
+      expect(await dispatch('searchKnowledgeBase', { query }, watched)).toEqual({
+        error: { code: 'FORBIDDEN', message: 'Compensation, salary and payroll information is not available through the IT knowledge base; contact HR directly.', retryable: false },
+      });
+      expect(reads).toEqual([]);
+    },
+  );
 });

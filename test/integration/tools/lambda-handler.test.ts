@@ -6,6 +6,8 @@ import { createToolHandler, resolveToolName, toolNameFromContext } from '../../.
 import { TOOL_INVOCATION_METRIC, TOOL_METRICS_NAMESPACE } from '../../../lambda/shared/telemetry';
 import { financialGroup } from '../../../lambda/tools/financial/handlers';
 import { hrGroup } from '../../../lambda/tools/hr/handlers';
+import { itGroup } from '../../../lambda/tools/it/handlers';
+import { dispatchTool } from '../../../lambda/tools/dispatch';
 import { startDynalite, type LocalDynamo } from '../../../local/dynalite';
 
 /** A Lambda context as the gateway sends it: the tool name in clientContext.custom. */
@@ -85,7 +87,7 @@ describe('Lambda handler', () => {
   });
 
   test('one metric per invocation with dimensions tool and outcome', async () => {
-    await handlerFor()({ employeeId: 'E10001' }, gatewayContext('hr___checkVacationBalance'));
+    await handlerFor()({ employeeId: 'E10001', _caller: { sub: 'sub-alex', role: 'analyst', employeeId: 'E10001' } }, gatewayContext('hr___checkVacationBalance'));
     const records = emfRecords();
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({
@@ -107,5 +109,82 @@ describe('Lambda handler', () => {
     const result = await handlerFor(financialGroup)({ region: 'EMEA', quarter: '2024-Q3' }, gatewayContext());
     expect(result).toMatchObject({ error: { code: 'VALIDATION_ERROR', message: 'The tool name is missing from the invocation context.' } });
     expect(emfRecords()).toEqual([expect.objectContaining({ tool: '(missing)', outcome: 'VALIDATION_ERROR' })]);
+  });
+});
+
+describe('the verified caller (the interceptor\'s _caller argument)', () => {
+  const employee = { sub: 'sub-priya', role: 'employee', employeeId: 'E10002', userId: 'u20002' };
+  const hrStaff = { sub: 'sub-hana', role: 'hr-staff', employeeId: 'E10003', userId: 'u20003' };
+  const itStaff = { sub: 'sub-ivan', role: 'it-staff', employeeId: 'E10004', userId: 'u20004' };
+
+  /** A handler whose DynamoDB client records every command it sends. */
+  function watchedHandler(group = hrGroup) {
+    const client = db.newClient();
+    const sent: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push(context.commandName!);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordCommands' },
+    );
+    const handler = createToolHandler(group, {
+      tools: createToolDeps({ client, tables: db.tables }),
+      logger: new Logger({ serviceName: 'tools', logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: TOOL_METRICS_NAMESPACE, serviceName: 'tools' }),
+    });
+    return { handler, sent };
+  }
+
+  test('an employee gets their own balance; the tool never sees _caller', async () => {
+    const { handler } = watchedHandler();
+    expect(await handler({ employeeId: 'E10002', _caller: employee }, gatewayContext('hr___checkVacationBalance'))).toMatchObject({ employeeId: 'E10002', remainingDays: 4 });
+  });
+
+  test.each([
+    ['hr___checkVacationBalance', { employeeId: 'E10001' }],
+    ['hr___createHRTicket', { employeeId: 'E10001', category: 'leave', description: 'Please cancel the leave of my colleague next week.' }],
+  ])('an employee naming someone else in %s is FORBIDDEN before any read or write', async (tool, args) => {
+    const { handler, sent } = watchedHandler();
+    expect(await handler({ ...args, _caller: employee }, gatewayContext(tool))).toEqual({
+      error: {
+        code: 'FORBIDDEN',
+        message: expect.stringMatching(/acts on the caller's own employeeId only: the request names E10001, the signed-in caller is E10002, and role employee may not act for others \(hr-staff may\)/),
+        retryable: false,
+      },
+    });
+    expect(sent).toEqual([]);
+  });
+
+  test('HR staff act for anyone; IT staff do not act for others in HR', async () => {
+    expect(await watchedHandler().handler({ employeeId: 'E10001', _caller: hrStaff }, gatewayContext('hr___checkVacationBalance'))).toMatchObject({ employeeId: 'E10001' });
+    expect(await watchedHandler().handler({ employeeId: 'E10001', _caller: itStaff }, gatewayContext('hr___checkVacationBalance'))).toMatchObject({ error: { code: 'FORBIDDEN' } });
+  });
+
+  test('IT self-service: own userId only, unless IT staff; nothing is written for a refused request', async () => {
+    const { handler, sent } = watchedHandler(itGroup);
+    expect(await handler({ userId: 'u20001', system: 'email', _caller: employee }, gatewayContext('it___resetPassword'))).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    expect(await handler({ userId: 'u20001', software: 'zoom', justification: 'Join the weekly client calls of my team.', _caller: employee }, gatewayContext('it___requestSoftwareAccess'))).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    expect(sent).toEqual([]);
+    expect(await handler({ userId: 'u20001', _caller: itStaff }, gatewayContext('it___checkVPNStatus'))).toMatchObject({ userId: 'u20001' });
+    expect(await handler({ userId: 'u20002', _caller: employee }, gatewayContext('it___checkVPNStatus'))).toMatchObject({ userId: 'u20002' });
+  });
+
+  test('an invocation without _caller (not through the interceptor) is refused by self-service tools, not by the others', async () => {
+    const { handler, sent } = watchedHandler();
+    expect(await handler({ employeeId: 'E10002' }, gatewayContext('hr___checkVacationBalance'))).toEqual({
+      error: { code: 'FORBIDDEN', message: 'checkVacationBalance needs the verified caller, and this invocation carries none; it did not come through the tool gateway.', retryable: false },
+    });
+    expect(await handler({ employeeId: 'E10002', _caller: { role: 'hr-staff' } }, gatewayContext('hr___checkVacationBalance'))).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    expect(sent).toEqual([]);
+    expect(await handler({ policyName: 'vacation' }, gatewayContext('hr___getPolicy'))).toMatchObject({ policyName: 'vacation' });
+  });
+
+  test('outside the Lambda entry a client cannot pass _caller itself: it is no argument of any tool', async () => {
+    const deps = createToolDeps({ client: db.client, tables: db.tables });
+    expect(await dispatchTool('hr___checkVacationBalance', { employeeId: 'E10001', _caller: hrStaff }, deps)).toMatchObject({
+      error: { code: 'VALIDATION_ERROR', fields: [{ field: '_caller', expected: 'no such argument: remove it' }] },
+    });
+    expect(await dispatchTool('hr___checkVacationBalance', { employeeId: 'E10001' }, deps, { caller: employee })).toMatchObject({ error: { code: 'FORBIDDEN' } });
   });
 });

@@ -1,4 +1,4 @@
-import { findTool, gatewayToolName, parseQuarter, shiftQuarter, toGatewayToolSchema, toolCatalog, toolsByName, toolsByTarget, TOOL_TARGETS, type GatewaySchema } from '../../../catalog';
+import { findTool, toJsonSchema, gatewayToolName, parseQuarter, shiftQuarter, toGatewayToolSchema, toolCatalog, toolsByName, toolsByTarget, TOOL_TARGETS, type GatewaySchema } from '../../../catalog';
 import { toolGroups } from '../../../lambda/tools/dispatch';
 
 test('the catalog has exactly the reference tools, by target', () => {
@@ -78,4 +78,48 @@ test('quarter arithmetic crosses year boundaries', () => {
   expect(shiftQuarter('2024-Q1', -1)).toBe('2023-Q4');
   expect(shiftQuarter('2024-Q3', -4)).toBe('2023-Q3');
   expect(shiftQuarter('2024-Q4', 1)).toBe('2025-Q1');
+});
+
+describe('free text', () => {
+  /** Every string argument that is neither a closed set nor a pattern-formatted id: free text. */
+  const freeTextFields = toolCatalog.flatMap((t) =>
+    Object.entries((toJsonSchema(t.input) as { properties: Record<string, { type?: string; enum?: unknown; pattern?: string; minLength?: number; maxLength?: number }> }).properties)
+      .filter(([, s]) => s.type === 'string' && !s.enum && !s.pattern)
+      .map(([field, s]) => ({ tool: t, field, min: s.minLength ?? 1, max: s.maxLength ?? 100 })),
+  );
+  const validFor = (tool: (typeof toolCatalog)[number], field: string, value: string) => ({ ...tool.examples[0].input, [field]: value });
+
+  test('the catalog has the free-text fields these checks walk', () => {
+    expect(freeTextFields.map((f) => `${f.tool.name}.${f.field}`).sort()).toEqual(
+      ['calculateGrowth.currentLabel', 'calculateGrowth.previousLabel', 'createHRTicket.description', 'requestSoftwareAccess.justification', 'searchKnowledgeBase.query'].sort(),
+    );
+  });
+
+  test.each([
+    ['only NULs', '\u0000'],
+    ['only zero-width spaces', '\u200B'],
+    ['only a byte-order mark and word joiners', '\uFEFF\u2060'],
+    ['only Hangul fillers and spaces', '\u3164 '],
+    ['only braille blanks', '\u2800'],
+    ['only controls and whitespace', '\u0007\t\n \u001B'],
+  ])('every free-text field refuses text made of %s, naming the field', (_what, unit) => {
+    for (const { tool, field, max } of freeTextFields) {
+      const value = unit.repeat(Math.ceil(Math.min(max, 40) / unit.length)).slice(0, max);
+      const parsed = tool.input.safeParse(validFor(tool, field, value));
+      expect({ field, success: parsed.success }).toEqual({ field, success: false });
+      expect(parsed.error!.issues.map((i) => i.path.join('.'))).toEqual([field]);
+    }
+  });
+
+  test('every free-text field strips control, zero-width and bidi-override characters, keeps newlines and joiners, and counts what remains', () => {
+    for (const { tool, field, min } of freeTextFields) {
+      const words = 'Visible words here, twenty+ chars'.slice(0, Math.max(min, 3) + 20);
+      const dirty = `\u0000${words.slice(0, 3)}\u200B\u202E\r\n${words.slice(3)}\u0007\u{1F469}\u200D\u{1F4BB}\uFEFF`;
+      const parsed = tool.input.safeParse(validFor(tool, field, dirty));
+      expect({ field, success: parsed.success }).toEqual({ field, success: true });
+      expect((parsed.data as Record<string, string>)[field]).toBe(`${words.slice(0, 3)}\n${words.slice(3)}\u{1F469}\u200D\u{1F4BB}`);
+    }
+    // A text that only reaches the minimum length with its invisible characters is too short.
+    expect(toolsByName.createHRTicket.input.safeParse({ employeeId: 'E10001', category: 'other', description: `short${'\u200B'.repeat(30)}` }).success).toBe(false);
+  });
 });

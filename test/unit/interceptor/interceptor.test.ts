@@ -8,6 +8,12 @@ import { handle, handler, type AuditRecord, type Deps } from '../../../lambda/in
 import { CALLER_HEADERS, CALLER_META_KEY } from '../../../lambda/interceptor/contract';
 import { DynamoRateLimiter, RATE_LIMIT_KEY } from '../../../lambda/interceptor/rate-limiter';
 import { startDynalite, type LocalDynamo } from '../../../local/dynalite';
+import { toolCatalog } from '../../../catalog';
+import { foldForPolicy } from '../../../catalog/policy-text';
+import { CedarAuthorizer } from '../../../lib/policy/cedar-authorizer';
+
+/** The reference policies evaluated on exactly what the interceptor forwards (no folding of their own). */
+const exactCedar = new CedarAuthorizer({ tools: toolCatalog, foldArguments: false });
 
 const TABLE = 'test-rate-limit';
 let db: LocalDynamo;
@@ -55,7 +61,7 @@ describe('gateway interceptor: REQUEST', () => {
         method: 'tools/call',
         params: {
           name: 'financial___getQuarterlyRevenue',
-          arguments: { region: 'EMEA', quarter: '2024-Q3' },
+          arguments: { region: 'EMEA', quarter: '2024-Q3', _caller: { sub: 'sub-alex', role: 'analyst', department: 'finance', region: 'EMEA', employeeId: 'E10001', userId: 'u20001' } },
           _meta: { [CALLER_META_KEY]: { sub: 'sub-alex', role: 'analyst', department: 'finance', region: 'EMEA', employeeId: 'E10001', userId: 'u20001' } },
         },
       },
@@ -86,7 +92,7 @@ describe('gateway interceptor: REQUEST', () => {
     const refused = third.mcp.transformedGatewayResponse?.body as { result: { isError: boolean; content: { text: string }[] } };
     expect(refused.result.isError).toBe(true);
     expect(JSON.parse(refused.result.content[0].text)).toEqual({
-      error: { code: 'SERVICE_UNAVAILABLE', message: 'Rate limit reached: at most 2 tool calls per minute per user. Try again in 45 seconds.', retryable: true },
+      error: { code: 'SERVICE_UNAVAILABLE', message: 'Rate limit reached: at most 2 gateway requests per minute per user. Try again in 45 seconds.', retryable: true },
     });
     expect(audit.map((a) => a.decision)).toEqual(['forwarded', 'forwarded', 'rate_limited']);
 
@@ -169,11 +175,95 @@ describe('gateway interceptor: REQUEST', () => {
     expect(audit[0].decision).toBe('rejected_malformed');
   });
 
-  test('passes tools/list on unchanged (authenticated), without counting it', async () => {
+  test('passes tools/list on unchanged (authenticated) and counts it against the same limit as calls', async () => {
     clock = new Date('2026-11-26T12:00:00Z');
-    const { deps: d } = deps(1);
+    const { deps: d, audit } = deps(2);
     const body = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
-    for (let i = 0; i < 3; i++) expect((await handle(request(body), d)).mcp.transformedGatewayRequest).toEqual({ body });
+    expect((await handle(request(body), d)).mcp.transformedGatewayRequest).toEqual({ body });
+    expect((await handle(request(call('it___searchKnowledgeBase', { query: 'vpn' })), d)).mcp.transformedGatewayRequest).toBeDefined();
+    const third = await handle(request(body), d);
+    expect(third.mcp.transformedGatewayRequest).toBeUndefined();
+    expect(third.mcp.transformedGatewayResponse).toMatchObject({ statusCode: 429, body: { id: 1, error: { code: -32000, message: expect.stringMatching(/^Rate limit reached: at most 2 gateway requests per minute per user/) } } });
+    expect(audit.map((a) => a.decision)).toEqual(['forwarded', 'forwarded', 'rate_limited']);
+  });
+
+  test.each(['Tools/Call', 'tools/call ', 'TOOLS/LIST', 'tools/execute', 'resources/read', 'admin/reload'])('refuses the unknown method %j with "Method not found", never forwarding it', async (method) => {
+    clock = new Date('2026-11-26T12:05:00Z');
+    const { deps: d, audit } = deps(50);
+    const out = await handle(request({ jsonrpc: '2.0', id: 3, method, params: { name: 'hr___checkVacationBalance', arguments: { employeeId: 'E10002' } } }), d);
+    expect(out.mcp.transformedGatewayRequest).toBeUndefined();
+    expect(out.mcp.transformedGatewayResponse).toMatchObject({ statusCode: 400, body: { id: 3, error: { code: -32601, message: expect.stringContaining(`unknown method "${method}"`) } } });
+    expect(audit).toEqual([expect.objectContaining({ decision: 'rejected_malformed', method, caller: expect.objectContaining({ sub: 'sub-alex' }) })]);
+  });
+
+  test('unknown methods are rate-limited too: probing costs like calling', async () => {
+    clock = new Date('2026-11-26T12:06:00Z');
+    const { deps: d, audit } = deps(2);
+    const probe = { jsonrpc: '2.0', id: 4, method: 'Tools/Call', params: { name: 'x' } };
+    for (let i = 0; i < 3; i++) await handle(request(probe), d);
+    expect(audit.map((a) => a.decision)).toEqual(['rejected_malformed', 'rejected_malformed', 'rate_limited']);
+    const call3 = await handle(request(call('it___searchKnowledgeBase', { query: 'vpn' })), d);
+    expect(call3.mcp.transformedGatewayRequest).toBeUndefined();
+  });
+
+  test('every known method is forwarded once authenticated and within the limit', async () => {
+    clock = new Date('2026-11-26T12:07:00Z');
+    const { deps: d } = deps(10);
+    for (const method of ['initialize', 'ping', 'tools/list', 'notifications/initialized', 'notifications/cancelled']) {
+      const body = { jsonrpc: '2.0', method, ...(method.startsWith('notifications/') ? {} : { id: 9 }) };
+      expect({ method, out: (await handle(request(body), d)).mcp.transformedGatewayRequest }).toEqual({ method, out: { body } });
+    }
+  });
+
+  test.each(['SALARY BANDS', 'PAYROLL calendar', 'Remuneration', 'Pay-Grade', 'ｓａｌａｒｙ', 'ѕаlаrу', 'sal\u200Bary', 's.a.l.a.r.y'])(
+    'forwards the search %j folded, so the lower-case Cedar forbid refuses it (real Cedar, no folding of its own)',
+    async (query) => {
+      clock = new Date('2026-11-26T12:10:00Z');
+      const { deps: d, audit } = deps(100);
+      const out = await handle(request(call('it___searchKnowledgeBase', { query, maxResults: 3 })), d);
+      const forwarded = (out.mcp.transformedGatewayRequest!.body as { params: { arguments: Record<string, unknown> } }).params.arguments;
+      expect(forwarded.maxResults).toBe(3);
+      expect(forwarded.query).toBe(foldForPolicy(query));
+      expect(forwarded.query).not.toBe(query);
+      expect(exactCedar.authorize({ claims: analyst, toolName: 'it___searchKnowledgeBase', input: forwarded })).toMatchObject({ decision: 'deny', policies: ['forbid_compensation_1'] });
+      // The audit keeps what the caller sent.
+      expect(audit[0].parameters).toEqual({ query, maxResults: 3 });
+    },
+  );
+
+  test('an ordinary search is forwarded folded and still allowed; other tools keep their arguments as sent', async () => {
+    clock = new Date('2026-11-26T12:11:00Z');
+    const { deps: d } = deps(100);
+    const search = await handle(request(call('it___searchKnowledgeBase', { query: 'VPN  MFA Token' })), d);
+    const forwarded = (search.mcp.transformedGatewayRequest!.body as { params: { arguments: Record<string, unknown> } }).params.arguments;
+    expect(forwarded).toEqual({ query: 'vpn mfa token', _caller: expect.objectContaining({ sub: 'sub-alex' }) });
+    expect(exactCedar.authorize({ claims: analyst, toolName: 'it___searchKnowledgeBase', input: forwarded }).decision).toBe('allow');
+    const balance = await handle(request(call('hr___createHRTicket', { employeeId: 'E10001', category: 'other', description: 'Salary SLIP Question' })), d);
+    expect((balance.mcp.transformedGatewayRequest!.body as { params: { arguments: Record<string, unknown> } }).params.arguments).toEqual({
+      employeeId: 'E10001',
+      category: 'other',
+      description: 'Salary SLIP Question',
+      _caller: expect.objectContaining({ sub: 'sub-alex' }),
+    });
+  });
+
+  test('the built-in search tool of the gateway keeps its arguments: no _caller outside <target>___<tool> names', async () => {
+    clock = new Date('2026-11-26T12:13:00Z');
+    const { deps: d } = deps(100);
+    const out = await handle(request(call('x_amz_bedrock_agentcore_search', { query: 'vacation balance' })), d);
+    expect((out.mcp.transformedGatewayRequest!.body as { params: { arguments: Record<string, unknown> } }).params.arguments).toEqual({ query: 'vacation balance' });
+  });
+
+  test('the verified caller replaces any _caller the client sent, and the policies accept the argument it adds', async () => {
+    clock = new Date('2026-11-26T12:12:00Z');
+    const { deps: d } = deps(100);
+    const forged = { employeeId: 'E10002', _caller: { sub: 'sub-hr', role: 'hr-staff', employeeId: 'E10002' } };
+    const out = await handle(request(call('hr___checkVacationBalance', forged)), d);
+    const forwarded = (out.mcp.transformedGatewayRequest!.body as { params: { arguments: Record<string, unknown> } }).params.arguments;
+    expect(forwarded).toEqual({ employeeId: 'E10002', _caller: { sub: 'sub-alex', role: 'analyst', department: 'finance', region: 'EMEA', employeeId: 'E10001', userId: 'u20001' } });
+    // Cedar (strict request validation against the schema from the catalog) evaluates the forwarded arguments.
+    expect(exactCedar.authorize({ claims: analyst, toolName: 'hr___checkVacationBalance', input: forwarded })).toMatchObject({ decision: 'deny', errors: [] });
+    expect(exactCedar.authorize({ claims: analyst, toolName: 'hr___checkVacationBalance', input: { ...forwarded, employeeId: 'E10001' } })).toMatchObject({ decision: 'allow', errors: [] });
   });
 
   test('truncates long string parameters in the audit log', async () => {

@@ -3,6 +3,7 @@
  * with the real Cedar engine. The decision matrix is the contract: role × tool × input → decision.
  */
 import { toolCatalog, gatewayToolName } from '../../../catalog';
+import { compensationPatterns } from '../../../catalog/policy-text';
 import { CedarAuthorizer, claimsToTags } from '../../../lib/policy/cedar-authorizer';
 import { cedarSchemaFor } from '../../../lib/policy/cedar-schema';
 import { bindGateway, loadPolicyFiles, parsePolicyFile } from '../../../lib/policy/policy-files';
@@ -41,11 +42,32 @@ const MATRIX: Row[] = [
   ['finance admin asks for salary bands', financeAdmin, 'it___searchKnowledgeBase', kb('salary bands for directors'), 'deny'],
   ['hr staff asks for payroll', hrStaff, 'it___searchKnowledgeBase', kb('Payroll export'), 'deny'],
   ['anyone asks for a compensation policy document', hrStaff, 'hr___getPolicy', { policyName: 'executive-compensation' }, 'deny'],
+  // Every spelling: Cedar sees the folded form the interceptor forwards (catalog/policy-text.ts).
+  ['upper-case salary bands', employee, 'it___searchKnowledgeBase', kb('SALARY BANDS'), 'deny'],
+  ['mixed-case payroll calendar', analyst, 'it___searchKnowledgeBase', kb('PAYROLL calendar'), 'deny'],
+  ['synonym remuneration', employee, 'it___searchKnowledgeBase', kb('Remuneration review 2026'), 'deny'],
+  ['synonym pay grade', employee, 'it___searchKnowledgeBase', kb('what pay grade is a lead engineer'), 'deny'],
+  ['synonym pay-grade, hyphenated', employee, 'it___searchKnowledgeBase', kb('Pay-Grade table'), 'deny'],
+  ['synonym wage', itStaff, 'it___searchKnowledgeBase', kb('minimum WAGE by office'), 'deny'],
+  ['accented salary', employee, 'it___searchKnowledgeBase', kb('sálary'), 'deny'],
+  ['fullwidth salary', employee, 'it___searchKnowledgeBase', kb('ｓａｌａｒｙ'), 'deny'],
+  ['Cyrillic look-alike salary', employee, 'it___searchKnowledgeBase', kb('ѕаlаrу list'), 'deny'],
+  ['zero-width split salary', employee, 'it___searchKnowledgeBase', kb('sal\u200Bary'), 'deny'],
+  ['spelled-out salary', employee, 'it___searchKnowledgeBase', kb('s a l a r y'), 'deny'],
+  ['upper-case payroll policy name', hrStaff, 'hr___getPolicy', { policyName: 'PAYROLL' }, 'deny'],
+  ['an ordinary upper-case search', employee, 'it___searchKnowledgeBase', kb('VPN MFA Token'), 'allow'],
   // Financial tools.
   ['analyst, own region', analyst, 'financial___getQuarterlyRevenue', revenue('EMEA'), 'allow'],
   ['analyst, other region', analyst, 'financial___getQuarterlyRevenue', revenue('APAC'), 'deny'],
   ['analyst with two regions, second one', analystTwoRegions, 'financial___getQuarterlyRevenue', revenue('APAC'), 'allow'],
   ['analyst with two regions, third one', analystTwoRegions, 'financial___getQuarterlyRevenue', revenue('AMER'), 'deny'],
+  ['analyst whose region claim only contains EMEA as a substring', persona('analyst', { region: 'NOTEMEA' }), 'financial___getQuarterlyRevenue', revenue('EMEA'), 'deny'],
+  ['analyst whose region claim has EMEA as a prefix', persona('analyst', { region: 'EMEA-WEST APAC' }), 'financial___getQuarterlyRevenue', revenue('EMEA'), 'deny'],
+  ['analyst with three regions, middle one', persona('analyst', { region: 'AMER EMEA APAC' }), 'financial___getQuarterlyRevenue', revenue('EMEA'), 'allow'],
+  ['analyst with three regions, last one', persona('analyst', { region: 'AMER EMEA APAC' }), 'financial___getQuarterlyRevenue', revenue('APAC'), 'allow'],
+  ['analyst with an empty region claim', persona('analyst', { region: '' }), 'financial___getQuarterlyRevenue', revenue('EMEA'), 'deny'],
+  ['analyst summary with a substring claim', persona('analyst', { region: 'XEMEAX' }), 'financial___generateExecutiveSummary', summary(['EMEA']), 'deny'],
+  ['analyst summary of an empty region list', analyst, 'financial___generateExecutiveSummary', summary([]), 'deny'],
   ['analyst summary of own region', analyst, 'financial___generateExecutiveSummary', summary(['EMEA']), 'allow'],
   ['analyst summary including another region', analyst, 'financial___generateExecutiveSummary', summary(['EMEA', 'AMER']), 'deny'],
   ['analyst summary of all regions (none named)', analyst, 'financial___generateExecutiveSummary', summary(), 'deny'],
@@ -94,10 +116,14 @@ describe('Cedar schema generated from the catalog', () => {
   });
 
   test('context.input follows the zod schema: required, optional, Long, decimal and Set types', () => {
-    expect(schema).toMatch(/"financial___getQuarterlyRevenue"[\s\S]*?input: \{\s*region: String,\s*quarter: String\s*\}/);
+    expect(schema).toMatch(/"financial___getQuarterlyRevenue"[\s\S]*?input: \{\s*region: String,\s*quarter: String,\s*_caller\?: \{\s*sub: String,\s*role\?: String,/);
     expect(schema).toMatch(/"financial___calculateGrowth"[\s\S]*?currentValue: decimal,[\s\S]*?currentLabel\?: String/);
     expect(schema).toMatch(/"financial___generateExecutiveSummary"[\s\S]*?regions\?: Set<String>/);
     expect(schema).toMatch(/"hr___getUpcomingHolidays"[\s\S]*?year: Long/);
+  });
+
+  test('every action accepts the optional _caller record the interceptor adds', () => {
+    expect(schema.match(/_caller\?: \{\s*sub: String,\s*role\?: String,\s*department\?: String,\s*region\?: String,\s*employeeId\?: String,\s*userId\?: String\s*\}/g)).toHaveLength(toolCatalog.length);
   });
 
   test('the principal carries claims as String tags', () => {
@@ -149,6 +175,35 @@ describe('decision matrix', () => {
     for (const name of toolCatalog.map(gatewayToolName)) {
       const rows = MATRIX.filter((r) => r[2] === name);
       expect({ name, decisions: [...new Set(rows.map((r) => r[4]))].sort() }).toEqual({ name, decisions: ['allow', 'deny'] });
+    }
+  });
+
+  test('the compensation forbids hold exactly the patterns of catalog/policy-text.ts, in folded (lower-case) form', () => {
+    const forbids = files.find((f) => f.concern === 'forbid-compensation')!.policies;
+    expect(forbids).toHaveLength(2);
+    for (const [policy, argument] of [[forbids[0], 'query'], [forbids[1], 'policyName']] as const) {
+      const patterns = [...policy.text.matchAll(new RegExp(`context\\.input\\.${argument} like "\\*([^"*]+)\\*"`, 'g'))].map((m) => m[1]);
+      expect(patterns.sort()).toEqual(compensationPatterns().sort());
+      expect(patterns.filter((p) => p !== p.toLowerCase())).toEqual([]);
+    }
+  });
+
+  test('Cedar alone compares exactly: without the interceptor folding, an upper-case or look-alike spelling would pass', () => {
+    const raw = new CedarAuthorizer({ tools: toolCatalog, gatewayArn: ARN, foldArguments: false });
+    for (const query of ['SALARY BANDS', 'ѕаlаrу', 'sal\u200Bary']) expect(raw.authorize({ claims: employee, toolName: 'it___searchKnowledgeBase', input: kb(query) }).decision).toBe('allow');
+    expect(raw.authorize({ claims: employee, toolName: 'it___searchKnowledgeBase', input: kb('salary bands') }).decision).toBe('deny');
+  });
+
+  test('the second gate of the handlers agrees with the policies: a role may name someone else exactly when the catalog says it acts for others', () => {
+    const roles = ['analyst', 'senior-analyst', 'finance-admin', 'employee', 'hr-staff', 'it-staff'];
+    const subjectTools = toolCatalog.filter((t) => t.subject);
+    expect(subjectTools.map((t) => t.name).sort()).toEqual(['checkVPNStatus', 'checkVacationBalance', 'createHRTicket', 'requestSoftwareAccess', 'resetPassword']);
+    for (const tool of subjectTools) {
+      const input = { ...tool.examples[0].input, [tool.subject!.argument]: tool.subject!.argument === 'employeeId' ? 'E19999' : 'u29999' };
+      for (const role of roles) {
+        const decision = authorizer.authorize({ claims: persona(role), toolName: gatewayToolName(tool), input }).decision;
+        expect({ tool: tool.name, role, decision }).toEqual({ tool: tool.name, role, decision: tool.subject!.actForOthers.includes(role) ? 'allow' : 'deny' });
+      }
     }
   });
 
