@@ -19,6 +19,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../compliance/acknowledge';
+import { functionRole } from '../compliance/function-role';
 import { KitError, Problems } from '../errors';
 import { AB_TEST_STOP, ALARM_READ, ENDPOINT_READ, ENDPOINT_WRITE, RULE_READ, RULE_WRITE } from './perms';
 import { planRollout, type RolloutPlan, type RolloutPresetName, type RolloutStepInput } from './rollout-plan';
@@ -252,6 +253,8 @@ export class ReleaseController extends Construct {
     const fn = (cid: string, entry: string, description: string, timeout: Duration) => {
       const logGroup = new logs.LogGroup(this, `${cid}Logs`, { retention: logRetention, encryptionKey: props.encryptionKey, removalPolicy: RemovalPolicy.DESTROY });
       return new nodejs.NodejsFunction(this, cid, {
+        // Writes its own log group only (not the basic execution role's logs on "*").
+        role: functionRole(this, `${cid}Role`, logGroup, description),
         entry: path.join(__dirname, '..', '..', 'lambda', entry),
         description,
         runtime: lambda.Runtime.NODEJS_22_X,
@@ -468,16 +471,16 @@ export class ReleaseController extends Construct {
       return r['Fn::GetAtt'] ? `<${r['Fn::GetAtt'][0]}.${attr}>` : token;
     };
     for (const f of [this.rollbackFunction, this.rolloutFunction]) {
-      acknowledgeFindings(f, [
-        { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'The function only writes its own logs beyond the grants listed in its policy; the AWS managed basic execution role is the least it needs' },
+      acknowledgeFindings(f, [{ id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' }]);
+      // The role's statements, acknowledged on the role (and its policies) only.
+      acknowledgeFindings(f.role!, [
         { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Only X-Ray tracing (PutTraceSegments, PutTelemetryRecords) and the rollout\'s score check (cloudwatch:GetMetricData) use "*": neither has resource-level permissions' },
         { id: `AwsSolutions-IAM5[Resource::${ref(props.routing.gatewayArn, 'GatewayArn')}/*]`, reason: 'Gateway rules are sub-resources of this one gateway; the rule id is only known after deploy' },
         { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'Key grant made by the table and topic grants, limited to the release key' },
         { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'Key grant made by the table grant, limited to the release key' },
-        { id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' },
       ]);
     }
-    acknowledgeFindings(this.rollbackFunction, [
+    acknowledgeFindings(this.rollbackFunction.role!, [
       { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock-agentcore:<AWS::Region>:<AWS::AccountId>:ab-test/*]', reason: 'A/B test ids are made by the service at CreateABTest; the rollback stops only the test recorded in this release state' },
     ]);
     acknowledgeFindings(this.stateMachine, [

@@ -158,7 +158,9 @@ describe('ReleaseController', () => {
 
   test('functions may switch only this gateway’s rules and pin only the two endpoints; alarms are read by name', () => {
     const t = releaseStack().template();
-    for (const role of ['ReleaseRollbackServiceRole', 'ReleaseRolloutServiceRole']) {
+    // Their own log group only: no AWS managed basic execution role (logs on "*").
+    expect(JSON.stringify(t.findResources('AWS::IAM::Role'))).not.toContain('AWSLambdaBasicExecutionRole');
+    for (const role of ['ReleaseRollbackRole', 'ReleaseRolloutRole']) {
       const statements = policiesOf(t, role);
       const rule = statements.find((s) => JSON.stringify(s.Action).includes('UpdateGatewayRule'))!;
       expect(rule.Action).toEqual(['bedrock-agentcore:GetGatewayRule', 'bedrock-agentcore:UpdateGatewayRule']);
@@ -172,12 +174,12 @@ describe('ReleaseController', () => {
       expect(unscoped.filter((a) => !a.startsWith('xray:'))).toEqual([]);
     }
     // Only the rollback may stop an A/B test (an unhealthy canary during a test).
-    const stopTest = policiesOf(t, 'ReleaseRollbackServiceRole').find((s) => s.Action === 'bedrock-agentcore:UpdateABTest')!;
+    const stopTest = policiesOf(t, 'ReleaseRollbackRole').find((s) => s.Action === 'bedrock-agentcore:UpdateABTest')!;
     expect(JSON.stringify(stopTest.Resource)).toMatch(/:bedrock-agentcore:.*:ab-test\/\*/);
-    expect(policiesOf(t, 'ReleaseRolloutServiceRole').some((s) => JSON.stringify(s.Action).includes('ABTest'))).toBe(false);
-    const describe = policiesOf(t, 'ReleaseRolloutServiceRole').find((s) => s.Action === 'cloudwatch:DescribeAlarms')!;
+    expect(policiesOf(t, 'ReleaseRolloutRole').some((s) => JSON.stringify(s.Action).includes('ABTest'))).toBe(false);
+    const describe = policiesOf(t, 'ReleaseRolloutRole').find((s) => s.Action === 'cloudwatch:DescribeAlarms')!;
     expect(JSON.stringify(describe.Resource)).toContain('CanaryAlarmsHealth');
-    expect(policiesOf(t, 'ReleaseRollbackServiceRole').some((s) => JSON.stringify(s.Action).includes('DescribeAlarms'))).toBe(false);
+    expect(policiesOf(t, 'ReleaseRollbackRole').some((s) => JSON.stringify(s.Action).includes('DescribeAlarms'))).toBe(false);
   });
 
   test('grantOperate gives an operator what the CLI does: rollouts, the release state (A/B record, abort), this rule and these endpoints only', () => {
