@@ -35,6 +35,7 @@ import { toolCatalog } from '../catalog';
 import { CedarAuthorizer, type AuthorizationResult } from '../lib/policy/cedar-authorizer';
 import { loadPolicyFiles } from '../lib/policy/policy-files';
 import { createToolDeps, type ToolDeps } from '../lambda/shared/deps';
+import { parseCaller } from '../lambda/shared/caller';
 import { dispatchTool } from '../lambda/tools/dispatch';
 import { startDynalite, type LocalDynamo } from './dynalite';
 import { DEV_AUDIENCE, DEV_USERS, DevTokenIssuer, type DevUserClaims, type DevUserName, type IssueOptions } from './dev-tokens';
@@ -206,8 +207,9 @@ export async function startToolServer(options: ToolServerOptions = {}): Promise<
       audit({ decision: 'denied', reason: decision.message });
       return resultOf(new ToolFailure('FORBIDDEN', decision.message).toResult(), true);
     }
-    // 3. The target's handler.
-    const result = await dispatchTool(name, rawArgs ?? {}, deps);
+    // 3. The target's handler, told who is calling (as the gateway's interceptor tells the Lambda): a
+    //    self-service tool refuses another person's id unless the caller's role acts for others.
+    const result = await dispatchTool(name, rawArgs ?? {}, deps, { caller: parseCaller(claims) });
     const failed = isToolError(result);
     audit({ decision: 'allowed', toolError: failed ? result.error.code : undefined });
     return resultOf(result, failed);
