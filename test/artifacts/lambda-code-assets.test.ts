@@ -17,6 +17,8 @@ import { UnsecuredJWT } from 'jose';
 import { gatewayToolName, isToolError, toolsByTarget, TOOL_TARGETS, type ToolTarget } from '../../catalog';
 import { startDynalite, type LocalDynamo } from '../../local/dynalite';
 import { agentSpan, event as evaluatorEvent, toolSpan } from '../unit/evaluators/spans';
+import { CALLER_ARGUMENT } from '../../catalog/caller';
+import { REFERENCE_USERS, type ReferenceUserName } from '../../lambda/identity/reference-users';
 import { devAssembly, type LambdaArtifact } from './support/assembly';
 import { removeTempDirs } from './support/bundle-process';
 import { invokeLambdaAsset, type Invocation } from './support/lambda-invoke';
@@ -128,7 +130,10 @@ const CASES: readonly EventCase[] = [
       const target = toolTarget(fn)!;
       for (const tool of toolsByTarget[target]) {
         const name = gatewayToolName(tool);
-        const inv = await invokeLambdaAsset(fn, tool.examples[0].input, { env: dynamoEnv(), clientContext: { custom: { bedrockAgentCoreToolName: name } } });
+        // As the gateway's interceptor forwards it: the example's arguments plus the verified caller, who is
+        // the person the example speaks of (self-service tools refuse anyone else).
+        const event = { ...tool.examples[0].input, [CALLER_ARGUMENT]: callerFor(tool.examples[0].input) };
+        const inv = await invokeLambdaAsset(fn, event, { env: dynamoEnv(), clientContext: { custom: { bedrockAgentCoreToolName: name } } });
         const result = returned(inv);
         expect({ tool: name, error: isToolError(result) ? result.error : undefined }).toEqual({ tool: name, error: undefined });
         const parsed = tool.output.safeParse(result);
@@ -227,3 +232,12 @@ describe('Lambda code assets of the dev assembly', () => {
     await c.run(fn);
   });
 });
+
+/** The verified caller a tool example speaks for: the reference user whose ids it names (else alex). */
+function callerFor(input: Record<string, unknown>): Record<string, string> {
+  const found = (Object.entries(REFERENCE_USERS) as Array<[ReferenceUserName, (typeof REFERENCE_USERS)[ReferenceUserName]]>).find(
+    ([, u]) => input.employeeId === u.employeeId || input.userId === u.userId,
+  );
+  const [name, user] = found ?? ['alex', REFERENCE_USERS.alex];
+  return Object.fromEntries(Object.entries({ sub: `persona-${name}`, ...user }).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+}
