@@ -28,7 +28,7 @@
  *
  * @see https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-interceptors-types.html
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const jsonRpcRequest = z.looseObject({
   jsonrpc: z.literal('2.0', { error: 'expected jsonrpc "2.0"' }),
