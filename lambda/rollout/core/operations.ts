@@ -6,7 +6,7 @@
 import type { AbTestApi } from '../ab-test';
 import type { ReleaseConfig } from './config';
 import type { AlarmReader, EndpointSnapshot, MetricReader, Notifier, ParameterWriter, ReleaseControlPlane } from './ports';
-import { retry, type RetryOptions } from './retry';
+import { realSleep, retry, type RetryOptions } from './retry';
 import { describeRoute, formatRoute, isStaticLive, staticLiveActions, weightedActions, type ReleaseTargets } from './routing';
 import type { HistoryRecord, ReleaseState, ReleaseStateStore } from './state';
 
@@ -171,7 +171,7 @@ export const LATE_ALARM_WINDOW_SECONDS = 900;
  */
 export async function rollback(req: RollbackRequest, deps: ReleaseDeps): Promise<RollbackOutcome> {
   const { clock, r, c } = ctx(deps);
-  const sleep = deps.retry?.sleep ?? ((ms: number) => new Promise<void>((res) => setTimeout(res, ms)));
+  const sleep = deps.retry?.sleep ?? realSleep;
   for (;;) {
     const now = clock();
     const nowMs = now.getTime();
@@ -322,6 +322,11 @@ export function abTestStopCommand(releaseName: string, abTestId: string): string
   return `npm run rollout -- ab-test stop --release ${releaseName} --ab-test-id ${abTestId}`;
 }
 
+/** Why a rollout cannot start while another one runs, promotes or rolls back. */
+function rolloutInProgressError(releaseName: string, state: ReleaseState | undefined): ReleaseError {
+  return new ReleaseError('RolloutInProgress', `release ${releaseName} is ${state?.phase ?? 'busy'} (rollout ${state?.releaseId ?? '?'}); wait for it or abort it`);
+}
+
 /** Why a rollout cannot start while an A/B test routes the release's gateway. */
 export function abTestRunningError(releaseName: string, abTestId: string): ReleaseError {
   return new ReleaseError('AbTestRunning', `release ${releaseName} has A/B test ${abTestId} routing its gateway; stop it first: ${abTestStopCommand(releaseName, abTestId)}`);
@@ -350,7 +355,7 @@ export async function checkStartable(req: Pick<StartRequest, 'force'>, deps: Rel
   const { c } = ctx(deps);
   const { live, canary, state } = await readStartable(req, deps);
   if (state?.phase === 'ROLLING_OUT' || state?.phase === 'PROMOTING' || state?.phase === 'ROLLING_BACK') {
-    throw new ReleaseError('RolloutInProgress', `release ${c.releaseName} is ${state.phase} (rollout ${state.releaseId ?? '?'}); wait for it or abort it`);
+    throw rolloutInProgressError(c.releaseName, state);
   }
   return { liveVersion: live.liveVersion!, canaryVersion: canary.liveVersion! };
 }
@@ -386,7 +391,7 @@ export async function startRollout(req: StartRequest, deps: ReleaseDeps): Promis
     // Say what won, as it stands now: the state read above may predate it.
     const latest = (await r(() => deps.store.get(c.releaseName))) ?? state;
     if (latest?.abTestId) throw abTestRunningError(c.releaseName, latest.abTestId);
-    throw new ReleaseError('RolloutInProgress', `release ${c.releaseName} is ${latest?.phase ?? 'busy'} (rollout ${latest?.releaseId ?? '?'}); wait for it or abort it`);
+    throw rolloutInProgressError(c.releaseName, latest);
   }
   await ensureStaticLive(deps);
   await deps.store.appendHistory(c.releaseName, {

@@ -7,6 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { noCredentialsEnv } from '../../support/no-credentials-env';
 import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -25,12 +26,7 @@ afterAll(() => {
 /** The environment of a newcomer without AWS credentials. */
 function freshEnv(): Record<string, string> {
   return {
-    PATH: process.env.PATH ?? '',
-    HOME: home,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: path.join(home, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'no-credentials'),
-    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    ...noCredentialsEnv(home),
     npm_config_cache: path.join(home, '.npm'),
     npm_config_update_notifier: 'false',
   };

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { noCredentialsEnv } from '../../support/no-credentials-env';
 import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -17,15 +18,7 @@ beforeAll(() => {
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 function cli(args: string[], extraEnv: Record<string, string> = {}) {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: home,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: path.join(home, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'no-credentials'),
-    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-    ...extraEnv,
-  };
+  const env: Record<string, string> = { ...noCredentialsEnv(home), ...extraEnv };
   const started = Date.now();
   const r = spawnSync(TSX, [path.join(ROOT, 'bin', 'rollout.ts'), ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 30_000 });
   return { status: r.status, stderr: r.stderr, stdout: r.stdout, ms: Date.now() - started };
