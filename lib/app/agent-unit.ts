@@ -6,12 +6,18 @@ import type { EnvironmentConfig } from '../config';
 import { KitError } from '../errors';
 import { EVALUATION_SPANS_SWITCH } from '../../agents/telemetry/config';
 import { OtlpExport } from '../observability';
-import { AgentCode, AgentRuntime, LIVE_ENDPOINT } from '../runtime';
-import { releasedByRollout, type FoundationStack } from './foundation-stack';
+import { AgentTrafficSplit } from '../release';
+import { AgentCode, AgentRuntime } from '../runtime';
+import type { FoundationStack } from './foundation-stack';
 
 export interface DeployedAgent {
   readonly spec: AgentSpec;
   readonly runtime: AgentRuntime;
+  /**
+   * The gateway every caller reaches the agent through — users for the supervisor, the supervisor
+   * for a specialist — splitting sessions between its `live` and `canary` endpoints during a rollout.
+   */
+  readonly split: AgentTrafficSplit;
 }
 
 export interface AgentUnitProps {
@@ -22,7 +28,7 @@ export interface AgentUnitProps {
   readonly foundation: FoundationStack;
   /** MCP URL of the tool gateway. */
   readonly gatewayUrl: string;
-  /** Specialists already deployed: an HTTP (supervisor) agent gets their invocation URLs. */
+  /** Specialists already deployed: an HTTP (supervisor) agent reaches each through its traffic split. */
   readonly specialists: readonly DeployedAgent[];
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
@@ -30,8 +36,8 @@ export interface AgentUnitProps {
 
 /**
  * One agent on AgentCore Runtime, configured from its spec and the environment: model settings,
- * the shared memory, the identity provider's JWT settings, and `live` pinned to the version the
- * release machinery recorded (user-facing agents) or following the newest version (specialists).
+ * the shared memory, the identity provider's JWT settings, `live` pinned to the version the release
+ * machinery recorded, and the traffic split its callers reach it through.
  */
 export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): DeployedAgent {
   const { config, spec, foundation } = props;
@@ -39,9 +45,9 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
     throw new KitError('InvalidEnvironmentConfig', [`${config.name}: agents.browser: VPC needs a VPC the reference app does not create; use PUBLIC or off here, or the AgentRuntime construct with browser.vpc in your own stack`]);
   }
   const isSupervisor = spec.protocol === 'HTTP';
-  // A rolled-out agent's live endpoint stays on the version its release recorded (read at deploy
-  // time, so a deploy never undoes a rollback); an agent released by deploy serves the newest.
-  const liveVersion = releasedByRollout(spec) ? ssm.StringParameter.valueForStringParameter(stack, foundation.liveVersionParameterNames[spec.id]) : AgentRuntime.NEWEST;
+  // Every agent's live endpoint stays on the version its release recorded (read at deploy time, so a
+  // deploy never undoes a rollback); a new version reaches live only through a rollout.
+  const liveVersion = ssm.StringParameter.valueForStringParameter(stack, foundation.liveVersionParameterNames[spec.id]);
   const usesTools = Object.keys(spec.tools).length > 0;
   // Spans go to AgentCore Observability; with an existing backend configured, to it as well.
   const otlpExport = config.observability.otlpExportSecretArn ? new OtlpExport(stack, `OtlpExport-${spec.id}`, { secretArn: config.observability.otlpExportSecretArn }) : undefined;
@@ -65,10 +71,10 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
       ? {
           ...telemetryEnvironment,
           ORCHESTRATION: config.agents.orchestration,
-          SPECIALIST_QUALIFIER: LIVE_ENDPOINT,
-          // The supervisor routes to the reference specialists it knows (agents/entry/supervisor.ts).
+          // The supervisor routes to the reference specialists it knows (agents/entry/supervisor.ts),
+          // each through its split, so a specialist's canary gets its share of the supervisor's sessions.
           ...Object.fromEntries(
-            props.specialists.filter((s) => (SPECIALIST_IDS as readonly string[]).includes(s.spec.id)).map((s) => [`SPECIALIST_${s.spec.id.toUpperCase()}_URL`, s.runtime.invocationUrl]),
+            props.specialists.filter((s) => (SPECIALIST_IDS as readonly string[]).includes(s.spec.id)).map((s) => [`SPECIALIST_${s.spec.id.toUpperCase()}_URL`, s.split.invocationUrl]),
           ),
         }
       : telemetryEnvironment,
@@ -81,5 +87,12 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
     tracing: true,
   });
   otlpExport?.grantRead(runtime.runtime);
-  return { spec, runtime };
+  const split = new AgentTrafficSplit(stack, `Split-${spec.id}`, {
+    runtime: runtime.runtime,
+    authorizer: foundation.identity.authorizerConfiguration,
+    encryptionKey: foundation.key,
+    gatewayName: `agentcore-kit-${config.name}-${spec.id}`.slice(0, 48),
+    targetPrefix: spec.id,
+  });
+  return { spec, runtime, split };
 }

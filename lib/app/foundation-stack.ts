@@ -41,15 +41,6 @@ export function releaseNameOf(config: EnvironmentConfig, agentId: string): strin
 }
 
 /**
- * Whether an agent is released by a progressive rollout (traffic split, canary alarms, rollback):
- * the user-facing agent. The specialists behind it are released by deploy — their `live` endpoint
- * follows the newest version, which the pipeline's evaluation gate scored on staging first.
- */
-export function releasedByRollout(spec: AgentSpec): boolean {
-  return spec.protocol === 'HTTP';
-}
-
-/**
  * Long-lived, shared resources of an environment: the customer-managed key, the identity
  * provider, the shared memory, and the recorded `live` version of each agent.
  */
@@ -63,7 +54,7 @@ export class FoundationStack extends Stack {
   readonly memory: AgentMemory;
   /** What the pipeline's evaluation gate needs for persona tokens (with an evaluation client only). */
   readonly evaluationAccess?: EvaluationAccess;
-  /** Name of the SSM parameter holding each rolled-out agent's last good version, by agent id. */
+  /** Name of the SSM parameter holding each agent's last good version, by agent id. */
   readonly liveVersionParameterNames: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: FoundationStackProps) {
@@ -111,7 +102,7 @@ export class FoundationStack extends Stack {
     // The rollout machinery writes these after a promotion or rollback; CloudFormation never
     // changes them again (the template value stays "1"), and every deploy pins `live` to them.
     const names: Record<string, string> = {};
-    for (const agent of props.agents.filter(releasedByRollout)) {
+    for (const agent of props.agents) {
       names[agent.id] = `${RELEASE_PARAMETER_PREFIX}/${releaseNameOf(config, agent.id)}/live-version`;
       new ssm.StringParameter(this, `LiveVersion-${agent.id}`, {
         parameterName: names[agent.id],

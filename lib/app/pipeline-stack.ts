@@ -1,4 +1,5 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import { SPECIALIST_IDS } from '../../catalog/agents';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { KitError } from '../errors';
@@ -14,8 +15,8 @@ export interface PipelineStackProps extends StackProps {
 export const PIPELINE_CONTEXT = 'pipeline';
 
 /**
- * The reference app's delivery pipeline (`cdk deploy -c pipeline=true`): dev → staging →
- * evaluation gate on the staging canaries → optional approval → prod → progressive rollout.
+ * The reference app's delivery pipeline (`cdk deploy -c pipeline=true`): dev → rollout → staging →
+ * evaluation gate on the staging canaries → rollout → optional approval → prod → progressive rollout.
  */
 export class PipelineStack extends Stack {
   readonly pipeline: AgentPipeline;
@@ -40,7 +41,9 @@ export class PipelineStack extends Stack {
       dev: stage(dev),
       staging: stage(staging),
       prod: stage(prod),
-      evaluation: { agents: ['financial', 'hr', 'it'], environment: staging.name },
+      // Each specialist's canary against its live, and the supervisor's canary against its live on all
+      // three datasets (it hands each case to the specialist the dataset belongs to).
+      evaluation: { agents: SPECIALIST_IDS, supervisors: [{ agent: 'supervisor', datasets: SPECIALIST_IDS }], environment: staging.name },
       manualApprovalBeforeProd: prod.pipeline.manualApprovalBeforeProd,
     });
   }

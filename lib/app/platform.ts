@@ -8,7 +8,7 @@ import type { ToolDefinition } from '../../catalog/tool';
 import type { EnvironmentConfig } from '../config';
 import { KitError } from '../errors';
 import type { PlatformOutputs } from '../pipeline/agent-platform-stage';
-import { FoundationStack, releasedByRollout } from './foundation-stack';
+import { FoundationStack } from './foundation-stack';
 import { GatewayStack } from './gateway-stack';
 import { AGENTS_PER_OBSERVABILITY_UNIT, buildObservabilityUnit, type ObservabilityUnit } from './observability-unit';
 import { ReleaseStack } from './release-stack';
@@ -167,8 +167,7 @@ export class AgentPlatform {
     this.release = new ReleaseStack(scope, `${prefix}-Release`, {
       env,
       config,
-      agents: deployed.filter((a) => releasedByRollout(a.spec)),
-      identity: this.foundation.identity,
+      agents: deployed,
       canaryHealth: (agentId) => unitOf.get(agentId)!.observability.alarms.endpointHealth(agentId, 'canary'),
       canaryScore: (agentId) => unitOf.get(agentId)!.canaryScore(agentId),
       alarmTopic: units[0]?.observability.alarms.topic,

@@ -5,17 +5,15 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
-import type { IInboundIdentity } from '../identity';
 import { TelemetryDelivery } from '../observability';
-import { AgentTrafficSplit, CanaryAlarms, ReleaseController, type EndpointHealthAlarms } from '../release';
+import { CanaryAlarms, ReleaseController, type AgentTrafficSplit, type EndpointHealthAlarms } from '../release';
 import type { DeployedAgent } from './agent-unit';
 import { releaseNameOf } from './foundation-stack';
 
 export interface ReleaseStackProps extends StackProps {
   readonly config: EnvironmentConfig;
-  /** User-facing agents whose traffic is split between `live` and `canary`. */
+  /** Agents whose traffic is split between `live` and `canary` (each with its split). */
   readonly agents: readonly DeployedAgent[];
-  readonly identity: IInboundIdentity;
   /**
    * The environment's existing error-rate, latency and throttle alarms of an agent's canary endpoint:
    * the rollback composite reuses them rather than watching the same metrics twice.
@@ -31,10 +29,9 @@ export interface ReleaseStackProps extends StackProps {
 }
 
 /**
- * Release safety of the user-facing agents: an HTTP gateway splitting traffic between the
- * `live` and `canary` endpoints, the canary's rollback composite (the observability stack's
- * canary error-rate, latency and throttle alarms), and the rollout state machine with its
- * automated rollback and per-step score check.
+ * Release safety of every agent: for each agent's traffic split (built next to its runtime), the
+ * canary's rollback composite (the observability stack's canary error-rate, latency and throttle
+ * alarms) and the rollout state machine with its automated rollback and per-step score check.
  */
 export class ReleaseStack extends Stack {
   readonly splits: AgentTrafficSplit[] = [];
@@ -54,13 +51,7 @@ export class ReleaseStack extends Stack {
     });
     for (const agent of props.agents) {
       const name = agent.spec.id;
-      const split = new AgentTrafficSplit(this, `Split-${name}`, {
-        runtime: agent.runtime.runtime,
-        authorizer: props.identity.authorizerConfiguration,
-        encryptionKey: props.key,
-        gatewayName: `agentcore-kit-${config.name}-${name}`.slice(0, 48),
-        targetPrefix: name,
-      });
+      const split = agent.split;
       delivery.addGateway(`split-${name}`, split);
       const alarms = new CanaryAlarms(this, `CanaryAlarms-${name}`, {
         runtime: agent.runtime.runtime,

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { acknowledgeGeneratedFindings, exemptFromCustomerManagedKey } from '../compliance/acknowledge';
 import { Problems } from '../errors';
 import { AgentPlatformStage, type PlatformFactory } from './agent-platform-stage';
-import { EVALUATION_ACCESS_VARIABLES, evaluationGateCommands, rolloutArnVariable, rolloutCommands, runtimeArnVariable, synthCommands } from './commands';
+import { EVALUATION_ACCESS_VARIABLES, evaluationGateCommands, rolloutArnVariable, rolloutCommands, runtimeArnVariable, synthCommands, type EvaluationTarget } from './commands';
 
 /** Node.js major version of the build steps (the project's toolchain). */
 const NODE_VERSION = '20';
@@ -37,14 +37,27 @@ export interface EvaluationGateProps {
    * @default 'a2a'
    */
   readonly protocol?: 'a2a' | 'http';
+  /**
+   * User-facing agents scored too: every dataset listed is sent through the agent's canary (over HTTP,
+   * `POST /invocations`) and compared with its live, so a supervisor change is gated like a specialist's.
+   * Each needs its runtime ARN among the staging outputs.
+   * @default - none
+   */
+  readonly supervisors?: ReadonlyArray<{ readonly agent: string; readonly datasets: readonly string[] }>;
   /** Extra `npm run eval` flags for every agent. @default [] */
   readonly extraArgs?: readonly string[];
 }
 
 export interface ProgressiveRolloutProps {
   /**
+   * Stages whose releases are rolled out after they deploy (staging after its evaluation gate). A stage
+   * left out keeps serving its last promoted versions on `live`: deploys only move its canaries.
+   * @default ['dev', 'staging', 'prod']
+   */
+  readonly stages?: ReadonlyArray<'dev' | 'staging' | 'prod'>;
+  /**
    * Names of the rollout state machines, to scope the step's IAM to them.
-   * @default - any state machine of the prod account and region
+   * @default - any state machine of the stage's account and region
    */
   readonly stateMachineNames?: readonly string[];
   /** Execution input (JSON). @default '{}' */
@@ -72,8 +85,9 @@ export interface AgentPipelineProps {
   /** Offline evaluation of the staging canary; a threshold breach fails the pipeline before prod. */
   readonly evaluation: EvaluationGateProps;
   /**
-   * Progressive rollout after prod deploys: every state machine the prod platform outputs, in key order.
-   * @default - default input, 30 s polls, 2 h timeout, IAM scoped to any state machine of the prod account and region
+   * Progressive rollout after each stage deploys: every state machine the stage's platform outputs, in
+   * key order (the reference platform lists the specialists before the supervisor).
+   * @default - every stage, default input, 30 s polls, 2 h timeout, IAM scoped to any state machine of the stage's account and region
    */
   readonly rollout?: ProgressiveRolloutProps;
   /** Ask a person to approve before prod deploys. @default true */
@@ -132,8 +146,22 @@ export class AgentPipeline extends Construct {
       staging.outputs.evaluationAccess !== undefined || props.evaluation.protocol === 'http',
       'staging.platform: returns no evaluationAccess, so the gate would sign its calls with AWS credentials, which the runner supports for HTTP agents only; return evaluationAccess (persona tokens, needed for A2A specialists and JWT-authorized runtimes) or set evaluation.protocol to "http" for IAM-authorized HTTP runtimes',
     );
-    const releases = Object.keys(prod.outputs.rolloutStateMachineArns ?? {});
-    problems.check(releases.length > 0, 'prod.platform: must return rolloutStateMachineArns (release name → CfnOutput of its rollout state machine ARN) for the progressive rollout');
+    for (const [i, s] of (props.evaluation.supervisors ?? []).entries()) {
+      problems.check(
+        !!staging.outputs.agentRuntimeArns?.[s.agent],
+        `evaluation.supervisors[${i}].agent: "${s.agent}" has no runtime ARN output in the staging platform (got: ${Object.keys(staging.outputs.agentRuntimeArns ?? {}).join(', ') || 'none'})`,
+      );
+      problems.check(s.datasets.length > 0, `evaluation.supervisors[${i}].datasets: expected at least one dataset to send through "${s.agent}"`);
+    }
+    const rolledOut = props.rollout?.stages ?? (['dev', 'staging', 'prod'] as const);
+    const stages = { dev, staging, prod };
+    for (const name of rolledOut) {
+      problems.check(name in stages, `rollout.stages: expected dev, staging or prod, got ${JSON.stringify(name)}`);
+      problems.check(
+        !(name in stages) || Object.keys(stages[name].outputs.rolloutStateMachineArns ?? {}).length > 0,
+        `${name}.platform: must return rolloutStateMachineArns (release name → CfnOutput of its rollout state machine ARN) for the progressive rollout, or leave "${name}" out of rollout.stages`,
+      );
+    }
     problems.throwIfAny();
 
     this.key = new kms.Key(this, 'ArtifactKey', { enableKeyRotation: true, description: 'agentcore-kit pipeline: artifacts and build logs' });
@@ -168,30 +196,30 @@ export class AgentPipeline extends Construct {
       },
     });
 
-    this.pipeline.addStage(dev);
+    // Every stage releases the same way: the deploy moves the canaries only, the rollout moves live.
+    // Without it, a stage's live endpoints would stay on the versions first recorded.
+    const rolloutOf = (name: 'dev' | 'staging' | 'prod') => (rolledOut.includes(name) ? this.rolloutStep(name, stages[name], props[name].env, props.rollout) : undefined);
 
-    const targets = props.evaluation.agents.map((agent) => ({ agent, runtimeArnVariable: runtimeArnVariable(agent) }));
+    const devRollout = rolloutOf('dev');
+    this.pipeline.addStage(dev, { post: devRollout ? [devRollout] : [] });
+
+    const targets: EvaluationTarget[] = [
+      ...props.evaluation.agents.map((agent) => ({ agent, runtimeArnVariable: runtimeArnVariable(agent) })),
+      ...(props.evaluation.supervisors ?? []).flatMap((s) =>
+        s.datasets.map((dataset) => ({ agent: dataset, runtimeArnVariable: runtimeArnVariable(s.agent), protocol: 'http' as const, resultsName: `${s.agent}-${dataset}` })),
+      ),
+    ];
     const gate = this.evaluationGate(props, staging, targets);
-    this.pipeline.addStage(staging, { post: [gate] });
+    // Staging rolls out only what the gate passed: its rollout waits for the gate.
+    const stagingRollout = rolloutOf('staging');
+    stagingRollout?.addStepDependency(gate);
+    this.pipeline.addStage(staging, { post: stagingRollout ? [gate, stagingRollout] : [gate] });
 
-    const machines = props.rollout?.stateMachineNames?.length ? props.rollout.stateMachineNames : ['*'];
-    const prodEnv = props.prod.env ?? {};
-    const states = (resource: string, resourceName: string) =>
-      Arn.format({ service: 'states', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME, account: prodEnv.account, region: prodEnv.region }, stack);
-    const rolloutVariables = releases.map((r) => [rolloutArnVariable(r), prod.outputs.rolloutStateMachineArns![r]] as const);
-    const rollout = new pipelines.CodeBuildStep('ProgressiveRollout', {
-      commands: rolloutCommands({ stateMachineArnVariables: rolloutVariables.map(([v]) => v), input: props.rollout?.input, pollSeconds: props.rollout?.pollSeconds }),
-      envFromCfnOutputs: Object.fromEntries(rolloutVariables),
-      timeout: props.rollout?.timeout ?? Duration.hours(2),
-      rolePolicyStatements: [
-        new iam.PolicyStatement({ sid: 'StartRollout', actions: ['states:StartExecution'], resources: machines.map((m) => states('stateMachine', m)) }),
-        new iam.PolicyStatement({ sid: 'WatchRollout', actions: ['states:DescribeExecution'], resources: machines.map((m) => states('execution', `${m}:*`)) }),
-      ],
-    });
     const approval = props.manualApprovalBeforeProd ?? true;
+    const prodRollout = rolloutOf('prod');
     this.pipeline.addStage(prod, {
       pre: approval ? [new pipelines.ManualApprovalStep('PromoteToProd', { comment: 'Staging passed the evaluation gate. Promote this release to prod?' })] : [],
-      post: [rollout],
+      post: prodRollout ? [prodRollout] : [],
     });
 
     this.pipeline.buildPipeline();
@@ -207,7 +235,7 @@ export class AgentPipeline extends Construct {
     acknowledgeGeneratedFindings(
       this.pipeline,
       'AwsSolutions-IAM5',
-      'The rollout step starts executions of the release state machine of the prod account and region and reads their status; executions are named at run time',
+      "The rollout steps start executions of the release state machines in their own stage's account and region and read their status; executions are named at run time",
       /:states:.*:(stateMachine|execution):/,
     );
     acknowledgeGeneratedFindings(
@@ -223,11 +251,12 @@ export class AgentPipeline extends Construct {
    * the staging account (cross-account stages included). Otherwise calls are SigV4-signed, and the step
    * may invoke the staging account's runtimes.
    */
-  private evaluationGate(props: AgentPipelineProps, staging: AgentPlatformStage, targets: Array<{ agent: string; runtimeArnVariable: string }>): pipelines.CodeBuildStep {
+  private evaluationGate(props: AgentPipelineProps, staging: AgentPlatformStage, targets: readonly EvaluationTarget[]): pipelines.CodeBuildStep {
     const stack = Stack.of(this);
     const stagingEnv = props.staging.env ?? {};
     const access = staging.outputs.evaluationAccess;
-    const runtimeArns = Object.fromEntries(targets.map((t) => [t.runtimeArnVariable, staging.outputs.agentRuntimeArns![t.agent]]));
+    const runtimeIds = [...props.evaluation.agents, ...(props.evaluation.supervisors ?? []).map((s) => s.agent)];
+    const runtimeArns = Object.fromEntries(runtimeIds.map((id) => [runtimeArnVariable(id), staging.outputs.agentRuntimeArns![id]]));
     const commands = evaluationGateCommands({
       targets,
       environment: props.evaluation.environment ?? 'staging',
@@ -266,6 +295,28 @@ export class AgentPipeline extends Construct {
             Arn.format({ service: 'bedrock-agentcore', resource: 'runtime', resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME, account: stagingEnv.account, region: stagingEnv.region }, stack),
           ),
         }),
+      ],
+    });
+  }
+
+  /**
+   * The progressive rollout of one stage: each release's state machine in turn (canary steps, checks,
+   * promotion or automatic rollback); the step fails at the first rollout that does not promote.
+   */
+  private rolloutStep(name: 'dev' | 'staging' | 'prod', stage: AgentPlatformStage, env: Environment | undefined, options: ProgressiveRolloutProps | undefined): pipelines.CodeBuildStep {
+    const stack = Stack.of(this);
+    const machines = options?.stateMachineNames?.length ? options.stateMachineNames : ['*'];
+    const states = (resource: string, resourceName: string) =>
+      Arn.format({ service: 'states', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME, account: env?.account, region: env?.region }, stack);
+    const arns = stage.outputs.rolloutStateMachineArns!;
+    const variables = Object.keys(arns).map((r) => [rolloutArnVariable(r), arns[r]] as const);
+    return new pipelines.CodeBuildStep(name === 'prod' ? 'ProgressiveRollout' : `ProgressiveRollout-${name}`, {
+      commands: rolloutCommands({ stateMachineArnVariables: variables.map(([v]) => v), input: options?.input, pollSeconds: options?.pollSeconds }),
+      envFromCfnOutputs: Object.fromEntries(variables),
+      timeout: options?.timeout ?? Duration.hours(2),
+      rolePolicyStatements: [
+        new iam.PolicyStatement({ sid: 'StartRollout', actions: ['states:StartExecution'], resources: machines.map((m) => states('stateMachine', m)) }),
+        new iam.PolicyStatement({ sid: 'WatchRollout', actions: ['states:DescribeExecution'], resources: machines.map((m) => states('execution', `${m}:*`)) }),
       ],
     });
   }

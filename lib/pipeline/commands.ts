@@ -8,12 +8,20 @@ export function synthCommands(cdkSynth = 'npx cdk synth'): string[] {
   return ['npm ci', 'npx tsc --noEmit', 'npm test', cdkSynth];
 }
 
-/** One agent the evaluation gate scores, and the environment variable that holds its runtime ARN. */
+/** One run of the evaluation gate: a dataset, the runtime it is sent to, and how. */
 export interface EvaluationTarget {
-  /** Agent name as `npm run eval -- --agent` knows it, e.g. `financial`. */
+  /** Dataset as `npm run eval -- --agent` knows it, e.g. `financial`. */
   readonly agent: string;
-  /** Name of the variable holding the runtime ARN, e.g. `RUNTIME_ARN_FINANCIAL`. */
+  /** Name of the variable holding the ARN of the runtime under test, e.g. `RUNTIME_ARN_FINANCIAL`. */
   readonly runtimeArnVariable: string;
+  /**
+   * How the runner talks to that runtime: `a2a` (a specialist) or `http` (a supervisor, which
+   * hands each case to the specialist the dataset belongs to).
+   * @default - the gate's protocol
+   */
+  readonly protocol?: 'a2a' | 'http';
+  /** Folder under `eval/results/` for the report. @default - the dataset's name */
+  readonly resultsName?: string;
 }
 
 /** Environment variables the gate's persona tokens are configured with (read by `npm run eval -- --auth cognito`). */
@@ -85,7 +93,7 @@ export function evaluationGateCommands(options: EvaluationGateOptions): string[]
     ...(options.personaTokens ? [assumeRole] : []),
     ...options.targets.map(
       (t) =>
-        `npm run eval -- --agent ${quote(t.agent)} --endpoint "$${t.runtimeArnVariable}" --protocol ${options.protocol ?? 'a2a'}${auth} --qualifier ${quote(qualifier)}${baseline} --env ${quote(options.environment)} --out eval/results/${quote(t.agent)}${extra ? ` ${extra}` : ''}`,
+        `npm run eval -- --agent ${quote(t.agent)} --endpoint "$${t.runtimeArnVariable}" --protocol ${t.protocol ?? options.protocol ?? 'a2a'}${auth} --qualifier ${quote(qualifier)}${baseline} --env ${quote(options.environment)} --out eval/results/${quote(t.resultsName ?? t.agent)}${extra ? ` ${extra}` : ''}`,
     ),
   ];
 }

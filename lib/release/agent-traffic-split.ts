@@ -41,6 +41,14 @@ export interface AgentTrafficSplitProps {
   readonly rulePriority?: number;
   /** Customer-managed key for the gateway's data. */
   readonly encryptionKey: kms.IKey;
+  /**
+   * How the runtime authorizes the gateway's calls. `jwt`: the runtime accepts the same JWTs as the
+   * gateway (the kit's runtimes do), so the gateway passes the caller's token through and the agent
+   * acts for the verified caller. `iam`: the runtime is IAM-authorized and the gateway signs with its
+   * own role, which may invoke only this runtime's two endpoints.
+   * @default - `jwt` behind a JWT authorizer, `iam` behind an IAM authorizer
+   */
+  readonly runtimeAuthorization?: 'jwt' | 'iam';
 }
 
 /**
@@ -75,6 +83,7 @@ export class AgentTrafficSplit extends Construct {
   readonly liveEndpointName: string;
   readonly canaryEndpointName: string;
   readonly runtime: agentcore.IBedrockAgentRuntime;
+  readonly runtimeAuthorization: 'jwt' | 'iam';
 
   constructor(scope: Construct, id: string, props: AgentTrafficSplitProps) {
     super(scope, id);
@@ -96,7 +105,14 @@ export class AgentTrafficSplit extends Construct {
     if (!Token.isUnresolved(gatewayName)) problems.check(/^([0-9a-zA-Z][-]?){1,100}$/.test(gatewayName), `gatewayName: expected letters, digits and single dashes (at most 100 characters), got ${JSON.stringify(gatewayName)}`);
     problems.check(Number.isInteger(priority) && priority >= 1 && priority <= 1_000_000, `rulePriority: expected an integer 1–1,000,000, got ${priority}`);
     problems.check(props.authorizer.authorizerType !== agentcore.GatewayAuthorizerType.NONE, 'authorizer: withNoAuth() would let anyone call the agents; use GatewayAuthorizer.usingCognito, usingCustomJwt or usingAwsIam');
+    const jwtAuthorizer = props.authorizer.authorizerType === agentcore.GatewayAuthorizerType.CUSTOM_JWT;
+    const runtimeAuthorization = props.runtimeAuthorization ?? (jwtAuthorizer ? 'jwt' : 'iam');
+    problems.check(
+      runtimeAuthorization !== 'jwt' || jwtAuthorizer,
+      `runtimeAuthorization: "jwt" passes the caller's token to the runtime, so the authorizer must be a JWT one (usingCognito or usingCustomJwt), got ${props.authorizer.authorizerType}`,
+    );
     problems.throwIfAny();
+    this.runtimeAuthorization = runtimeAuthorization;
 
     this.runtime = props.runtime;
     this.liveEndpointName = liveEndpointName;
@@ -114,15 +130,20 @@ export class AgentTrafficSplit extends Construct {
       }),
     });
     const runtimeArn = props.runtime.agentRuntimeArn;
-    const invoke = new iam.Policy(this, 'InvokeEndpoints', {
-      statements: [
-        new iam.PolicyStatement({
-          actions: GATEWAY_INVOKE_RUNTIME,
-          resources: [runtimeArn, `${runtimeArn}/runtime-endpoint/${liveEndpointName}`, `${runtimeArn}/runtime-endpoint/${canaryEndpointName}`],
-        }),
-      ],
-    });
-    invoke.attachToRole(this.role);
+    // Signing with its own role, the gateway may invoke this runtime's two endpoints and nothing else;
+    // passing the caller's token through, it needs no invoke right at all.
+    const invoke =
+      runtimeAuthorization === 'iam'
+        ? new iam.Policy(this, 'InvokeEndpoints', {
+            statements: [
+              new iam.PolicyStatement({
+                actions: GATEWAY_INVOKE_RUNTIME,
+                resources: [runtimeArn, `${runtimeArn}/runtime-endpoint/${liveEndpointName}`, `${runtimeArn}/runtime-endpoint/${canaryEndpointName}`],
+              }),
+            ],
+          })
+        : undefined;
+    invoke?.attachToRole(this.role);
 
     this.gateway = new agentcore.CfnGateway(this, 'Gateway', {
       name: gatewayName,
@@ -143,10 +164,14 @@ export class AgentTrafficSplit extends Construct {
         name,
         description: what,
         targetConfiguration: { http: { agentcoreRuntime: { arn: runtimeArn, qualifier } } },
-        credentialProviderConfigurations: [{ credentialProviderType: 'GATEWAY_IAM_ROLE', credentialProvider: { iamCredentialProvider: { service: 'bedrock-agentcore' } } }],
+        credentialProviderConfigurations: [
+          runtimeAuthorization === 'jwt'
+            ? { credentialProviderType: 'JWT_PASSTHROUGH' }
+            : { credentialProviderType: 'GATEWAY_IAM_ROLE', credentialProvider: { iamCredentialProvider: { service: 'bedrock-agentcore' } } },
+        ],
       });
       // The gateway checks its access to the target on creation: the policy must exist first.
-      t.node.addDependency(invoke);
+      if (invoke) t.node.addDependency(invoke);
       return t;
     };
     this.liveTarget = target('LiveTarget', this.liveTargetName, liveEndpointName, `Runtime ${runtimeName}, endpoint ${liveEndpointName} (last good version)`);
@@ -163,13 +188,23 @@ export class AgentTrafficSplit extends Construct {
     this.ruleId = this.rule.attrRuleId;
   }
 
+  /**
+   * Where clients send requests for this agent: `<gateway URL>/<live target>/invocations`, the same
+   * shape as the runtime's own invocation URL (A2A clients read the agent card below it). The rule,
+   * not the path, decides which endpoint serves a session; the live target's path keeps requests on
+   * live should the rule ever be missing.
+   */
+  get invocationUrl(): string {
+    return `${this.gatewayUrl.replace(/\/$/, '')}/${this.liveTargetName}/invocations`;
+  }
+
   /** Allow a principal to read and switch the routing rule (release tooling, operators). */
   grantRouting(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['bedrock-agentcore:GetGatewayRule', 'bedrock-agentcore:UpdateGatewayRule'],
-      // Rules are sub-resources of their gateway.
-      resourceArns: [this.gatewayArn, `${this.gatewayArn}/*`],
+      // The Service Authorization Reference authorizes rule actions on the gateway itself.
+      resourceArns: [this.gatewayArn],
     });
   }
 }

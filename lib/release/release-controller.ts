@@ -475,7 +475,6 @@ export class ReleaseController extends Construct {
       // The role's statements, acknowledged on the role (and its policies) only.
       acknowledgeFindings(f.role!, [
         { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Only X-Ray tracing (PutTraceSegments, PutTelemetryRecords) and the rollout\'s score check (cloudwatch:GetMetricData) use "*": neither has resource-level permissions' },
-        { id: `AwsSolutions-IAM5[Resource::${ref(props.routing.gatewayArn, 'GatewayArn')}/*]`, reason: 'Gateway rules are sub-resources of this one gateway; the rule id is only known after deploy' },
         { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'Key grant made by the table and topic grants, limited to the release key' },
         { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'Key grant made by the table grant, limited to the release key' },
       ]);
@@ -524,7 +523,7 @@ export class ReleaseController extends Construct {
     const endpointArns = [routing.liveEndpointName, routing.canaryEndpointName].map((e) => `${routing.runtime.agentRuntimeArn}/runtime-endpoint/${e}`);
     this.table.grantReadWriteData(grantee);
     this.topic.grantPublish(grantee);
-    iam.Grant.addToPrincipal({ grantee, actions: [...RULE_READ, ...RULE_WRITE], resourceArns: [routing.gatewayArn, `${routing.gatewayArn}/*`] });
+    iam.Grant.addToPrincipal({ grantee, actions: [...RULE_READ, ...RULE_WRITE], resourceArns: [routing.gatewayArn] });
     iam.Grant.addToPrincipal({ grantee, actions: [...ENDPOINT_READ, ...ENDPOINT_WRITE], resourceArns: [routing.runtime.agentRuntimeArn, ...endpointArns] });
     iam.Grant.addToPrincipal({ grantee, actions: ['ssm:PutParameter', 'ssm:GetParameter'], resourceArns: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${this.liveVersionParameterName}`] });
   }

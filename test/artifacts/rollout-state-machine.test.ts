@@ -54,8 +54,14 @@ function synthesize(rollout: Plan, withHooks = false): Synthesized {
   return s;
 }
 
-/** The release machinery of a synthesized template: its state machine, functions, rules and config. */
-function fromTemplate(template: Synthesized['template']): Synthesized {
+/**
+ * The release machinery of a synthesized template: its state machine, functions, rules and config.
+ * `agent` picks one release of a stack that holds several (the reference app's, one per agent).
+ */
+function fromTemplate(whole: Synthesized['template'], agent?: string): Synthesized {
+  // One release's resources: its controller's and its canary alarms' (logical ids start with their construct ids).
+  const own = (id: string) => !agent || id.startsWith(`Release${agent}`) || id.startsWith(`CanaryAlarms${agent}`);
+  const template = agent ? { ...whole, Resources: Object.fromEntries(Object.entries(whole.Resources).filter(([id]) => own(id))) } : whole;
   const [sm] = stateMachinesOf(template);
   const fns = Object.entries(template.Resources as Record<string, any>).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.RELEASE_CONFIG);
   const hooks = Object.fromEntries(['PreTraffic', 'PostStep'].map((h) => [h, Object.keys(template.Resources).find((id) => id.startsWith(h) && template.Resources[id].Type === 'AWS::Lambda::Function')]));
@@ -257,11 +263,27 @@ describe.each(PLANS)('the synthesized rollout state machine, %s', (_name, rollou
 });
 
 describe('the reference app as synthesized (the shared dev assembly)', () => {
-  test("the dev release's own state machine promotes, and an alarm during it rolls back once", async () => {
+  const releaseTemplate = () => {
     const { templates } = devAssembly();
-    const release = Object.keys(templates).find((n) => /-dev-Release$/.test(n))!;
-    const s = fromTemplate(templates[release] as unknown as Synthesized['template']);
-    expect(s.shippedConfig.releaseName).toBe('dev-supervisor');
+    return templates[Object.keys(templates).find((n) => /-dev-Release$/.test(n))!] as unknown as Synthesized['template'];
+  };
+
+  test('every agent has its own release: a state machine, a rollback, and a config naming its own split and endpoints', () => {
+    const template = releaseTemplate();
+    expect(stateMachinesOf(template)).toHaveLength(4);
+    const configs = ['supervisor', 'financial', 'hr', 'it'].map((agent) => fromTemplate(template, agent).shippedConfig);
+    expect(configs.map((c) => c.releaseName)).toEqual(['dev-supervisor', 'dev-financial', 'dev-hr', 'dev-it']);
+    // Each release drives its own gateway rule and targets, and pins its own live-version parameter.
+    for (const [i, agent] of ['supervisor', 'financial', 'hr', 'it'].entries()) {
+      expect(configs[i]).toMatchObject({ liveTarget: `${agent}-live`, canaryTarget: `${agent}-canary`, liveVersionParameter: `/agentcore-kit/release/dev-${agent}/live-version` });
+      expect(JSON.stringify(configs[i].gatewayId)).toContain(`Split${agent}Gateway`);
+    }
+    expect(new Set(configs.map((c) => JSON.stringify(c.gatewayId))).size).toBe(4);
+  });
+
+  test.each(['supervisor', 'financial', 'hr', 'it'])("the dev release of %s: its own state machine promotes, and a fault during it rolls back once", async (agent) => {
+    const s = fromTemplate(releaseTemplate(), agent);
+    expect(s.shippedConfig.releaseName).toBe(`dev-${agent}`);
     expect(s.shippedConfig.plan).toEqual([]); // dev rolls out ALL_AT_ONCE
 
     const w = await world(s);

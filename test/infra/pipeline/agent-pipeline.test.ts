@@ -84,11 +84,13 @@ describe('AgentPipeline (approval on, CodeStar source)', () => {
     expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: '20' });
   });
 
-  test('after staging deploys, the evaluation gate scores every agent on the staging canary', () => {
+  test('after staging deploys, the evaluation gate scores every agent on the staging canary, and only then staging rolls out', () => {
     const staging = stages.find((s) => s.Name === 'Staging')!;
     const gate = staging.Actions.find((a) => a.Name === 'EvaluationGate')!;
-    expect(gate.RunOrder).toBe(Math.max(...staging.Actions.map((a) => a.RunOrder)));
+    const rollout = staging.Actions.find((a) => a.Name === 'ProgressiveRollout-staging')!;
     expect(staging.Actions.filter((a) => a.ActionTypeId.Category === 'Deploy').every((a) => a.RunOrder < gate.RunOrder)).toBe(true);
+    expect(rollout.RunOrder).toBeGreaterThan(gate.RunOrder);
+    expect(rollout.RunOrder).toBe(Math.max(...staging.Actions.map((a) => a.RunOrder)));
     const spec = JSON.parse(projectOf(built.template, gate).Properties.Source.BuildSpec);
     expect(spec.phases.build.commands).toEqual([
       'npm ci',
@@ -99,6 +101,13 @@ describe('AgentPipeline (approval on, CodeStar source)', () => {
     const env = JSON.parse(gate.Configuration!.EnvironmentVariables as string) as Array<{ name: string; value: string }>;
     expect(env.map((e) => e.name).sort()).toEqual(['RUNTIME_ARN_FINANCIAL', 'RUNTIME_ARN_HR', 'RUNTIME_ARN_IT']);
     expect(env.find((e) => e.name === 'RUNTIME_ARN_HR')!.value).toMatch(/^#\{\w*StagingRelease\w*\.hrRuntimeArn\}$/);
+  });
+
+  test('dev rolls out right after it deploys, so its live endpoints follow what was deployed', () => {
+    const dev = stages.find((s) => s.Name === 'Dev')!;
+    const rollout = dev.Actions.find((a) => a.Name === 'ProgressiveRollout-dev')!;
+    expect(dev.Actions.filter((a) => a.ActionTypeId.Category === 'Deploy').every((a) => a.RunOrder < rollout.RunOrder)).toBe(true);
+    expect(JSON.parse(rollout.Configuration!.EnvironmentVariables as string)).toEqual([expect.objectContaining({ name: 'ROLLOUT_ARN_SUPERVISOR', value: expect.stringMatching(/DevRelease\w*\.RolloutArn\}$/) })]);
   });
 
   test('prod waits for a manual approval, deploys, then runs the progressive rollout', () => {
@@ -157,19 +166,23 @@ describe('AgentPipeline with persona tokens (JWT-authorized staging agents in an
   let gate: Action;
   beforeAll(() => {
     const agents = ['financial', 'hr', 'it'];
-    built = build({ staging: { env: { account: STAGING_ACCOUNT, region: REGION }, platform: fakePlatform(agents, true, true) }, evaluation: { agents } });
+    built = build({
+      staging: { env: { account: STAGING_ACCOUNT, region: REGION }, platform: fakePlatform([...agents, 'supervisor'], true, true) },
+      evaluation: { agents, supervisors: [{ agent: 'supervisor', datasets: ['hr', 'it'] }] },
+    });
     gate = stagesOf(built.template).find((s) => s.Name === 'Staging')!.Actions.find((a) => a.Name === 'EvaluationGate')!;
   });
 
-  test('the gate assumes the staging evaluation role, then scores each specialist as its personas over A2A', () => {
+  test('the gate assumes the staging evaluation role, then scores each specialist as its personas over A2A, and the supervisor over HTTP on each dataset', () => {
     const spec = JSON.parse(projectOf(built.template, gate).Properties.Source.BuildSpec);
     expect(spec.phases.build.commands[1]).toMatch(/aws sts assume-role --role-arn "\$EVAL_ROLE_ARN"/);
-    expect(spec.phases.build.commands.slice(2)).toEqual(
-      ['financial', 'hr', 'it'].map((a) => `npm run eval -- --agent ${a} --endpoint "$RUNTIME_ARN_${a.toUpperCase()}" --protocol a2a --auth cognito --qualifier canary --baseline live --env staging --out eval/results/${a}`),
-    );
+    expect(spec.phases.build.commands.slice(2)).toEqual([
+      ...['financial', 'hr', 'it'].map((a) => `npm run eval -- --agent ${a} --endpoint "$RUNTIME_ARN_${a.toUpperCase()}" --protocol a2a --auth cognito --qualifier canary --baseline live --env staging --out eval/results/${a}`),
+      ...['hr', 'it'].map((a) => `npm run eval -- --agent ${a} --endpoint "$RUNTIME_ARN_SUPERVISOR" --protocol http --auth cognito --qualifier canary --baseline live --env staging --out eval/results/supervisor-${a}`),
+    ]);
     const env = JSON.parse(gate.Configuration!.EnvironmentVariables as string) as Array<{ name: string; value: unknown }>;
     // Stage outputs arrive as action variables; the role ARN is known at synth and set on the project.
-    expect(env.map((e) => e.name).sort()).toEqual(['EVAL_CLIENT_ID', 'EVAL_SCOPE', 'EVAL_TOKEN_URL', 'EVAL_USER_POOL_ID', 'RUNTIME_ARN_FINANCIAL', 'RUNTIME_ARN_HR', 'RUNTIME_ARN_IT']);
+    expect(env.map((e) => e.name).sort()).toEqual(['EVAL_CLIENT_ID', 'EVAL_SCOPE', 'EVAL_TOKEN_URL', 'EVAL_USER_POOL_ID', 'RUNTIME_ARN_FINANCIAL', 'RUNTIME_ARN_HR', 'RUNTIME_ARN_IT', 'RUNTIME_ARN_SUPERVISOR']);
     expect(env.find((e) => e.name === 'EVAL_CLIENT_ID')!.value).toMatch(/^#\{\w*StagingRelease\w*\.EvalClientId\}$/);
     const project = projectOf(built.template, gate) as unknown as { Properties: { Environment: { EnvironmentVariables: Array<{ Name: string; Value: unknown }> } } };
     const roleArn = project.Properties.Environment.EnvironmentVariables.find((e) => e.Name === 'EVAL_ROLE_ARN')!.Value;
@@ -217,6 +230,27 @@ describe('AgentPipeline variants', () => {
     expect(() => pipelineOf({ dev: ['financial'], staging: ['financial'], prod: ['financial'], prodRollout: false }, { agents: ['financial', 'hr'], protocol: 'http' })).toThrow(
       /\[InvalidPipeline\] 2 problems:[\s\S]*evaluation\.agents: "hr" has no runtime ARN output in the staging platform.*\(got: financial\)[\s\S]*prod\.platform: must return rolloutStateMachineArns/,
     );
+  });
+
+  test('a supervisor without a staging runtime output or without datasets, and an unknown rollout stage, fail with one error', () => {
+    const stack = new Stack(new App(), 'Delivery');
+    expect(
+      () =>
+        new AgentPipeline(stack, 'Pipeline', {
+          source: pipelineSource(stack, { kind: 'codecommit', repositoryName: 'agents', branch: 'main' }),
+          dev: { platform: fakePlatform(['hr']) },
+          staging: { platform: fakePlatform(['hr']) },
+          prod: { platform: fakePlatform(['hr']) },
+          evaluation: { agents: ['hr'], protocol: 'http', supervisors: [{ agent: 'supervisor', datasets: [] }] },
+          rollout: { stages: ['dev', 'qa' as 'dev'] },
+        }),
+    ).toThrow(/\[InvalidPipeline\] 3 problems:[\s\S]*evaluation\.supervisors\[0\]\.agent: "supervisor" has no runtime ARN output[\s\S]*evaluation\.supervisors\[0\]\.datasets: expected at least one dataset[\s\S]*rollout\.stages: expected dev, staging or prod, got "qa"/);
+  });
+
+  test('rollout.stages limits the rollouts to the stages named', () => {
+    const { template } = build({ rollout: { stages: ['prod'] } });
+    const rollouts = stagesOf(template).flatMap((s) => s.Actions.filter((a) => a.Name.startsWith('ProgressiveRollout')).map((a) => `${s.Name}/${a.Name}`));
+    expect(rollouts).toEqual(['Prod/ProgressiveRollout']);
   });
 
   test('A2A agents without persona tokens are rejected: the runner signs HTTP calls only', () => {

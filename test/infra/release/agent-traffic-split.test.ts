@@ -18,7 +18,7 @@ describe('AgentTrafficSplit', () => {
     });
   });
 
-  test('live and canary targets are agentcoreRuntime targets qualified by endpoint name, using the gateway role', () => {
+  test('behind a JWT authorizer, live and canary are agentcoreRuntime targets qualified by endpoint name that pass the caller\'s token through', () => {
     const t = Template.fromStack(splitStack().stack);
     const runtimeArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Runtime'), 'AgentRuntimeArn'] };
     for (const [name, qualifier] of [['agent-live', 'live'], ['agent-canary', 'canary']]) {
@@ -26,44 +26,71 @@ describe('AgentTrafficSplit', () => {
         Name: name,
         GatewayIdentifier: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SplitGateway'), 'GatewayIdentifier'] },
         TargetConfiguration: { Http: { AgentcoreRuntime: { Arn: runtimeArn, Qualifier: qualifier } } },
-        CredentialProviderConfigurations: [{ CredentialProviderType: 'GATEWAY_IAM_ROLE', CredentialProvider: { IamCredentialProvider: { Service: 'bedrock-agentcore' } } }],
+        // The runtime accepts the same JWTs: the agent acts for the verified caller, not for the gateway.
+        CredentialProviderConfigurations: [{ CredentialProviderType: 'JWT_PASSTHROUGH' }],
       });
     }
+    // Passing tokens through, the gateway role needs no right to invoke anything.
+    expect(JSON.stringify(t.findResources('AWS::IAM::Policy'))).not.toContain('InvokeAgentRuntime');
   });
 
-  test('the gateway role may only InvokeAgentRuntime on the runtime and its two endpoints', () => {
-    const t = Template.fromStack(splitStack().stack);
-    const arn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Runtime'), 'AgentRuntimeArn'] };
-    t.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyName: Match.stringLikeRegexp('InvokeEndpoints'),
-      PolicyDocument: {
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: 'bedrock-agentcore:InvokeAgentRuntime',
-            Resource: [arn, { 'Fn::Join': ['', [arn, '/runtime-endpoint/live']] }, { 'Fn::Join': ['', [arn, '/runtime-endpoint/canary']] }],
-          },
-        ],
-      },
+  test('clients call <gateway URL>/<live target>/invocations; the rule decides the endpoint', () => {
+    const { stack, split } = splitStack();
+    expect(stack.resolve(split.invocationUrl)).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^SplitGateway/), 'GatewayUrl'] }, '/agent-live/invocations']] });
+  });
+
+  describe('behind an IAM authorizer (an IAM-authorized runtime)', () => {
+    const iamSplit = () => Template.fromStack(splitStack({ authorizer: agentcore.GatewayAuthorizer.usingAwsIam() }).stack);
+
+    test('the targets sign with the gateway role', () => {
+      const t = iamSplit();
+      const targets = Object.values(t.findResources('AWS::BedrockAgentCore::GatewayTarget')) as Array<{ Properties: Record<string, unknown> }>;
+      expect(targets.map((x) => x.Properties.CredentialProviderConfigurations)).toEqual([
+        [{ CredentialProviderType: 'GATEWAY_IAM_ROLE', CredentialProvider: { IamCredentialProvider: { Service: 'bedrock-agentcore' } } }],
+        [{ CredentialProviderType: 'GATEWAY_IAM_ROLE', CredentialProvider: { IamCredentialProvider: { Service: 'bedrock-agentcore' } } }],
+      ]);
     });
-    t.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: {
-        Statement: [
-          Match.objectLike({
-            Principal: { Service: 'bedrock-agentcore.amazonaws.com' },
-            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' }, ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock-agentcore:us-east-1:111111111111:gateway/*']] } } },
-          }),
-        ],
-      },
+
+    test('the gateway role may only InvokeAgentRuntime on the runtime and its two endpoints', () => {
+      const t = iamSplit();
+      const arn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Runtime'), 'AgentRuntimeArn'] };
+      t.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyName: Match.stringLikeRegexp('InvokeEndpoints'),
+        PolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'bedrock-agentcore:InvokeAgentRuntime',
+              Resource: [arn, { 'Fn::Join': ['', [arn, '/runtime-endpoint/live']] }, { 'Fn::Join': ['', [arn, '/runtime-endpoint/canary']] }],
+            },
+          ],
+        },
+      });
+      t.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Principal: { Service: 'bedrock-agentcore.amazonaws.com' },
+              Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' }, ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock-agentcore:us-east-1:111111111111:gateway/*']] } } },
+            }),
+          ],
+        },
+      });
+    });
+
+    test('targets wait for the invoke policy (the gateway checks access when a target is created)', () => {
+      const t = iamSplit();
+      const policyId = Object.keys(t.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('InvokeEndpoints') } }))[0];
+      const targets = Object.values(t.findResources('AWS::BedrockAgentCore::GatewayTarget')) as Array<{ DependsOn?: string[] }>;
+      expect(targets).toHaveLength(2);
+      for (const target of targets) expect(target.DependsOn).toContain(policyId);
     });
   });
 
-  test('targets wait for the invoke policy (the gateway checks access when a target is created)', () => {
-    const t = Template.fromStack(splitStack().stack);
-    const policyId = Object.keys(t.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('InvokeEndpoints') } }))[0];
-    const targets = Object.values(t.findResources('AWS::BedrockAgentCore::GatewayTarget')) as Array<{ DependsOn?: string[] }>;
-    expect(targets).toHaveLength(2);
-    for (const target of targets) expect(target.DependsOn).toContain(policyId);
+  test('passing the caller\'s token through needs a JWT authorizer', () => {
+    expect(() => splitStack({ authorizer: agentcore.GatewayAuthorizer.usingAwsIam(), runtimeAuthorization: 'jwt' })).toThrow(
+      /\[InvalidAgentTrafficSplit\][\s\S]*runtimeAuthorization: "jwt" passes the caller's token to the runtime, so the authorizer must be a JWT one/,
+    );
   });
 
   test('the template holds only the resting route: one rule, static, all traffic to live', () => {
