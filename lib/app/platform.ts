@@ -11,7 +11,7 @@ import type { PlatformOutputs } from '../pipeline/agent-platform-stage';
 import { FoundationStack } from './foundation-stack';
 import { GatewayStack } from './gateway-stack';
 import { AGENTS_PER_OBSERVABILITY_UNIT, buildObservabilityUnit, type ObservabilityUnit } from './observability-unit';
-import { ReleaseStack } from './release-stack';
+import { AGENTS_PER_RELEASE_STACK, ReleaseStack } from './release-stack';
 import { StackShards } from './stack-shards';
 import { buildAgentRuntime, type DeployedAgent } from './agent-unit';
 import { buildToolUnit, type DeployedToolGroup, type ToolGroupSpec } from './tool-unit';
@@ -71,7 +71,8 @@ export class AgentPlatform {
   readonly stacks: Stack[] = [];
   readonly foundation: FoundationStack;
   readonly gateway: GatewayStack;
-  readonly release: ReleaseStack;
+  /** Release machinery of every agent, up to {@link AGENTS_PER_RELEASE_STACK} agents per stack. */
+  readonly releases: readonly ReleaseStack[];
   /** Observability units, each watching up to eight agents (unit 1 also the gateway and memory). */
   readonly observability: readonly ObservabilityUnit[];
   readonly agents: readonly DeployedAgent[];
@@ -164,19 +165,29 @@ export class AgentPlatform {
     }
     this.observability = units;
 
-    this.release = new ReleaseStack(scope, `${prefix}-Release`, {
-      env,
-      config,
-      agents: deployed,
-      canaryHealth: (agentId) => unitOf.get(agentId)!.observability.alarms.endpointHealth(agentId, 'canary'),
-      canaryScore: (agentId) => unitOf.get(agentId)!.canaryScore(agentId),
-      alarmTopic: units[0]?.observability.alarms.topic,
-      key: this.foundation.key,
-      removalPolicy,
-      logRetention,
-    });
+    // Every agent is released by a rollout: its machinery (about 35 resources) in groups, so a platform
+    // of many agents stays within CloudFormation's limits. The first stack keeps the plain name.
+    const releases: ReleaseStack[] = [];
+    for (let i = 0; i < deployed.length; i += AGENTS_PER_RELEASE_STACK) {
+      const n = i / AGENTS_PER_RELEASE_STACK + 1;
+      releases.push(
+        new ReleaseStack(scope, `${prefix}-Release${n === 1 ? '' : n}`, {
+          env,
+          config,
+          unit: n,
+          agents: deployed.slice(i, i + AGENTS_PER_RELEASE_STACK),
+          canaryHealth: (agentId) => unitOf.get(agentId)!.observability.alarms.endpointHealth(agentId, 'canary'),
+          canaryScore: (agentId) => unitOf.get(agentId)!.canaryScore(agentId),
+          alarmTopic: units[0]?.observability.alarms.topic,
+          key: this.foundation.key,
+          removalPolicy,
+          logRetention,
+        }),
+      );
+    }
+    this.releases = releases;
 
-    this.stacks.push(this.foundation, ...toolStacks.stacks, ...agentStacks.stacks, this.gateway, ...observabilityStacks.stacks, this.release);
+    this.stacks.push(this.foundation, ...toolStacks.stacks, ...agentStacks.stacks, this.gateway, ...observabilityStacks.stacks, ...releases);
     for (const stack of this.stacks) {
       Tags.of(stack).add('project', 'agentcore-kit');
       for (const [k, v] of Object.entries(config.tags)) Tags.of(stack).add(k, v);
@@ -188,7 +199,7 @@ export class AgentPlatform {
         deployed.map((a) => [a.spec.id, new CfnOutput(Stack.of(a.runtime), `${a.spec.id}RuntimeArn`, { value: a.runtime.runtime.agentRuntimeArn })]),
       ),
       rolloutStateMachineArns: Object.fromEntries(
-        this.release.releases.map((r) => [r.releaseName, new CfnOutput(this.release, `${r.releaseName}StateMachineArn`, { value: r.stateMachine.stateMachineArn })]),
+        releases.flatMap((stack) => stack.releases.map((r) => [r.releaseName, new CfnOutput(stack, `${r.releaseName}StateMachineArn`, { value: r.stateMachine.stateMachineArn })])),
       ),
     };
   }

@@ -10,8 +10,13 @@ import { CanaryAlarms, ReleaseController, type AgentTrafficSplit, type EndpointH
 import type { DeployedAgent } from './agent-unit';
 import { releaseNameOf } from './foundation-stack';
 
+/** Agents whose release machinery one stack holds (about 35 resources each, plus the log delivery). */
+export const AGENTS_PER_RELEASE_STACK = 8;
+
 export interface ReleaseStackProps extends StackProps {
   readonly config: EnvironmentConfig;
+  /** Number of this stack among the environment's release stacks (1 for the first). @default 1 */
+  readonly unit?: number;
   /** Agents whose traffic is split between `live` and `canary` (each with its split). */
   readonly agents: readonly DeployedAgent[];
   /**
@@ -44,7 +49,7 @@ export class ReleaseStack extends Stack {
     // The split gateways' logs and traces: routing decisions are auditable, and an A/B test's gateway
     // traces are what attributes each session to its variant.
     const delivery = new TelemetryDelivery(this, 'Delivery', {
-      logGroupPrefix: `agentcore-kit-${config.name}-release`,
+      logGroupPrefix: `agentcore-kit-${config.name}-release${(props.unit ?? 1) === 1 ? '' : props.unit}`,
       retentionDays: config.logRetentionDays,
       encryptionKey: props.key,
       removalPolicy: props.removalPolicy,

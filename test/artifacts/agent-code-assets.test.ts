@@ -10,6 +10,8 @@
  * stand-in of `npm run agent:dev -- --scripted`). Every other AWS endpoint refuses on loopback.
  */
 import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { specialistSpecs, supervisorSpec, type AgentSpec } from '../../catalog/agents';
 import { startToolServer, type RunningToolServer } from '../../local';
 import { devAssembly, type RuntimeArtifact } from './support/assembly';
@@ -140,6 +142,59 @@ describe('agent code assets of the dev assembly', () => {
     const events = memory.calls.filter((c) => c.operation === 'CreateEvent').map((c) => ({ memoryId: c.memoryId, actorId: c.body.actorId }));
     expect(events.length).toBeGreaterThanOrEqual(2);
     expect(new Set(events.map((e) => JSON.stringify(e)))).toEqual(new Set([JSON.stringify({ memoryId, actorId: sub })]));
+  });
+
+  test("the supervisor reaches each specialist through the specialist's split, at the URL the template ships, and every request of a conversation carries its session and the caller's token", async () => {
+    // What the template gives the supervisor: each specialist's split gateway, on its live target's path.
+    const env = runtimeOf('supervisor').environment;
+    for (const id of ['financial', 'hr', 'it']) expect(env[`SPECIALIST_${id.toUpperCase()}_URL`]).toMatch(new RegExp(`/${id}-live/invocations$`));
+    expect(env.SPECIALIST_QUALIFIER).toBeUndefined();
+    const path = new URL(env.SPECIALIST_HR_URL).pathname; // "/hr-live/invocations"
+
+    // A stand-in for the gateway's forwarding only (the service's routing is not reproduced here): it
+    // strips the target path, as the gateway hands the rest of the request to the runtime, and records
+    // what the gateway's session stickiness and JWT pass-through key on.
+    const hr = await start(runtimeOf('hr'));
+    const seen: Array<{ method: string; path: string; session?: string; authorization?: string }> = [];
+    const gateway = http.createServer((req, res) => {
+      const rest = req.url!.startsWith(path) ? req.url!.slice(path.length) || '/' : undefined;
+      seen.push({ method: req.method!, path: req.url!, session: req.headers[SESSION_HEADER] as string | undefined, authorization: req.headers.authorization });
+      if (rest === undefined) return void res.writeHead(404).end();
+      const upstream = http.request(`${hr.url}${rest}`, { method: req.method, headers: { ...req.headers, host: new URL(hr.url).host } }, (r) => {
+        res.writeHead(r.statusCode!, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    try {
+      const supervisor = await start(runtimeOf('supervisor'), {
+        SPECIALIST_HR_URL: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}${path}`,
+        SPECIALIST_FINANCIAL_URL: REFUSING_ENDPOINT,
+        SPECIALIST_IT_URL: REFUSING_ENDPOINT,
+      });
+      const token = await tools.issueToken('alex');
+      const session = `artifact-${randomUUID()}`;
+      const ask = async (prompt: string) => {
+        const res = await fetch(`${supervisor.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json', [SESSION_HEADER]: session, authorization: `Bearer ${token}` }, body: JSON.stringify({ prompt }) });
+        expect(res.status).toBe(200);
+        return (await res.json()) as { response: string; handoffs: { specialist: string }[] };
+      };
+      // Two hand-offs in one conversation.
+      expect((await ask('How many vacation days do I have left?')).response).toMatch(/remainingDays: 10\b/);
+      expect((await ask('And how many vacation days do I have left now?')).handoffs.map((h) => h.specialist)).toEqual(['hr']);
+
+      // The agent card was read below the invocation path, and messages were posted to it.
+      expect(seen.some((r) => r.method === 'GET' && r.path.startsWith(`${path}/.well-known/agent-card.json`))).toBe(true);
+      expect(seen.filter((r) => r.method === 'POST').length).toBeGreaterThanOrEqual(2);
+      // Every request — card reads included — carries the conversation's session id (the gateway keeps a
+      // session on one variant only for requests that carry it: at least 33 characters) and the caller's token.
+      expect(session.length).toBeGreaterThanOrEqual(33);
+      expect(new Set(seen.map((r) => r.session))).toEqual(new Set([session]));
+      expect(new Set(seen.map((r) => r.authorization))).toEqual(new Set([`Bearer ${token}`]));
+    } finally {
+      await new Promise((resolve) => gateway.close(resolve));
+    }
   });
 
   test('an invocation without a token is refused by the supervisor asset (401 naming the header)', async () => {

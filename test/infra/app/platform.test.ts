@@ -32,15 +32,17 @@ describe('reference platform (dev)', () => {
     }
   });
 
-  test('the rolled-out supervisor pins live to the version recorded in SSM; specialists, released by deploy, serve the newest on both endpoints', () => {
-    const name = '/agentcore-kit/release/dev-supervisor/live-version';
-    t.Foundation.hasResourceProperties('AWS::SSM::Parameter', { Name: name, Value: '1' });
-    // Nothing would ever promote a specialist's parameter: none is created, and live is not pinned to one.
-    expect(Object.values(t.Foundation.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name).filter((n) => n.startsWith('/agentcore-kit/release/'))).toEqual([name]);
-    const [paramId] = Object.entries(t.Agents1.toJSON().Parameters as Record<string, { Default?: string }>).find(([, p]) => p.Default === name)!;
-    t.Agents1.resourcePropertiesCountIs('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'live', AgentRuntimeVersion: { Ref: paramId } }, 1);
+  test('every agent pins live to the version its release recorded in SSM; canary serves the newest', () => {
+    const agents = ['supervisor', 'financial', 'hr', 'it'];
+    const names = agents.map((a) => `/agentcore-kit/release/dev-${a}/live-version`);
+    for (const name of names) t.Foundation.hasResourceProperties('AWS::SSM::Parameter', { Name: name, Value: '1' });
+    const params = Object.entries(t.Agents1.toJSON().Parameters as Record<string, { Default?: string }>);
+    for (const name of names) {
+      const [paramId] = params.find(([, p]) => p.Default === name)!;
+      t.Agents1.resourcePropertiesCountIs('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'live', AgentRuntimeVersion: { Ref: paramId } }, 1);
+    }
     const newest = { 'Fn::GetAtt': [Match.anyValue(), 'AgentRuntimeVersion'] };
-    t.Agents1.resourcePropertiesCountIs('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'live', AgentRuntimeVersion: newest }, 3);
+    t.Agents1.resourcePropertiesCountIs('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'live', AgentRuntimeVersion: newest }, 0);
     t.Agents1.resourcePropertiesCountIs('AWS::BedrockAgentCore::RuntimeEndpoint', { Name: 'canary', AgentRuntimeVersion: newest }, 4);
   });
 
@@ -55,44 +57,58 @@ describe('reference platform (dev)', () => {
       ProtocolConfiguration: 'HTTP',
       EnvironmentVariables: Match.objectLike({
         ORCHESTRATION: 'hierarchical',
-        SPECIALIST_QUALIFIER: 'live',
-        SPECIALIST_FINANCIAL_URL: Match.anyValue(),
-        SPECIALIST_HR_URL: Match.anyValue(),
-        SPECIALIST_IT_URL: Match.anyValue(),
+        // Each specialist through its own split (the rule picks live or canary per session), not the runtime.
+        ...Object.fromEntries(
+          ['financial', 'hr', 'it'].map((id) => [`SPECIALIST_${id.toUpperCase()}_URL`, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp(`^Split${id}Gateway`), 'GatewayUrl'] }, `/${id}-live/invocations`]] }]),
+        ),
       }),
     });
     const supervisor = Object.values(t.Agents1.findResources('AWS::BedrockAgentCore::Runtime', { Properties: { AgentRuntimeName: 'supervisor_dev' } }))[0];
     expect(supervisor.Properties.EnvironmentVariables.GATEWAY_URL).toBeUndefined();
+    expect(supervisor.Properties.EnvironmentVariables.SPECIALIST_QUALIFIER).toBeUndefined();
   });
 
-  test('the user-facing agent alone gets a traffic split, canary alarms and a rollout state machine', () => {
-    t.Release.resourceCountIs('AWS::BedrockAgentCore::GatewayRule', 1);
-    t.Release.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    t.Release.hasResourceProperties('AWS::SSM::Parameter', { Name: '/agentcore-kit/release/dev-supervisor/config' });
-    // The rollback fires on the canary's own alarms only: the observability stack's error-rate, latency
-    // and throttle alarms of the canary (one set per endpoint, not a second copy here). Gateway-wide
-    // policy denials are not the canary's signal; the score is checked by each step over its bake.
-    const rule = JSON.stringify(Object.values(t.Release.findResources('AWS::CloudWatch::CompositeAlarm'))[0].Properties.AlarmRule);
-    for (const alarm of ['ErrorRate', 'LatencyP95', 'Throttles']) expect(rule).toMatch(new RegExp(`Fn::ImportValue[^}]*Observability1:ExportsOutputFnGetAttObservabilityAlarmssupervisorcanary${alarm}`));
-    expect(rule.match(/ALARM\(/g)).toHaveLength(3);
-    const config = JSON.stringify(Object.values(t.Release.findResources('AWS::Lambda::Function')).find((f) => JSON.stringify(f.Properties.Description).includes('rollout steps'))!.Properties.Environment.Variables.RELEASE_CONFIG);
-    expect(config).toContain('\\"scoreCheck\\":{\\"namespace\\":\\"Bedrock-AgentCore/Evaluations\\"');
-    expect(config).toContain('\\"metricName\\":\\"Builtin.GoalSuccessRate\\"');
-    expect(config).toContain('\\"minimum\\":0.7');
-    // The release's own failures page through the environment's alarm topic.
+  test('every agent gets a traffic split next to its runtime, and canary alarms and a rollout state machine of its own', () => {
+    const agents = ['supervisor', 'financial', 'hr', 'it'];
+    t.Agents1.resourceCountIs('AWS::BedrockAgentCore::GatewayRule', 4);
+    for (const id of agents) t.Agents1.hasResourceProperties('AWS::BedrockAgentCore::GatewayRule', { Actions: [{ RouteToTarget: { StaticRoute: { TargetName: `${id}-live` } } }] });
+    t.Release.resourceCountIs('AWS::StepFunctions::StateMachine', 4);
+    for (const id of agents) t.Release.hasResourceProperties('AWS::SSM::Parameter', { Name: `/agentcore-kit/release/dev-${id}/config` });
+    // The rollback fires on each canary's own alarms only: the observability stack's error-rate, latency
+    // and throttle alarms of that agent's canary (one set per endpoint, not a second copy here).
+    const composites = Object.values(t.Release.findResources('AWS::CloudWatch::CompositeAlarm')).map((c) => JSON.stringify(c.Properties.AlarmRule));
+    expect(composites).toHaveLength(4);
+    for (const id of agents) {
+      const rule = composites.find((r) => r.includes(`ObservabilityAlarms${id}canary`))!;
+      for (const alarm of ['ErrorRate', 'LatencyP95', 'Throttles']) expect(rule).toMatch(new RegExp(`Fn::ImportValue[^}]*Observability1:ExportsOutputFnGetAttObservabilityAlarms${id}canary${alarm}`));
+      expect(rule.match(/ALARM\(/g)).toHaveLength(3);
+      expect(rule).not.toMatch(new RegExp(`ObservabilityAlarms(?!${id})\\w+canary`));
+    }
+    const configs = Object.values(t.Release.findResources('AWS::Lambda::Function'))
+      .filter((f) => JSON.stringify(f.Properties.Description).includes('rollout steps'))
+      .map((f) => JSON.stringify(f.Properties.Environment.Variables.RELEASE_CONFIG));
+    expect(configs).toHaveLength(4);
+    for (const config of configs) {
+      expect(config).toContain('\\"scoreCheck\\":{\\"namespace\\":\\"Bedrock-AgentCore/Evaluations\\"');
+      expect(config).toContain('\\"metricName\\":\\"Builtin.GoalSuccessRate\\"');
+      expect(config).toContain('\\"minimum\\":0.7');
+    }
+    // Each release's own failures page through the environment's alarm topic.
     const failureAlarms = Object.values(t.Release.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    expect(failureAlarms).toHaveLength(2);
+    expect(failureAlarms).toHaveLength(8);
     for (const a of failureAlarms) expect(JSON.stringify(a.AlarmActions)).toMatch(/Observability1:ExportsOutputRefObservabilityAlarmsTopic/);
   });
 
-  test("the split gateway's logs and traces are delivered (routing audit, A/B variant attribution)", () => {
-    const gatewayArn = { 'Fn::GetAtt': [expect.stringMatching(/^SplitsupervisorGateway/), 'GatewayArn'] };
+  test("every split gateway's logs and traces are delivered (routing audit, A/B variant attribution)", () => {
     const sources = Object.values(t.Release.findResources('AWS::Logs::DeliverySource')).map((r) => r.Properties);
-    expect(sources).toEqual(expect.arrayContaining([expect.objectContaining({ LogType: 'APPLICATION_LOGS', ResourceArn: gatewayArn }), expect.objectContaining({ LogType: 'TRACES', ResourceArn: gatewayArn })]));
-    const group = Object.values(t.Release.findResources('AWS::Logs::LogGroup'))
-      .map((r) => r.Properties)
-      .find((p) => p.LogGroupName === '/aws/vendedlogs/bedrock-agentcore/agentcore-kit-dev-release/gateway/split-supervisor');
-    expect(group).toMatchObject({ KmsKeyId: { 'Fn::ImportValue': expect.stringContaining('Foundation') } });
+    for (const id of ['supervisor', 'financial', 'hr', 'it']) {
+      const gatewayArn = { 'Fn::ImportValue': expect.stringMatching(new RegExp(`Agents1:ExportsOutputFnGetAttSplit${id}Gateway\\w+GatewayArn`)) };
+      expect(sources).toEqual(expect.arrayContaining([expect.objectContaining({ LogType: 'APPLICATION_LOGS', ResourceArn: gatewayArn }), expect.objectContaining({ LogType: 'TRACES', ResourceArn: gatewayArn })]));
+      const group = Object.values(t.Release.findResources('AWS::Logs::LogGroup'))
+        .map((r) => r.Properties)
+        .find((p) => p.LogGroupName === `/aws/vendedlogs/bedrock-agentcore/agentcore-kit-dev-release/gateway/split-${id}`);
+      expect(group).toMatchObject({ KmsKeyId: { 'Fn::ImportValue': expect.stringContaining('Foundation') } });
+    }
   });
 
   test('quality drift on the live endpoints notifies the environment alarm topic', () => {
@@ -199,6 +215,10 @@ describe('platform props', () => {
     const observabilityStacks = p.stacks.filter((s) => /-Observability\d+$/.test(s.stackName));
     expect(agentStacks.length).toBeGreaterThan(1);
     expect(observabilityStacks.length).toBe(3); // 20 agents, at most 8 per observability unit
+    // 20 releases, at most 8 per release stack; the first keeps the plain name.
+    expect(p.releases.map((s) => s.stackName)).toEqual(['AgentCoreKit-dev-Release', 'AgentCoreKit-dev-Release2', 'AgentCoreKit-dev-Release3']);
+    expect(p.releases.map((s) => s.releases.length)).toEqual([8, 8, 4]);
+    expect(Object.keys(p.pipelineOutputs.rolloutStateMachineArns!)).toHaveLength(20);
     for (const s of p.stacks) expect(Object.keys(Template.fromStack(s).toJSON().Resources).length).toBeLessThan(500);
   });
 
@@ -242,12 +262,13 @@ describe('platform props', () => {
     ).toThrow(/ids must be unique, it given twice[\s\S]*at most one HTTP \(user-facing\) agent, got supervisor, financial[\s\S]*agents\.it\.tools: unknown gateway target "payroll"/);
   });
 
-  test('a platform of one specialist still serves the shared catalog but has nothing to release', () => {
+  test('a platform of one specialist still serves the shared catalog, and releases that specialist', () => {
     const p = platform('dev', { agents: [agentSpecs.hr] });
     const tools = Template.fromStack(p.stacks.find((s) => s.stackName.endsWith('Tools1')) as Stack);
     tools.resourcePropertiesCountIs('AWS::Lambda::Alias', { Name: 'live' }, 3);
     Template.fromStack(p.stacks.find((s) => s.stackName.endsWith('Agents1')) as Stack).resourceCountIs('AWS::BedrockAgentCore::Runtime', 1);
-    Template.fromStack(p.release).resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+    Template.fromStack(p.releases[0]).resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    expect(Object.keys(p.pipelineOutputs.rolloutStateMachineArns!)).toEqual(['dev-hr']);
   });
 
   test('agentEntries resolve against the file that creates the platform, not the kit file that bundles them or the working directory', () => {
