@@ -65,7 +65,12 @@ class ConfiguredUrlCardResolver implements AgentCardResolver {
     this.inner = new DefaultAgentCardResolver({ fetchImpl });
   }
   async resolve(baseUrl: string, path?: string): Promise<AgentCard> {
-    const card = await this.inner.resolve(baseUrl, path);
+    // The card lies below the invocation URL (`…/invocations/.well-known/agent-card.json` on AgentCore,
+    // directly or through a split gateway); resolved against a base without a trailing slash, the
+    // relative card path would replace the URL's last segment instead.
+    const base = new URL(baseUrl);
+    if (!base.pathname.endsWith('/')) base.pathname += '/';
+    const card = await this.inner.resolve(base.href, path);
     return { ...card, url: baseUrl, preferredTransport: 'JSONRPC', additionalInterfaces: undefined };
   }
 }
