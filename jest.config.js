@@ -1,5 +1,10 @@
+const os = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
+  // Suites are CPU-bound synths and bundle runs: one worker per core (jest's default leaves one idle),
+  // at most four so memory stays bounded on large machines.
+  maxWorkers: Math.max(1, Math.min(4, (os.availableParallelism ? os.availableParallelism() : os.cpus().length))),
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],

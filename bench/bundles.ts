@@ -11,16 +11,22 @@
  * module init (a fresh `node` process loading the bundle; the external SDK comes from node_modules, as the
  * runtime's copy does in Lambda), kit and reference alternated in one sequence so machine drift cancels,
  * p50 of each and the ratio of the p50s. Targets: size ≤ 1.15×, init ≤ 1.1×. Also printed: any shipped
- * source map and whether it embeds sources. Nothing is asserted.
+ * source map and whether it embeds sources.
+ *
+ * Agents: per runtime of the assembly, the code asset's size, and the cold start — from `node <entry>` of
+ * the asset copied alone to a first healthy `/ping` — against the floor of a bare `node:http` server
+ * answering `/ping`, alternated the same way. Nothing is asserted.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as zlib from 'node:zlib';
 import { buildSync } from 'esbuild';
-import { devAssembly, ROOT } from '../test/artifacts/support/assembly';
+import { startToolServer } from '../local';
+import { devAssembly, ROOT, type RuntimeArtifact } from '../test/artifacts/support/assembly';
+import { DUMMY_CREDENTIALS, REFUSING_ENDPOINT, removeTempDirs, unpackAlone } from '../test/artifacts/support/bundle-process';
 
 const { values } = parseArgs({ options: { assembly: { type: 'string' }, inits: { type: 'string', default: '15' } } });
 const INITS = Number(values.inits);
@@ -71,7 +77,65 @@ function bundleReference(kind: string, sdkExternal: boolean, outDir: string): st
   return outfile;
 }
 
-function main(): void {
+function dirBytes(dir: string): number {
+  return fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? dirBytes(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
+}
+
+/** Milliseconds from spawning `node <file>` to a healthy `/ping` on `port`. */
+async function coldStartMs(file: string, env: Record<string, string>, port: number): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [file], { cwd: path.dirname(file), env: { PATH: process.env.PATH ?? '', ...env, AGENT_PORT: String(port) }, stdio: 'ignore' });
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${file} exited ${child.exitCode} before /ping answered`);
+      const ok = await fetch(`http://127.0.0.1:${port}/ping`).then((r) => r.ok, () => false);
+      if (ok) return performance.now() - started;
+      if (performance.now() - started > 30_000) throw new Error(`${file}: /ping did not answer within 30 s`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    child.kill();
+    await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.once('exit', r)));
+  }
+}
+
+async function agents(runtimes: readonly RuntimeArtifact[], runs: number): Promise<void> {
+  const tools = await startToolServer();
+  const floor = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-floor-')), 'ping.js');
+  fs.writeFileSync(floor, "require('node:http').createServer((q, s) => s.end('{\"status\":\"Healthy\"}')).listen(Number(process.env.AGENT_PORT), '0.0.0.0');");
+  const rows: string[] = [];
+  try {
+    for (const r of runtimes) {
+      const dir = unpackAlone(r.asset, r.name);
+      const env = {
+        ...r.environment,
+        JWT_DISCOVERY_URL: tools.jwksUrl.replace('/.well-known/jwks.json', '/.well-known/openid-configuration'),
+        JWT_AUDIENCES: tools.audience,
+        ...('GATEWAY_URL' in r.environment ? { GATEWAY_URL: tools.url } : {}),
+        AGENTCORE_KIT_SCRIPTED_MODEL: 'keywords',
+        AWS_ENDPOINT_URL: REFUSING_ENDPOINT,
+        ...DUMMY_CREDENTIALS,
+      };
+      const kit: number[] = [];
+      const bare: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        kit.push(await coldStartMs(path.join(dir, r.entryPoint[0]), env, 21_000 + i));
+        bare.push(await coldStartMs(floor, {}, 22_000 + i));
+      }
+      const bytes = dirBytes(dir);
+      rows.push(`| ${r.name} | ${r.protocol} | ${kb(bytes)} | ${median(kit).toFixed(0)} | ${median(bare).toFixed(0)} | ${ratio(median(kit), median(bare))} |`);
+    }
+  } finally {
+    await tools.close();
+    removeTempDirs();
+  }
+  console.log(`\nAgents: code asset and cold start to a healthy /ping, ${runs} interleaved runs each\n`);
+  console.log('| runtime | protocol | asset KB | cold start p50 ms | bare node:http p50 ms | ratio |');
+  console.log('|---|---|---|---|---|---|');
+  for (const row of rows) console.log(row);
+}
+
+async function main(): Promise<void> {
   const asm = devAssembly();
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bundles-'));
   const rows: string[] = [];
@@ -109,6 +173,10 @@ function main(): void {
   for (const r of rows) console.log(r);
   console.log(`\nShipped source maps: ${maps.length ? `\n  ${maps.join('\n  ')}` : 'none'}`);
   fs.rmSync(out, { recursive: true, force: true });
+  await agents(asm.runtimes(), Math.max(3, Math.round(INITS / 3)));
 }
 
-main();
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

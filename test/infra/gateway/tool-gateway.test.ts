@@ -16,7 +16,8 @@ import { applyCompliance, readValidationFindings } from '../../../lib/compliance
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 
-function fixture(overrides: Partial<ToolGatewayProps> = {}, app = new App()) {
+/** Synth without bundling unless a test passes its own app: these tests are about wiring, not code assets. */
+function fixture(overrides: Partial<ToolGatewayProps> = {}, app = new App({ context: { 'aws:cdk:bundling-stacks': [] } })) {
   const stack = new Stack(app, 'Tools', { env: ENV });
   const kmsKey = new kms.Key(stack, 'Key', { enableKeyRotation: true });
   const targetFunctions = Object.fromEntries(
@@ -163,7 +164,7 @@ describe('ToolGateway', () => {
 
 describe('ToolGateway across stacks', () => {
   test('tool functions in one stack, gateway in another: one-way references, no cycle', () => {
-    const app = new App();
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const toolsStack = new Stack(app, 'ToolFns', { env: ENV });
     const frontStack = new Stack(app, 'Front', { env: ENV });
     const targetFunctions = Object.fromEntries(
@@ -194,7 +195,7 @@ describe('ToolGateway schema location', () => {
   });
 
   test('the asset read grant is acknowledged with its reason, leaving no unacknowledged finding', () => {
-    const { app, gw } = fixture({ toolSchemaLocation: 'asset' }, new App({ context: { '@aws-cdk/core:failSynthOnValidationErrors': false } }));
+    const { app, gw } = fixture({ toolSchemaLocation: 'asset' }, new App({ context: { '@aws-cdk/core:failSynthOnValidationErrors': false, 'aws:cdk:bundling-stacks': [] } }));
     applyCompliance(app);
     const findings = readValidationFindings(app.synth()).filter((f) => f.constructPaths.some((p) => p.startsWith(gw.gateway.role.node.path)));
     expect(findings).toEqual([]);

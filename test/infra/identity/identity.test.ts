@@ -15,7 +15,7 @@ describe('Identity.cognito', () => {
   let template: Template;
   const invokeScope = () => ({ 'Fn::Join': ['', [{ Ref: stack.getLogicalId(idp.resourceServer.node.defaultChild as never) }, '/invoke']] });
   beforeAll(() => {
-    stack = new Stack(new App(), 'Idp', { env: ENV });
+    stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Idp', { env: ENV });
     idp = Identity.cognito(stack, 'Identity', { kmsKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }), domainPrefix: 'acme-agents-dev', callbackUrls: ['https://agents.example.com/callback'] });
     template = Template.fromStack(stack);
   });
@@ -75,7 +75,7 @@ describe('Identity.cognito', () => {
   });
 
   test('bad props are reported together', () => {
-    const s = new Stack(new App(), 'Bad', { env: ENV });
+    const s = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Bad', { env: ENV });
     expect(() => Identity.cognito(s, 'Id', { kmsKey: new kms.Key(s, 'K'), callbackUrls: ['http://example.com/cb'], domainPrefix: 'My_Domain', machineClients: ['Bad Name'] })).toThrow(
       /InvalidIdentityProps[\s\S]*callbackUrls: "http:\/\/example.com\/cb" must use https[\s\S]*domainPrefix[\s\S]*machineClients: "Bad Name"/,
     );
@@ -114,7 +114,7 @@ describe('Identity.oidc', () => {
 
 describe('WorkloadIdentities', () => {
   test('one workload identity per agent, and grantUse scopes the grant to it', () => {
-    const stack = new Stack(new App(), 'Wi', { env: ENV });
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Wi', { env: ENV });
     const wi = new WorkloadIdentities(stack, 'Agents', { agents: ['supervisor', 'financial', 'hr', 'it'], namePrefix: 'dev-', allowedOauth2ReturnUrls: ['https://agents.example.com/oauth'] });
     const role = new iam.Role(stack, 'RuntimeRole', { assumedBy: new iam.ServicePrincipal('bedrock-agentcore.amazonaws.com') });
     wi.grantUse('financial', role);
@@ -128,14 +128,14 @@ describe('WorkloadIdentities', () => {
   });
 
   test('duplicate agents and bad names are refused', () => {
-    const stack = new Stack(new App(), 'WiBad', { env: ENV });
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'WiBad', { env: ENV });
     expect(() => new WorkloadIdentities(stack, 'A', { agents: ['hr', 'hr', 'x y'] })).toThrow(/"hr" is listed twice[\s\S]*"x y" must be/);
   });
 });
 
 describe('OutboundCredentials', () => {
   test('API key and OAuth2 providers carry Secrets Manager references, never the secret', () => {
-    const stack = new Stack(new App(), 'Out', { env: ENV });
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Out', { env: ENV });
     const secret = new secretsmanager.Secret(stack, 'Key', { secretStringValue: SecretValue.unsafePlainText('sk-live-THIS-MUST-NOT-LEAK') });
     OutboundCredentials.apiKey(stack, 'Crm', { name: 'crm', secret, jsonField: 'apiKey' });
     OutboundCredentials.oauth2(stack, 'Wiki', { name: 'wiki', discoveryUrl: 'https://auth.example.com/.well-known/openid-configuration', clientId: 'wiki-client', clientSecret: secret });
@@ -147,7 +147,7 @@ describe('OutboundCredentials', () => {
   });
 
   test('bad provider props name the field', () => {
-    const stack = new Stack(new App(), 'OutBad', { env: ENV });
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'OutBad', { env: ENV });
     const secret = new secretsmanager.Secret(stack, 'S');
     expect(() => OutboundCredentials.oauth2(stack, 'W', { name: 'has space', discoveryUrl: 'https://x', clientId: ' ', clientSecret: secret })).toThrow(/name: expected 1–128[\s\S]*discoveryUrl[\s\S]*clientId/);
   });

@@ -22,7 +22,7 @@ describe.each([
   ['with account and region', { account: ACCOUNT, region: REGION }],
   ['environment-agnostic', undefined],
 ])('observability + evaluation compliance (%s)', (_label, env) => {
-  const app = new App({ context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
+  const app = new App({ context: { '@aws-cdk/core:failSynthOnValidationErrors': false, 'aws:cdk:bundling-stacks': [] } });
   applyCompliance(app);
   const stack = new Stack(app, 'ObservabilityCompliance', { env });
   const agents = [
