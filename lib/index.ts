@@ -1,6 +1,7 @@
 /** agentcore-kit: the public construct library. One export line per concept folder. */
 export * from './errors';
 export * from './app';
+export * from './bundling';
 export * from './compliance';
 export * from './config';
 export * from './evaluation';

@@ -90,14 +90,15 @@ export function bundleAgent(entry: string, outDir: string, options: AgentBundleO
  * esbuild, loaded lazily: only a synth that bundles an agent needs it (a dev dependency of the app).
  * `load` is the `require` to load it with (tests pass one that cannot see it).
  */
-export function loadEsbuild(load: NodeJS.Require = require): typeof import('esbuild') {
+export function loadEsbuild(
+  load: NodeJS.Require = require,
+  why = 'AgentCode.fromEntry bundles the agent with esbuild at synth, and esbuild is not installed in this app: run `npm install --save-dev esbuild` (or give prebuilt code with AgentCode.fromBundle)',
+): typeof import('esbuild') {
   try {
     return load('esbuild') as typeof import('esbuild');
   } catch (e) {
     if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND' || !/'esbuild'/.test((e as Error).message)) throw e;
-    throw new KitError('EsbuildNotFound', [
-      'AgentCode.fromEntry bundles the agent with esbuild at synth, and esbuild is not installed in this app: run `npm install --save-dev esbuild` (or give prebuilt code with AgentCode.fromBundle)',
-    ]);
+    throw new KitError('EsbuildNotFound', [why]);
   }
 }
 
