@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { AgentCoreRuntime, AgentRuntimeArtifact } from 'aws-cdk-lib/aws-bedrockagentcore';
+import { kitAgentCode } from '../bundling/kit-code';
 import { KitError } from '../errors';
 
 /** File AgentCore runs in a bundled agent. */
@@ -175,6 +176,15 @@ export abstract class AgentCode {
       ]);
     }
     return new DirectoryCode(resolved, entrypoint);
+  }
+
+  /**
+   * One of the kit's reference agents (`supervisor`, `hr`, `financial`, `it`): pre-bundled in the
+   * installed package, so neither esbuild nor the kit's sources are needed; bundled from
+   * agents/entry/<agent>.ts in the kit's own repository.
+   */
+  static fromKit(agent: string): AgentCode {
+    return kitAgentCode(agent);
   }
 
   /**
