@@ -90,6 +90,7 @@ export function bundleAgent(entry: string, outDir: string, options: AgentBundleO
 /**
  * esbuild, loaded lazily: only a synth that bundles an agent needs it (a dev dependency of the app).
  * `load` is the `require` to load it with (tests pass one that cannot see it).
+ * @internal (its type names esbuild, which an app that installs the kit need not have)
  */
 export function loadEsbuild(
   load: NodeJS.Require = require,
