@@ -13,6 +13,7 @@ import { DECISION_METRICS, METRICS_NAMESPACE } from '../../lambda/interceptor/me
 import { RATE_LIMIT_KEY, RATE_LIMIT_TTL_ATTRIBUTE } from '../../lambda/interceptor/rate-limit-table';
 import { acknowledgeFindings, acknowledgeGeneratedFindings } from '../compliance/acknowledge';
 import { acknowledgeTracing, functionRole } from '../compliance/function-role';
+import { claimDeployName } from '../compliance/deploy-collisions';
 import { KitError, Problems } from '../errors';
 import type { IInboundIdentity } from '../identity/inbound-identity';
 import { ToolPolicyEngine, type PolicyMode } from '../policy/tool-policy-engine';
@@ -152,6 +153,8 @@ export class ToolGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: ToolGatewayProps) {
     super(scope, id);
+    // The interceptor's metrics carry a fixed namespace and service: a second gateway in the same account and region would count into this one's alarms.
+    claimDeployName(this, 'gateway metric namespace and dimension', `${METRICS_NAMESPACE} service=gateway-interceptor`, 'warning');
     const groups = ToolGateway.validate(props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
