@@ -6,9 +6,9 @@
  * and `expiresAt` (N, epoch seconds, the table's TTL attribute).
  */
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { RATE_LIMIT_KEY, RATE_LIMIT_TTL_ATTRIBUTE } from './rate-limit-table';
 
-export const RATE_LIMIT_KEY = 'key';
-export const RATE_LIMIT_TTL_ATTRIBUTE = 'expiresAt';
+export { RATE_LIMIT_KEY, RATE_LIMIT_TTL_ATTRIBUTE };
 
 export interface RateDecision {
   readonly allowed: boolean;

@@ -7,7 +7,7 @@ import { KitError } from '../errors';
 import { EVALUATION_SPANS_SWITCH } from '../../agents/telemetry/config';
 import { OtlpExport } from '../observability';
 import { AgentTrafficSplit } from '../release';
-import { AgentCode, AgentRuntime } from '../runtime';
+import { AgentRuntime, type AgentCode } from '../runtime';
 import type { FoundationStack } from './foundation-stack';
 
 export interface DeployedAgent {
@@ -23,8 +23,8 @@ export interface DeployedAgent {
 export interface AgentUnitProps {
   readonly config: EnvironmentConfig;
   readonly spec: AgentSpec;
-  /** TypeScript entry point of the agent's code. */
-  readonly entry: string;
+  /** The agent's code. */
+  readonly code: AgentCode;
   readonly foundation: FoundationStack;
   /** MCP URL of the tool gateway. */
   readonly gatewayUrl: string;
@@ -60,7 +60,7 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
     runtimeName: `${spec.runtimeName}_${config.name.replace(/-/g, '_')}`.slice(0, 48),
     description: spec.description.slice(0, 200),
     protocol: spec.protocol,
-    code: AgentCode.fromEntry(props.entry),
+    code: props.code,
     model: config.models.primary,
     additionalModels: config.models.candidate ? [config.models.candidate] : undefined,
     auth: foundation.runtimeAuth,

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { CfnOutput, RemovalPolicy, Stack, Tags, type Environment } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -6,7 +5,9 @@ import { agentSpecs, type AgentSpec } from '../../catalog/agents';
 import { TOOL_TARGETS } from '../../catalog';
 import type { ToolDefinition } from '../../catalog/tool';
 import type { EnvironmentConfig } from '../config';
+import { kitAgentCode } from '../bundling/kit-code';
 import { KitError } from '../errors';
+import { AgentCode } from '../runtime/agent-code';
 import type { PlatformOutputs } from '../pipeline/agent-platform-stage';
 import { FoundationStack } from './foundation-stack';
 import { GatewayStack } from './gateway-stack';
@@ -39,7 +40,7 @@ export interface AgentPlatformProps {
   /**
    * Entry point of each agent's code, by agent id: absolute, or relative to the file that creates the
    * platform (see `AgentCode.fromEntry`).
-   * @default - the kit's agents/entry/<id>.ts
+   * @default - the kit's reference agent of that id (pre-bundled in the package)
    */
   readonly agentEntries?: Readonly<Record<string, string>>;
   /**
@@ -117,6 +118,11 @@ export class AgentPlatform {
       logRetention,
     });
 
+    // An agent's own entry (resolved against the file that wrote it), else the kit's reference agent.
+    const agentCode = (id: string): AgentCode => {
+      const entry = props.agentEntries?.[id];
+      return entry !== undefined ? AgentCode.fromEntry(entry) : kitAgentCode(id);
+    };
     // Specialists first: the supervisor is configured with their invocation URLs.
     const ordered = [...specs].sort((a, b) => Number(a.protocol === 'HTTP') - Number(b.protocol === 'HTTP'));
     const deployed: DeployedAgent[] = [];
@@ -126,7 +132,7 @@ export class AgentPlatform {
           buildAgentRuntime(stack, {
             config,
             spec,
-            entry: props.agentEntries?.[spec.id] ?? path.join(__dirname, '..', '..', 'agents', 'entry', `${spec.id}.ts`),
+            code: agentCode(spec.id),
             foundation: this.foundation,
             gatewayUrl: this.gateway.tools.url,
             specialists: deployed,

@@ -11,3 +11,4 @@ export * from './validation-report';
 export * from './wildcard-actions';
 export * from './function-role';
 export * from './iam-reference-check';
+export * from './deploy-collisions';

@@ -107,10 +107,18 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
 }
 
 /**
- * The environment called `name`: a built-in, or `config/<name>.json` under `configDir`
- * (which may `extends` a built-in).
+ * Where an app's own environments live: `config/` in the app's directory (the working directory
+ * `cdk synth` runs the app in, where its cdk.json is) — not the kit's installed package.
  */
-export function loadEnvironment(name: string, configDir = path.join(__dirname, '..', '..', 'config')): EnvironmentConfig {
+export const appConfigDir = (): string => path.resolve(process.cwd(), 'config');
+
+/**
+ * The environment called `name`: a built-in, or `<name>.json` under `configDir` (which may
+ * `extends` a built-in).
+ * @param configDir absolute, or relative to the working directory. @default - `config/` in the app's directory ({@link appConfigDir})
+ */
+export function loadEnvironment(name: string, configDir: string = appConfigDir()): EnvironmentConfig {
+  configDir = path.resolve(configDir);
   const file = path.join(configDir, `${name}.json`);
   if (fs.existsSync(file)) {
     let raw: Record<string, unknown>;
@@ -132,13 +140,14 @@ export function loadEnvironment(name: string, configDir = path.join(__dirname, '
   if (!builtIn) {
     const custom = fs.existsSync(configDir) ? fs.readdirSync(configDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)) : [];
     throw new KitError('UnknownEnvironment', [
-      `env: unknown environment "${name}"; expected one of ${[...Object.keys(BUILT_IN_ENVIRONMENTS), ...custom].join(', ')} (add config/${name}.json to define it)`,
+      `env: unknown environment "${name}"; expected one of ${[...Object.keys(BUILT_IN_ENVIRONMENTS), ...custom].join(', ')} (add ${path.join(configDir, `${name}.json`)} to define it)`,
     ]);
   }
   return resolveEnvironment(builtIn, `built-in environment`);
 }
 
-export function environmentNames(configDir = path.join(__dirname, '..', '..', 'config')): string[] {
+/** The built-in environments and the app's own (`<name>.json` under `configDir`). @default configDir - {@link appConfigDir} */
+export function environmentNames(configDir: string = appConfigDir()): string[] {
   const custom = fs.existsSync(configDir) ? fs.readdirSync(configDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)) : [];
   return [...new Set([...Object.keys(BUILT_IN_ENVIRONMENTS), ...custom])];
 }

@@ -4,17 +4,16 @@
  * - tool parameters (TOOL_CALL): tool arguments pass the catalog's zod input schema.
  * Handlers live in lambda/evaluators/.
  */
-import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeFindings, acknowledgeTracing, functionRole } from '../compliance';
 import { Problems } from '../errors';
+import { KIT_FUNCTIONS, kitLambdaCode, type KitFunction } from '../bundling';
 
 export interface CodeEvaluatorsProps {
   /** Evaluator names start with it: `<prefix>_refusal`, `<prefix>_tool_parameters` (letters, digits, _). */
@@ -39,8 +38,8 @@ export interface CodeEvaluatorsProps {
 export class CodeEvaluators extends Construct {
   readonly refusal: agentcore.Evaluator;
   readonly toolParameters: agentcore.Evaluator;
-  readonly refusalFunction: nodejs.NodejsFunction;
-  readonly toolParametersFunction: nodejs.NodejsFunction;
+  readonly refusalFunction: lambda.Function;
+  readonly toolParametersFunction: lambda.Function;
 
   constructor(scope: Construct, id: string, props: CodeEvaluatorsProps) {
     super(scope, id);
@@ -49,7 +48,7 @@ export class CodeEvaluators extends Construct {
     problems.throwIfAny();
 
     const roles: iam.Role[] = [];
-    const fn = (name: string, entry: string, description: string) => {
+    const fn = (name: string, code: KitFunction, description: string) => {
       const logGroup = new logs.LogGroup(this, `${name}Logs`, {
         retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
         encryptionKey: props.encryptionKey,
@@ -57,10 +56,10 @@ export class CodeEvaluators extends Construct {
       });
       const role = functionRole(this, `${name}Role`, logGroup, `${description}: writes its own log group`);
       roles.push(role);
-      return new nodejs.NodejsFunction(this, `${name}Function`, {
+      return new lambda.Function(this, `${name}Function`, {
         role,
-        entry: path.join(__dirname, '..', '..', 'lambda', 'evaluators', entry, 'index.ts'),
-        handler: 'handler',
+        code: kitLambdaCode(code),
+        handler: 'index.handler',
         runtime: lambda.Runtime.NODEJS_22_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize: 256,
@@ -69,12 +68,11 @@ export class CodeEvaluators extends Construct {
         environmentEncryption: props.encryptionKey,
         tracing: lambda.Tracing.ACTIVE,
         logGroup,
-        bundling: { minify: true, sourceMap: true, target: 'node22' },
       });
     };
 
-    this.refusalFunction = fn('Refusal', 'refusal', 'Code-based evaluator: out-of-scope requests are declined without business tool calls');
-    this.toolParametersFunction = fn('ToolParameters', 'tool-parameters', 'Code-based evaluator: tool arguments match the catalog input schemas');
+    this.refusalFunction = fn('Refusal', KIT_FUNCTIONS.refusalEvaluator, 'Code-based evaluator: out-of-scope requests are declined without business tool calls');
+    this.toolParametersFunction = fn('ToolParameters', KIT_FUNCTIONS.toolParametersEvaluator, 'Code-based evaluator: tool arguments match the catalog input schemas');
 
     this.refusal = new agentcore.Evaluator(this, 'RefusalEvaluator', {
       evaluatorName: `${props.namePrefix}_refusal`,

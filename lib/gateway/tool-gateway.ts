@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
@@ -7,20 +6,21 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { gatewayToolName, type ToolDefinition } from '../../catalog/tool';
 import { DECISION_METRICS, METRICS_NAMESPACE } from '../../lambda/interceptor/metrics';
-import { RATE_LIMIT_KEY, RATE_LIMIT_TTL_ATTRIBUTE } from '../../lambda/interceptor/rate-limiter';
+import { RATE_LIMIT_KEY, RATE_LIMIT_TTL_ATTRIBUTE } from '../../lambda/interceptor/rate-limit-table';
 import { acknowledgeFindings, acknowledgeGeneratedFindings } from '../compliance/acknowledge';
 import { acknowledgeTracing, functionRole } from '../compliance/function-role';
+import { claimDeployName } from '../compliance/deploy-collisions';
 import { KitError, Problems } from '../errors';
 import type { IInboundIdentity } from '../identity/inbound-identity';
 import { ToolPolicyEngine, type PolicyMode } from '../policy/tool-policy-engine';
 import { LAMBDA_TARGET_ACTION, RATE_LIMIT_TABLE_ACTIONS } from './perms';
 import { inlineToolSchemaBytes, toAssetToolSchema, toInlineToolSchema } from '../tools/gateway-schema';
 import { listTools } from '../tools/tool-group';
+import { KIT_FUNCTIONS, kitLambdaCode } from '../bundling';
 
 export interface ToolGatewayProps {
   /** The tools the gateway serves through Lambda targets; grouped by `tool.target`, one target per group. */
@@ -143,7 +143,7 @@ export const MAX_INLINE_SCHEMA_BYTES = 256 * 1024;
 export class ToolGateway extends Construct {
   readonly gateway: agentcore.Gateway;
   readonly policyEngine: ToolPolicyEngine;
-  readonly interceptor: nodejs.NodejsFunction;
+  readonly interceptor: lambda.Function;
   readonly rateLimitTable: dynamodb.Table;
   /** Lambda targets by target name. */
   readonly targets: Readonly<Record<string, agentcore.GatewayTarget>>;
@@ -153,6 +153,8 @@ export class ToolGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: ToolGatewayProps) {
     super(scope, id);
+    // The interceptor's metrics carry a fixed namespace and service: a second gateway in the same account and region would count into this one's alarms.
+    claimDeployName(this, 'gateway metric namespace and dimension', `${METRICS_NAMESPACE} service=gateway-interceptor`, 'warning');
     const groups = ToolGateway.validate(props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
@@ -176,9 +178,9 @@ export class ToolGateway extends Construct {
 
     const interceptorLogs = new logs.LogGroup(this, 'InterceptorLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, encryptionKey: props.kmsKey, removalPolicy });
     const interceptorRole = functionRole(this, 'InterceptorRole', interceptorLogs, 'Gateway interceptor: its own log group and the rate-limit table');
-    this.interceptor = new nodejs.NodejsFunction(this, 'Interceptor', {
-      entry: path.join(__dirname, '..', '..', 'lambda', 'interceptor', 'index.ts'),
-      handler: 'handler',
+    this.interceptor = new lambda.Function(this, 'Interceptor', {
+      code: kitLambdaCode(KIT_FUNCTIONS.interceptor),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
@@ -189,7 +191,6 @@ export class ToolGateway extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       logGroup: interceptorLogs,
       role: interceptorRole,
-      bundling: { minify: true, sourceMap: true, target: 'node22' },
     });
     this.rateLimitTable.grant(this.interceptor, ...RATE_LIMIT_TABLE_ACTIONS);
 

@@ -1,11 +1,9 @@
-import * as path from 'node:path';
 import { Annotations, Aws, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -16,6 +14,7 @@ import { acknowledgeFindings } from '../compliance/acknowledge';
 import { acknowledgeTracing, functionRole } from '../compliance/function-role';
 import { KitError, Problems } from '../errors';
 import type { IInboundIdentity } from './inbound-identity';
+import { KIT_FUNCTIONS, kitLambdaCode } from '../bundling';
 
 /** Group precedence: lower wins in Cognito's `cognito:preferred_role`; same order as the token trigger. */
 const GROUP_DESCRIPTIONS: Record<Role, string> = {
@@ -110,7 +109,7 @@ export class CognitoIdentity extends Construct implements IInboundIdentity {
   readonly machineClients: Readonly<Record<string, cognito.UserPoolClient>>;
   readonly resourceServer: cognito.UserPoolResourceServer;
   readonly groups: Readonly<Record<Role, cognito.CfnUserPoolGroup>>;
-  readonly tokenTrigger: nodejs.NodejsFunction;
+  readonly tokenTrigger: lambda.Function;
   readonly domain?: cognito.UserPoolDomain;
   readonly discoveryUrl: string;
   readonly authorizerConfiguration: agentcore.IGatewayAuthorizerConfig;
@@ -159,10 +158,10 @@ export class CognitoIdentity extends Construct implements IInboundIdentity {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     const tokenClaimsRole = functionRole(this, 'TokenClaimsRole', tokenClaimsLogs, 'Cognito token trigger: writes its own log group');
-    this.tokenTrigger = new nodejs.NodejsFunction(this, 'TokenClaims', {
+    this.tokenTrigger = new lambda.Function(this, 'TokenClaims', {
       role: tokenClaimsRole,
-      entry: path.join(__dirname, '..', '..', 'lambda', 'identity', 'index.ts'),
-      handler: 'handler',
+      code: kitLambdaCode(KIT_FUNCTIONS.tokenClaims),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
@@ -171,7 +170,6 @@ export class CognitoIdentity extends Construct implements IInboundIdentity {
       environmentEncryption: props.kmsKey,
       tracing: lambda.Tracing.ACTIVE,
       logGroup: tokenClaimsLogs,
-      bundling: { minify: true, sourceMap: true, target: 'node22' },
     });
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {

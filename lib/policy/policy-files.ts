@@ -86,3 +86,40 @@ export function loadPolicyFiles(dir: string = DEFAULT_POLICY_DIR): PolicyFile[] 
 export function bindGateway(text: string, gatewayArn: string): string {
   return text.split(GATEWAY_ARN_PLACEHOLDER).join(gatewayArn);
 }
+
+/**
+ * A default-deny policy set for `tools`, as files in `dir`: `00-default-deny.cedar` (Cedar denies
+ * what no permit matches) and, per gateway target, `<target>.cedar` with a permit for its tools,
+ * commented out, for a role to fill in. Loads as zero policies until a permit is written.
+ */
+export function writeDefaultDenyPolicies(dir: string, tools: readonly { readonly target: string; readonly name: string }[]): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const written = [path.join(dir, '00-default-deny.cedar')];
+  fs.writeFileSync(
+    written[0],
+    '// Default deny: Cedar denies every request no `permit` matches, and a `forbid` wins over any permit.\n' +
+      '// Every tool below stays closed until a permit opens it for the callers that may use it.\n',
+  );
+  const targets = [...new Set(tools.map((t) => t.target))].sort();
+  for (const target of targets) {
+    const actions = tools.filter((t) => t.target === target).map((t) => `//     AgentCore::Action::"${t.target}___${t.name}"`);
+    const file = path.join(dir, `${target.replace(/[^A-Za-z0-9_-]/g, '_')}.cedar`);
+    fs.writeFileSync(
+      file,
+      [
+        `// Tools of gateway target ${target}: closed until this permit names the role that may call them.`,
+        '// permit (',
+        '//   principal is AgentCore::OAuthUser,',
+        '//   action in [',
+        actions.join(',\n'),
+        '//   ],',
+        `//   resource == AgentCore::Gateway::"${GATEWAY_ARN_PLACEHOLDER}"`,
+        '// )',
+        '// when { principal.hasTag("role") && principal.getTag("role") == "<role>" };',
+        '',
+      ].join('\n'),
+    );
+    written.push(file);
+  }
+  return written;
+}

@@ -1,10 +1,14 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Names, Stage } from 'aws-cdk-lib';
 import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, type IDependable } from 'constructs';
 import type { ToolDefinition } from '../../catalog/tool';
 import { KitError, Problems } from '../errors';
 import { CedarAuthorizer } from './cedar-authorizer';
-import { bindGateway, loadPolicyFiles, type CedarPolicy, type PolicyFile } from './policy-files';
+import { cedarActionId } from './cedar-schema';
+import { bindGateway, DEFAULT_POLICY_DIR, loadPolicyFiles, writeDefaultDenyPolicies, type CedarPolicy, type PolicyFile } from './policy-files';
 
 /** Whether decisions are enforced or only logged. */
 export type PolicyMode = 'ENFORCE' | 'LOG_ONLY';
@@ -72,6 +76,7 @@ export class ToolPolicyEngine extends Construct {
     problems.throwIfAny();
 
     let files: PolicyFile[];
+    if (props.policyDir === undefined) this.checkReferencePoliciesFit(props.tools);
     try {
       files = loadPolicyFiles(props.policyDir);
       // Validates every policy against the generated schema; throws a KitError naming the policy.
@@ -88,6 +93,24 @@ export class ToolPolicyEngine extends Construct {
       description: `Cedar policies for ${props.tools.length} tools: ${files.map((f) => f.concern).join(', ')}`,
       kmsKey: props.kmsKey,
     });
+  }
+
+  /**
+   * Without a `policyDir`, the kit's reference policies apply, and they name the reference tools
+   * only. For other tools, fail with one error naming `policyDir` and the tools no reference policy
+   * permits, and write a default-deny starting set for exactly these tools into the cloud assembly.
+   */
+  private checkReferencePoliciesFit(tools: readonly ToolDefinition[]): void {
+    const permits = loadPolicyFiles(DEFAULT_POLICY_DIR).flatMap((f) => f.policies.filter((p) => p.effect === 'permit').map((p) => p.text));
+    const unpermitted = tools.filter((t) => !permits.some((text) => text.includes(`Action::"${cedarActionId(t)}"`)));
+    if (!unpermitted.length) return;
+    const dir = path.join(Stage.of(this)?.outdir ?? os.tmpdir(), 'policies', Names.uniqueId(this));
+    writeDefaultDenyPolicies(dir, unpermitted);
+    throw new KitError('PolicyDirRequired', [
+      `policyDir: not given, so the kit's reference policies (${DEFAULT_POLICY_DIR}) apply, and they are written for the reference tool catalog; ` +
+        `${unpermitted.length} of this gateway's ${tools.length} tools have no permit there: ${unpermitted.map(cedarActionId).join(', ')}. ` +
+        `A default-deny policy set for these tools was written to ${dir}: copy it into your project, open each tool for the roles that may call it, and pass its directory as policyDir`,
+    ]);
   }
 
   /** The gateway's `policyEngineConfiguration`. */

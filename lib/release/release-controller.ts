@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -10,7 +9,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -23,6 +21,7 @@ import { functionRole } from '../compliance/function-role';
 import { KitError, Problems } from '../errors';
 import { AB_TEST_STOP, ALARM_READ, ENDPOINT_READ, ENDPOINT_WRITE, RULE_READ, RULE_WRITE } from './perms';
 import { planRollout, type RolloutPlan, type RolloutPresetName, type RolloutStepInput } from './rollout-plan';
+import { KIT_FUNCTIONS, kitLambdaCode, type KitFunction } from '../bundling';
 
 /** The routing a release drives: what an `AgentTrafficSplit` exposes, or the same for a split built elsewhere. */
 export interface ReleaseRouting {
@@ -148,8 +147,8 @@ export class ReleaseController extends Construct {
   readonly plan: RolloutPlan;
   readonly table: dynamodb.Table;
   readonly topic: sns.ITopic;
-  readonly rollbackFunction: nodejs.NodejsFunction;
-  readonly rolloutFunction: nodejs.NodejsFunction;
+  readonly rollbackFunction: lambda.Function;
+  readonly rolloutFunction: lambda.Function;
   readonly stateMachine: sfn.StateMachine;
   readonly rollbackRule: events.Rule;
   /** Execution FAILED, TIMED_OUT or ABORTED → the rollback function. */
@@ -250,12 +249,13 @@ export class ReleaseController extends Construct {
         : undefined,
     };
 
-    const fn = (cid: string, entry: string, description: string, timeout: Duration) => {
+    const fn = (cid: string, code: KitFunction, description: string, timeout: Duration) => {
       const logGroup = new logs.LogGroup(this, `${cid}Logs`, { retention: logRetention, encryptionKey: props.encryptionKey, removalPolicy: RemovalPolicy.DESTROY });
-      return new nodejs.NodejsFunction(this, cid, {
+      return new lambda.Function(this, cid, {
         // Writes its own log group only (not the basic execution role's logs on "*").
         role: functionRole(this, `${cid}Role`, logGroup, description),
-        entry: path.join(__dirname, '..', '..', 'lambda', entry),
+        code: kitLambdaCode(code),
+        handler: 'index.handler',
         description,
         runtime: lambda.Runtime.NODEJS_22_X,
         architecture: lambda.Architecture.ARM_64,
@@ -264,16 +264,11 @@ export class ReleaseController extends Construct {
         logGroup,
         tracing: lambda.Tracing.ACTIVE,
         environment: { RELEASE_CONFIG: Stack.of(this).toJsonString(config), POWERTOOLS_SERVICE_NAME: `release-${cid.toLowerCase()}` },
-        // Bundle the SDK: the control-plane client must be at least the version the code was written against.
-        // No source map: its paths are relative to the output folder, so the asset hash (and the function's
-        // version) would change with the checkout's location; the handlers log their own structured errors.
-        // ESM entry points first: the SDK's ES modules tree-shake (1.27 MB → 0.78 MB per function).
-        bundling: { minify: true, sourceMap: false, externalModules: [], mainFields: ['module', 'main'] },
       });
     };
     // Short on purpose: the worst case from alarm to all traffic on live counts every attempt's timeout.
-    this.rollbackFunction = fn('Rollback', 'rollback/index.ts', `Release ${releaseName}: route all traffic to live at its last good version`, ROLLBACK_FUNCTION_TIMEOUT);
-    this.rolloutFunction = fn('Rollout', 'rollout/index.ts', `Release ${releaseName}: rollout steps (start, weight, check, promote)`, Duration.minutes(2));
+    this.rollbackFunction = fn('Rollback', KIT_FUNCTIONS.rollback, `Release ${releaseName}: route all traffic to live at its last good version`, ROLLBACK_FUNCTION_TIMEOUT);
+    this.rolloutFunction = fn('Rollout', KIT_FUNCTIONS.rollout, `Release ${releaseName}: rollout steps (start, weight, check, promote)`, Duration.minutes(2));
 
     // Permissions: each function gets exactly the calls it makes, on this release's resources.
     this.routing = routing;

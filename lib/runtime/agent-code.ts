@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { AgentCoreRuntime, AgentRuntimeArtifact } from 'aws-cdk-lib/aws-bedrockagentcore';
+import { kitAgentCode } from '../bundling/kit-code';
 import { KitError } from '../errors';
 
 /** File AgentCore runs in a bundled agent. */
@@ -91,15 +92,17 @@ export function bundleAgent(entry: string, outDir: string, options: AgentBundleO
 /**
  * esbuild, loaded lazily: only a synth that bundles an agent needs it (a dev dependency of the app).
  * `load` is the `require` to load it with (tests pass one that cannot see it).
+ * @internal (its type names esbuild, which an app that installs the kit need not have)
  */
-export function loadEsbuild(load: NodeJS.Require = require): typeof import('esbuild') {
+export function loadEsbuild(
+  load: NodeJS.Require = require,
+  why = 'AgentCode.fromEntry bundles the agent with esbuild at synth, and esbuild is not installed in this app: run `npm install --save-dev esbuild` (or give prebuilt code with AgentCode.fromBundle)',
+): typeof import('esbuild') {
   try {
     return load('esbuild') as typeof import('esbuild');
   } catch (e) {
     if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND' || !/'esbuild'/.test((e as Error).message)) throw e;
-    throw new KitError('EsbuildNotFound', [
-      'AgentCode.fromEntry bundles the agent with esbuild at synth, and esbuild is not installed in this app: run `npm install --save-dev esbuild` (or give prebuilt code with AgentCode.fromBundle)',
-    ]);
+    throw new KitError('EsbuildNotFound', [why]);
   }
 }
 
@@ -176,6 +179,15 @@ export abstract class AgentCode {
       ]);
     }
     return new DirectoryCode(resolved, entrypoint);
+  }
+
+  /**
+   * One of the kit's reference agents (`supervisor`, `hr`, `financial`, `it`): pre-bundled in the
+   * installed package, so neither esbuild nor the kit's sources are needed; bundled from
+   * agents/entry/<agent>.ts in the kit's own repository.
+   */
+  static fromKit(agent: string): AgentCode {
+    return kitAgentCode(agent);
   }
 
   /**

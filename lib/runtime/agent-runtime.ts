@@ -1,4 +1,4 @@
-import { Aws, Duration, Fn, RemovalPolicy, Stack, Token, type IResolvable, type IResolveContext } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Fn, RemovalPolicy, Stack, Token, type IResolvable, type IResolveContext } from 'aws-cdk-lib';
 import {
   BrowserCustom,
   BrowserNetworkConfiguration,
@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import { SCRIPTED_MODEL_ENV } from '../../agents/shared/scripted-switch';
 import { acknowledgeFindings, acknowledgeGeneratedFindings } from '../compliance/acknowledge';
 import { Problems } from '../errors';
+import { checkDeployCollisions } from '../compliance/deploy-collisions';
 import type { AgentMemory } from '../memory/agent-memory';
 import type { AgentCode } from './agent-code';
 import { AgentRuntimePerms, INFERENCE_PROFILE_REGIONS } from './perms';
@@ -148,6 +149,7 @@ export class AgentRuntime extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentRuntimeProps) {
     super(scope, id);
+    checkDeployCollisions(this);
     const liveVersion = props.liveVersion ?? '1';
     const agentTracing = props.agentTracing ?? true;
     this.validate(props, liveVersion);
@@ -348,9 +350,25 @@ export class AgentRuntime extends Construct {
     if (known(liveVersion)) problems.check(liveVersion === AgentRuntime.NEWEST || /^[1-9]\d{0,4}$/.test(liveVersion), `liveVersion: "${liveVersion}" must be a runtime version number such as "1" or "12", or AgentRuntime.NEWEST`);
     problems.check(props.model.temperature >= 0 && props.model.temperature <= 1, `model.temperature: ${props.model.temperature} must be from 0 to 1`);
     problems.check(Number.isInteger(props.model.maxTokens) && props.model.maxTokens >= 1 && props.model.maxTokens <= 64_000, `model.maxTokens: ${props.model.maxTokens} must be a whole number from 1 to 64000`);
-    for (const m of [props.model, ...(props.additionalModels ?? [])]) {
-      if (known(m.modelId)) problems.check(/^([a-z-]+\.)?[a-z0-9-]+\.[\w.:-]+$/.test(m.modelId), `model.modelId: "${m.modelId}" is not a Bedrock model id or inference profile id (e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0)`);
-    }
+    const region = Stack.of(this).region;
+    [props.model, ...(props.additionalModels ?? [])].forEach((m, i) => {
+      const field = i === 0 ? 'model.modelId' : `additionalModels[${i - 1}].modelId`;
+      if (!known(m.modelId)) return;
+      problems.check(/^([a-z-]+\.)?[a-z0-9-]+\.[\w.:-]+$/.test(m.modelId), `${field}: "${m.modelId}" is not a Bedrock model id or inference profile id (e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0)`);
+      const geography = profileGeography(m.modelId);
+      if (!geography) return;
+      if (!known(region)) {
+        Annotations.of(this).addWarningV2('agentcore-kit:inference-profile-region', `${field}: "${m.modelId}" is a ${geography}. cross-region inference profile, callable only from ${geography} regions; the stack's region is unresolved, so this cannot be checked at synth (set the stack's env.region)`);
+        return;
+      }
+      if (!GEOGRAPHY_REGION[geography](region)) {
+        const local = Object.keys(GEOGRAPHY_REGION).find((g) => g !== 'global' && GEOGRAPHY_REGION[g](region));
+        const base = m.modelId.slice(geography.length + 1);
+        problems.add(
+          `${field}: "${m.modelId}" is a ${geography}. cross-region inference profile, which cannot be called from ${region} (the stack's region); use ${local ? `"${local}.${base}"` : 'a profile of this region\'s geography'} or "global.${base}"`,
+        );
+      }
+    });
     if (known(props.auth.discoveryUrl)) {
       problems.check(/^https:\/\/.+\/\.well-known\/openid-configuration$/.test(props.auth.discoveryUrl), `auth.discoveryUrl: "${props.auth.discoveryUrl}" must be an https URL ending in /.well-known/openid-configuration`);
     }
@@ -377,6 +395,24 @@ export class AgentRuntime extends Construct {
     );
     problems.throwIfAny();
   }
+}
+
+/** The regions a cross-region inference profile of each geography can be called from, by the region's name. */
+const GEOGRAPHY_REGION: Readonly<Record<string, (region: string) => boolean>> = {
+  global: () => true,
+  'us-gov': (r) => r.startsWith('us-gov-'),
+  us: (r) => r.startsWith('us-') && !r.startsWith('us-gov-'),
+  eu: (r) => r.startsWith('eu-'),
+  apac: (r) => r.startsWith('ap-'),
+  jp: (r) => r === 'ap-northeast-1' || r === 'ap-northeast-3',
+  au: (r) => r === 'ap-southeast-2' || r === 'ap-southeast-4',
+  ca: (r) => r.startsWith('ca-'),
+};
+
+/** The geography prefix of a cross-region inference profile id (`us.`, `eu.`, `global.`...), undefined for a model id. */
+function profileGeography(modelId: string): string | undefined {
+  const prefix = modelId.split('.')[0];
+  return prefix in GEOGRAPHY_REGION ? prefix : undefined;
 }
 
 /**

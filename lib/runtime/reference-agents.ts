@@ -6,11 +6,12 @@ import { Construct } from 'constructs';
 import { agentSpecs, SPECIALIST_IDS, type AgentId, type SpecialistId } from '../../catalog/agents';
 import { Problems } from '../errors';
 import type { AgentMemory } from '../memory/agent-memory';
-import { AgentCode } from './agent-code';
+import { KIT_ROOT, kitAgentCode } from '../bundling/kit-code';
+import type { AgentCode } from './agent-code';
 import { AgentRuntime, CANARY_ENDPOINT, LIVE_ENDPOINT, type AgentBrowserOptions, type AgentJwtAuth, type AgentModel } from './agent-runtime';
 
 /** Where the agent entry points live in this repository. */
-export const AGENT_ENTRY_DIR = path.join(__dirname, '..', '..', 'agents', 'entry');
+export const AGENT_ENTRY_DIR = path.join(KIT_ROOT, 'agents', 'entry');
 
 export interface ReferenceAgentsProps {
   /** Appended to every runtime name (`hr_policy_assistant_dev`): letters, digits, `_`, at most 8 characters. */
@@ -34,7 +35,7 @@ export interface ReferenceAgentsProps {
   readonly liveVersions?: Partial<Record<AgentId, string>>;
   /** Endpoint the supervisor calls on the specialists. @default 'live' */
   readonly specialistQualifier?: typeof LIVE_ENDPOINT | typeof CANARY_ENDPOINT;
-  /** Code of each agent. @default - each agent bundled from agents/entry/<id>.ts */
+  /** Code of each agent. @default - the kit's reference agent (pre-bundled in the package; bundled from agents/entry/<id>.ts in the kit's repository) */
   readonly code?: (agent: AgentId) => AgentCode;
   /** Agents that get a sandboxed Code Interpreter (config `agents.codeInterpreter`: e.g. ['financial']). @default - none */
   readonly codeInterpreterFor?: readonly SpecialistId[];
@@ -67,7 +68,7 @@ export class ReferenceAgents extends Construct {
     problems.check(!props.browserFor?.length || props.browser !== undefined, 'browser: required when browserFor lists agents (network mode PUBLIC or VPC)');
     problems.throwIfAny();
 
-    const code = props.code ?? ((agent: AgentId) => AgentCode.fromEntry(path.join(AGENT_ENTRY_DIR, `${agent}.ts`)));
+    const code = props.code ?? kitAgentCode;
     const common = (agent: AgentId) => {
       const spec = agentSpecs[agent];
       return {

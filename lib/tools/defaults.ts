@@ -5,6 +5,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { LambdaBundleOptions } from '../bundling/kit-code';
 
 export const TOOL_RUNTIME = lambda.Runtime.NODEJS_22_X;
 export const TOOL_ARCHITECTURE = lambda.Architecture.ARM_64;
@@ -35,3 +36,13 @@ export const TOOL_BUNDLING: nodejs.BundlingOptions = {
 
 /** Modules a Powertools for AWS Lambda (TypeScript) layer provides; left out of the bundle when one is used. */
 export const POWERTOOLS_LAYER_MODULES = ['@aws-lambda-powertools/*', 'aws-xray-sdk-core'] as const;
+
+/** {@link TOOL_BUNDLING} for the kit's in-process bundler; `powertoolsLayer` leaves the layer's modules out. */
+export function toolCodeBundling(powertoolsLayer = false): LambdaBundleOptions {
+  return {
+    minify: TOOL_BUNDLING.minify,
+    sourceMap: TOOL_BUNDLING.sourceMap,
+    mainFields: TOOL_BUNDLING.mainFields,
+    externals: [...TOOL_BUNDLING.externalModules!, ...(powertoolsLayer ? POWERTOOLS_LAYER_MODULES : [])],
+  };
+}

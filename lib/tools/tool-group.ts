@@ -1,11 +1,9 @@
-import * as path from 'node:path';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { gatewayToolName, type ToolDefinition } from '../../catalog/tool';
@@ -14,7 +12,8 @@ import { SUCCESS_OUTCOME, TOOL_INVOCATION_METRIC, TOOL_METRICS_NAMESPACE, toolSe
 import { acknowledgeFindings } from '../compliance/acknowledge';
 import { acknowledgeTracing, functionRole } from '../compliance/function-role';
 import { Problems } from '../errors';
-import { DEFAULT_LOG_RETENTION, DEFAULT_MEMORY_MB, DEFAULT_REMOVAL_POLICY, DEFAULT_TIMEOUT, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, LIVE_ALIAS, POWERTOOLS_LAYER_MODULES, TOOL_ARCHITECTURE, TOOL_BUNDLING, TOOL_RUNTIME } from './defaults';
+import { DEFAULT_LOG_RETENTION, DEFAULT_MEMORY_MB, DEFAULT_REMOVAL_POLICY, DEFAULT_TIMEOUT, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, LIVE_ALIAS, TOOL_ARCHITECTURE, TOOL_RUNTIME, toolCodeBundling } from './defaults';
+import { kitLambdaCode, kitToolFunction, lambdaCodeFromEntry } from '../bundling';
 import { PowertoolsSource } from './powertools';
 
 /** Powertools log levels. */
@@ -78,8 +77,8 @@ export interface ToolGroupProps extends ToolFunctionOptions {
   /** Exactly the DynamoDB actions the function gets on each of its tables (see `TARGET_TABLE_ACCESS`). */
   readonly access: Readonly<Partial<Record<TableKey, readonly string[]>>>;
   /**
-   * Handler entry file.
-   * @default - the kit's lambda/tools/<target>/index.ts
+   * Handler entry file (absolute path), bundled at synth with the app's esbuild (`npm install --save-dev esbuild`).
+   * @default - the kit's function of a reference target (lambda/tools/<target>), pre-bundled in the package
    */
   readonly entry?: string;
   /**
@@ -103,7 +102,7 @@ const TARGET_NAME = /^[a-z][a-z0-9-]{0,47}$/;
 export class ToolGroup extends Construct {
   readonly target: string;
   readonly tools: readonly ToolDefinition[];
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   /** The alias the gateway invokes; put canary deployments on it. */
   readonly alias: lambda.Alias;
   readonly role: iam.Role;
@@ -143,9 +142,10 @@ export class ToolGroup extends Construct {
     const tableEnv = Object.fromEntries(
       (Object.keys(props.access) as TableKey[]).map((key) => [TABLES[key].envVar, props.tables[key]!.tableName]),
     );
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: props.entry ?? path.join(__dirname, '..', '..', 'lambda', 'tools', props.target, 'index.ts'),
-      handler: 'handler',
+    const bundling = toolCodeBundling(!!powertoolsLayer);
+    this.function = new lambda.Function(this, 'Function', {
+      code: props.entry ? lambdaCodeFromEntry(props.entry, bundling) : kitLambdaCode(kitToolFunction(props.target, !!powertoolsLayer)),
+      handler: 'index.handler',
       runtime: TOOL_RUNTIME,
       architecture: TOOL_ARCHITECTURE,
       memorySize,
@@ -153,7 +153,6 @@ export class ToolGroup extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
-      bundling: powertoolsLayer ? { ...TOOL_BUNDLING, externalModules: [...TOOL_BUNDLING.externalModules!, ...POWERTOOLS_LAYER_MODULES] } : TOOL_BUNDLING,
       layers: powertoolsLayer ? [powertoolsLayer] : undefined,
       description: listTools(`Tools of gateway target ${props.target}: `, props.tools, 256),
       environment: {

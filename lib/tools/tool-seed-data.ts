@@ -1,17 +1,17 @@
 import * as crypto from 'node:crypto';
-import * as path from 'node:path';
 import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { SEED_ITEMS } from '../../lambda/shared/seed-data';
 import { TABLES, type TableKey } from '../../lambda/shared/tables';
 import { acknowledgeFindings } from '../compliance/acknowledge';
 import { functionRole } from '../compliance/function-role';
-import { DEFAULT_LOG_RETENTION, KEY_WRITE_ACTIONS, TOOL_ARCHITECTURE, TOOL_BUNDLING, TOOL_RUNTIME } from './defaults';
+import { DEFAULT_LOG_RETENTION, KEY_WRITE_ACTIONS, TOOL_ARCHITECTURE, TOOL_RUNTIME } from './defaults';
+import { KIT_FUNCTIONS, kitLambdaCode } from '../bundling';
 
 export interface ToolSeedDataProps {
   /** The tables to seed, by logical name; tables without seed data are ignored. */
@@ -34,7 +34,7 @@ export interface ToolSeedDataProps {
  * no wildcard invoke permissions); it re-runs whenever the seed data changes.
  */
 export class ToolSeedData extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: ToolSeedDataProps) {
@@ -51,16 +51,15 @@ export class ToolSeedData extends Construct {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:BatchWriteItem'], resources: [table.tableArn] }));
       table.encryptionKey?.grant(role, ...KEY_WRITE_ACTIONS);
     }
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(__dirname, '..', '..', 'lambda', 'tools', 'seed', 'index.ts'),
-      handler: 'handler',
+    this.function = new lambda.Function(this, 'Function', {
+      code: kitLambdaCode(KIT_FUNCTIONS.seedData),
+      handler: 'index.handler',
       runtime: TOOL_RUNTIME,
       architecture: TOOL_ARCHITECTURE,
       memorySize: 256,
       timeout: Duration.minutes(2),
       role,
       logGroup,
-      bundling: TOOL_BUNDLING,
       description: 'Loads reference seed data into the tool tables (dev)',
       environment: Object.fromEntries(seeded.map((k) => [TABLES[k].envVar, props.tables[k]!.tableName])),
     });

@@ -15,7 +15,7 @@ export class HrAssistantStack extends Stack {
     new AgentRuntime(this, 'HrAgent', {
       runtimeName: 'hr_assistant',
       protocol: 'A2A',
-      code: AgentCode.fromEntry('../../agents/entry/hr.ts'), // relative to this file
+      code: AgentCode.fromKit('hr'), // the kit's reference HR agent; your own: AgentCode.fromEntry('../agents/hr.ts')
       model: { modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', temperature: 0.2, maxTokens: 2048 },
       auth: { discoveryUrl: identity.discoveryUrl, allowedAudiences: ['api://agents'] },
       gatewayUrl: gateway.url,

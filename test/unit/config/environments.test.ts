@@ -72,6 +72,20 @@ describe('environment config', () => {
     expect(cfg).toMatchObject({ name: 'perf', region: 'eu-west-1', removalPolicy: 'retain', memory: { eventExpiryDays: 14 } });
   });
 
+  test("by default an app's environments are read from config/ in the app's directory (the working directory), not the kit's", () => {
+    const app = fs.mkdtempSync(path.join(os.tmpdir(), 'app-'));
+    fs.mkdirSync(path.join(app, 'config'));
+    fs.writeFileSync(path.join(app, 'config', 'perf.json'), JSON.stringify({ extends: 'staging', region: 'eu-west-1' }));
+    const cwd = process.cwd();
+    process.chdir(app);
+    try {
+      expect(loadEnvironment('perf')).toMatchObject({ name: 'perf', region: 'eu-west-1' });
+      expect(() => loadEnvironment('qa')).toThrow(`expected one of dev, staging, prod, perf (add ${path.join(fs.realpathSync(app), 'config', 'qa.json')} to define it)`);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   test('a JSON environment with a bad field fails naming the file and field', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
     fs.writeFileSync(path.join(dir, 'perf.json'), JSON.stringify({ extends: 'staging', region: 'Mars' }));

@@ -1,0 +1,2 @@
+export * from './kit-code';
+export * from './kit-functions';
