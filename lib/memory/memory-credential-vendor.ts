@@ -7,6 +7,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { VENDOR_ENV } from '../../lambda/memory-credentials/contract';
+import { acknowledgeFindings } from '../compliance/acknowledge';
 import { acknowledgeTracing, functionRole } from '../compliance/function-role';
 import { Problems } from '../errors';
 import { AgentMemoryPerms } from './perms';
@@ -131,10 +132,12 @@ export class MemoryCredentialVendor extends Construct {
       bundling: { minify: true, sourceMap: false, target: 'node22', mainFields: ['module', 'main'], externalModules: ['@aws-sdk/*'] },
     });
     acknowledgeTracing(vendorRole);
+    acknowledgeFindings(this.function, [{ id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' }]);
   }
 
   /** Let an agent role ask for memory credentials (for the callers whose tokens it holds). */
   grantVend(grantee: iam.IGrantable): iam.Grant {
-    return this.function.grantInvoke(grantee);
+    // The unqualified function only (what the agents invoke), not every version (`<arn>:*`).
+    return iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.function.functionArn] });
   }
 }
