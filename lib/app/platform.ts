@@ -6,6 +6,7 @@ import { agentSpecs, type AgentSpec } from '../../catalog/agents';
 import { TOOL_TARGETS } from '../../catalog';
 import type { ToolDefinition } from '../../catalog/tool';
 import type { EnvironmentConfig } from '../config';
+import { TableBackup } from '../compliance/table-backup';
 import { KitError } from '../errors';
 import type { PlatformOutputs } from '../pipeline/agent-platform-stage';
 import { FoundationStack, releasedByRollout } from './foundation-stack';
@@ -178,6 +179,11 @@ export class AgentPlatform {
     });
 
     this.stacks.push(this.foundation, ...toolStacks.stacks, ...agentStacks.stacks, this.gateway, ...observabilityStacks.stacks, this.release);
+    // Data an environment retains is backed up too (AWS Backup, beside point-in-time recovery).
+    for (const stack of this.stacks) {
+      if (removalPolicy === RemovalPolicy.RETAIN) TableBackup.ofStack(stack, { encryptionKey: this.foundation.key });
+      else TableBackup.acknowledgeNone(stack, `the ${config.name} environment destroys its data with its stacks (removalPolicy "destroy"): nothing is kept to restore`);
+    }
     for (const stack of this.stacks) {
       Tags.of(stack).add('project', 'agentcore-kit');
       for (const [k, v] of Object.entries(config.tags)) Tags.of(stack).add(k, v);

@@ -14,7 +14,7 @@ export interface Acknowledgement {
   readonly reason: string;
 }
 
-const RULE_ID = /^[A-Za-z][\w-]*-[A-Za-z0-9]+(\[.+\])?$/;
+const RULE_ID = /^[A-Za-z][\w.-]*-[A-Za-z0-9]+(\[.+\])?$/;
 const MIN_REASON = 20;
 
 /**

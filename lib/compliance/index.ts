@@ -11,3 +11,5 @@ export * from './validation-report';
 export * from './wildcard-actions';
 export * from './function-role';
 export * from './iam-reference-check';
+export * from './packs';
+export * from './table-backup';

@@ -13,7 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeIamWildcards } from '../compliance';
+import { acknowledgeAlarmWithoutAction, acknowledgeIamWildcards } from '../compliance';
 import { Problems } from '../errors';
 import { EVALUATION_DIMENSION, EVALUATION_NAMESPACE } from '../observability/metric-names';
 import { CodeEvaluators } from './code-evaluators';
@@ -227,6 +227,9 @@ export class AgentEvaluation extends Construct {
           alarmRule: cloudwatch.AlarmRule.anyOf(...this.driftAlarms.map((a) => cloudwatch.AlarmRule.fromAlarm(a, cloudwatch.AlarmState.ALARM))),
         });
         if (props.drift.action) this.drift.addAlarmAction(props.drift.action);
+        for (const alarm of this.driftAlarms) {
+          acknowledgeAlarmWithoutAction(alarm, `Member of the composite alarm ${props.namePrefix}-evaluation-drift, which notifies (one page per drift, not one per evaluator and endpoint)`);
+        }
       }
     }
   }

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { VENDOR_ENV } from '../../lambda/memory-credentials/contract';
 import { acknowledgeFindings } from '../compliance/acknowledge';
 import { acknowledgeTracing, functionRole } from '../compliance/function-role';
+import { acknowledgeFunctionBaseline } from '../compliance/packs';
 import { Problems } from '../errors';
 import { AgentMemoryPerms } from './perms';
 
@@ -133,6 +134,7 @@ export class MemoryCredentialVendor extends Construct {
     });
     acknowledgeTracing(vendorRole);
     acknowledgeFindings(this.function, [{ id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' }]);
+    acknowledgeFunctionBaseline(this.function, { kind: 'synchronous', caller: 'the agent runtimes (Lambda Invoke, RequestResponse)' });
   }
 
   /** Let an agent role ask for memory credentials (for the callers whose tokens it holds). */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -20,6 +20,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../compliance/acknowledge';
 import { functionRole } from '../compliance/function-role';
+import { acknowledgeFunctionBaseline } from '../compliance/packs';
 import { KitError, Problems } from '../errors';
 import { AB_TEST_STOP, ALARM_READ, ENDPOINT_READ, ENDPOINT_WRITE, RULE_READ, RULE_WRITE } from './perms';
 import { planRollout, type RolloutPlan, type RolloutPresetName, type RolloutStepInput } from './rollout-plan';
@@ -470,6 +471,10 @@ export class ReleaseController extends Construct {
       const r = stack.resolve(token) as { 'Fn::GetAtt'?: [string, string] };
       return r['Fn::GetAtt'] ? `<${r['Fn::GetAtt'][0]}.${attr}>` : token;
     };
+    acknowledgeFunctionBaseline(this.rollbackFunction, { kind: 'asynchronous', caller: 'EventBridge (canary alarm state changes)', destination: 'the RollbackDeadLetters queue' });
+    acknowledgeFunctionBaseline(this.rolloutFunction, { kind: 'synchronous', caller: 'the rollout state machine (a Task with retries and a Catch)' });
+    // The rollback's dead letters are the end of the line: a queue behind them would only move the same events.
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is the dead-letter (on-failure) destination of the rollback function; a redrive from it would only move the same failed events' });
     for (const f of [this.rollbackFunction, this.rolloutFunction]) {
       acknowledgeFindings(f, [{ id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' }]);
       // The role's statements, acknowledged on the role (and its policies) only.
