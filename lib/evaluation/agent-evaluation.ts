@@ -285,7 +285,8 @@ export class AgentEvaluation extends Construct {
         'Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/*',
         `Resource::arn:<AWS::Partition>:bedrock:*:${account}:inference-profile/*`,
       ],
-      'Online evaluation lists this account-region log groups and sets the aws/spans index policy (actions without resource-level permissions), reads the log streams of the scored runtime endpoints and aws/spans, writes result log groups the service names per config, and invokes the judge models (cross-region inference profiles) the built-in evaluators choose',
+      'Online evaluation lists this account-region log groups and sets the aws/spans index policy (actions without resource-level permissions), reads the log streams of the scored runtime endpoints and aws/spans, writes result log groups the service names per config, and invokes the judge models (cross-region inference profiles) the built-in evaluators choose. ' +
+        'Not narrower per environment (Service Authorization Reference): aws/spans is the one Transaction Search log group of the account and region, and logs:StartQuery/GetQueryResults take no condition key; the result groups are named by the service, and logs:CreateLogStream/PutLogEvents take no condition key (CreateLogGroup only aws:RequestTag, which the service sets, not the kit)',
     );
     return role;
   }

@@ -22,6 +22,7 @@ import { acknowledgeFindings } from '../compliance/acknowledge';
 import { functionRole } from '../compliance/function-role';
 import { acknowledgeFunctionBaseline } from '../compliance/packs';
 import { KitError, Problems } from '../errors';
+import { AB_TEST_RELEASE_TAG } from '../../lambda/rollout/ab-test';
 import { AB_TEST_STOP, ALARM_READ, ENDPOINT_READ, ENDPOINT_WRITE, RULE_READ, RULE_WRITE } from './perms';
 import { planRollout, type RolloutPlan, type RolloutPresetName, type RolloutStepInput } from './rollout-plan';
 
@@ -486,7 +487,7 @@ export class ReleaseController extends Construct {
       ]);
     }
     acknowledgeFindings(this.rollbackFunction.role!, [
-      { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock-agentcore:<AWS::Region>:<AWS::AccountId>:ab-test/*]', reason: 'A/B test ids are made by the service at CreateABTest; the rollback stops only the test recorded in this release state' },
+      { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock-agentcore:<AWS::Region>:<AWS::AccountId>:ab-test/*]', reason: 'A/B test ids are made by the service at CreateABTest; the grant is conditioned on aws:ResourceTag/agentcore-kit:release (this release), so only tests this release created can be stopped' },
     ]);
     acknowledgeFindings(this.stateMachine, [
       { id: `AwsSolutions-IAM5[Resource::${ref(this.rolloutFunction.functionArn, 'Arn')}:*]`, reason: 'Step Functions invokes the rollout function and its versions; the function itself is fixed' },
@@ -516,11 +517,17 @@ export class ReleaseController extends Construct {
 
   /**
    * Stopping the release's A/B test (an unhealthy canary during a test, or an abort). Test ids are made
-   * by the service at CreateABTest, so the grant covers the account's tests in this region; the code stops
-   * only the id recorded in this release's state.
+   * by the service at CreateABTest, so the ARN is `ab-test/*`; the `aws:ResourceTag` condition (the
+   * `ab-test` resource type supports it, Service Authorization Reference) confines it to tests this
+   * release created (tagged by `npm run rollout -- ab-test`), so another environment's tests are out of reach.
    */
   private grantStopAbTest(grantee: iam.IGrantable): void {
-    iam.Grant.addToPrincipal({ grantee, actions: AB_TEST_STOP, resourceArns: [`arn:${Aws.PARTITION}:bedrock-agentcore:${Aws.REGION}:${Aws.ACCOUNT_ID}:ab-test/*`] });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: AB_TEST_STOP,
+      resourceArns: [`arn:${Aws.PARTITION}:bedrock-agentcore:${Aws.REGION}:${Aws.ACCOUNT_ID}:ab-test/*`],
+      conditions: { StringEquals: { [`aws:ResourceTag/${AB_TEST_RELEASE_TAG}`]: this.releaseName } },
+    });
   }
 
   /** The calls a rollout or rollback makes, on this release's resources only. */
