@@ -487,6 +487,7 @@ async function abTestStart(args: CliArgs, api: AbTestApi, deps: CliDeps, io: Out
   const r = await startAbTest(
     {
       name,
+      release: c.releaseName,
       description: `live (${c.liveTarget}) vs canary (${c.canaryTarget}) of release ${c.releaseName}, started by ${deps.who}`,
       gatewayArn: arns.gatewayArn,
       roleArn: args.roleArn!,

@@ -2,7 +2,9 @@
  * AgentCore Memory as the session memory of the deployed agents. Short-term turns are
  * conversational events (actor = verified user, session = runtime session); long-term records come
  * from the memory's extraction strategies (facts, preferences, summaries) under `/users/{actorId}/`.
- * The ownership rule is checked before any call, the same rule the runtime role's IAM condition holds.
+ * The ownership rule is checked before any call. Deployed, the calls are signed with credentials
+ * from the memory credential vendor ({@link AgentCoreMemoryOptions.credentials}): IAM then holds the
+ * same rule, per actor, even if this code were wrong.
  */
 import {
   BedrockAgentCoreClient,
@@ -12,28 +14,55 @@ import {
   type Event,
 } from '@aws-sdk/client-bedrock-agentcore';
 import type { AgentId } from '../../catalog/agents';
-import { assertOwnKey, assertOwnNamespace, type MemoryKey, type MemoryRecord, type MemoryStore, type SessionTurn } from './store';
+import type { ActorCredentialCache, ActorCredentials } from './credentials';
+import { assertOwnKey, assertOwnNamespace, MemoryAccessDenied, type MemoryCaller, type MemoryKey, type MemoryRecord, type MemoryStore, type SessionTurn } from './store';
 
-export interface AgentCoreMemoryOptions {
+/** How calls are signed: one client for every actor (local runs, tests), or per-actor vended credentials. */
+export type AgentCoreMemoryCredentials =
+  | { readonly client?: BedrockAgentCoreClient; readonly credentials?: never; readonly clientFor?: never }
+  | {
+      readonly client?: never;
+      /** Per-actor credentials from the memory credential vendor; each call needs the caller's token. */
+      readonly credentials: ActorCredentialCache;
+      /** The client for one actor's credentials. @default - a BedrockAgentCoreClient for `region` with those credentials */
+      readonly clientFor?: (credentials: ActorCredentials) => Pick<BedrockAgentCoreClient, 'send'>;
+    };
+
+export type AgentCoreMemoryOptions = AgentCoreMemoryCredentials & {
   /** Memory id (not ARN). */
   readonly memoryId: string;
-  /** A ready client; either this or `region`. @default - a client for `region` */
-  readonly client?: BedrockAgentCoreClient;
   readonly region?: string;
-}
+};
 
 export class AgentCoreMemory implements MemoryStore {
-  private readonly client: BedrockAgentCoreClient;
+  private readonly shared?: Pick<BedrockAgentCoreClient, 'send'>;
+  private readonly credentials?: ActorCredentialCache;
+  private readonly clientFor: (credentials: ActorCredentials) => Pick<BedrockAgentCoreClient, 'send'>;
+  /** One client per credentials object: a client never signs for another actor. */
+  private readonly clients = new WeakMap<ActorCredentials, Pick<BedrockAgentCoreClient, 'send'>>();
   private readonly memoryId: string;
 
   constructor(options: AgentCoreMemoryOptions) {
     this.memoryId = options.memoryId;
-    this.client = options.client ?? new BedrockAgentCoreClient(options.region ? { region: options.region } : {});
+    const region = options.region ? { region: options.region } : {};
+    this.credentials = options.credentials;
+    this.clientFor = options.clientFor ?? ((credentials) => new BedrockAgentCoreClient({ ...region, credentials }));
+    if (!this.credentials) this.shared = options.client ?? new BedrockAgentCoreClient(region);
   }
 
-  async appendTurn(caller: string, key: MemoryKey, turn: SessionTurn): Promise<void> {
+  /** The client that signs for `caller`: the shared one, or one holding the caller's own vended credentials. */
+  private async clientOf(caller: MemoryCaller): Promise<Pick<BedrockAgentCoreClient, 'send'>> {
+    if (this.shared) return this.shared;
+    if (typeof caller === 'string') throw new MemoryAccessDenied(caller, 'AgentCore Memory without the caller’s token (memory credentials are vended per verified caller)');
+    const credentials = await this.credentials!.forActor(caller.actorId, caller.token);
+    let client = this.clients.get(credentials);
+    if (!client) this.clients.set(credentials, (client = this.clientFor(credentials)));
+    return client;
+  }
+
+  async appendTurn(caller: MemoryCaller, key: MemoryKey, turn: SessionTurn): Promise<void> {
     assertOwnKey(caller, key);
-    await this.client.send(
+    await (await this.clientOf(caller)).send(
       new CreateEventCommand({
         memoryId: this.memoryId,
         actorId: key.actorId,
@@ -45,9 +74,9 @@ export class AgentCoreMemory implements MemoryStore {
     );
   }
 
-  async listTurns(caller: string, key: MemoryKey, max = 20): Promise<SessionTurn[]> {
+  async listTurns(caller: MemoryCaller, key: MemoryKey, max = 20): Promise<SessionTurn[]> {
     assertOwnKey(caller, key);
-    const out = await this.client.send(
+    const out = await (await this.clientOf(caller)).send(
       new ListEventsCommand({ memoryId: this.memoryId, actorId: key.actorId, sessionId: key.sessionId, includePayloads: true, maxResults: Math.min(max, 100) }),
     );
     return (out.events ?? [])
@@ -56,9 +85,9 @@ export class AgentCoreMemory implements MemoryStore {
       .slice(-max);
   }
 
-  async searchRecords(caller: string, namespace: string, query: string, topK = 5): Promise<MemoryRecord[]> {
+  async searchRecords(caller: MemoryCaller, namespace: string, query: string, topK = 5): Promise<MemoryRecord[]> {
     assertOwnNamespace(caller, namespace);
-    const out = await this.client.send(
+    const out = await (await this.clientOf(caller)).send(
       new RetrieveMemoryRecordsCommand({ memoryId: this.memoryId, namespace, searchCriteria: { searchQuery: query, topK } }),
     );
     return (out.memoryRecordSummaries ?? []).flatMap((r) =>

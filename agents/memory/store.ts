@@ -39,50 +39,66 @@ export class MemoryAccessDenied extends Error {
   }
 }
 
+/**
+ * Who is calling: the verified actor id, with the caller's bearer token where the backend needs it
+ * to obtain credentials confined to that actor (AgentCore Memory through the credential vendor).
+ */
+export type MemoryCaller = string | { readonly actorId: string; readonly token: string };
+
+/** The actor id of a caller. */
+export function actorOf(caller: MemoryCaller): string {
+  return typeof caller === 'string' ? caller : caller.actorId;
+}
+
 /** A memory backend: AgentCore Memory in the cloud, {@link InProcessMemory} locally and in tests. */
 export interface MemoryStore {
   /** Record one turn of a session. */
-  appendTurn(caller: string, key: MemoryKey, turn: SessionTurn): Promise<void>;
+  appendTurn(caller: MemoryCaller, key: MemoryKey, turn: SessionTurn): Promise<void>;
   /** The session's turns, oldest first, at most `max` (the most recent ones). */
-  listTurns(caller: string, key: MemoryKey, max?: number): Promise<SessionTurn[]>;
+  listTurns(caller: MemoryCaller, key: MemoryKey, max?: number): Promise<SessionTurn[]>;
   /** Long-term records of a namespace most relevant to `query`. */
-  searchRecords(caller: string, namespace: string, query: string, topK?: number): Promise<MemoryRecord[]>;
+  searchRecords(caller: MemoryCaller, namespace: string, query: string, topK?: number): Promise<MemoryRecord[]>;
 }
 
 /** The same ownership rule for every backend: caller === actor, namespace under `/users/{caller}/`. */
-export function assertOwnKey(caller: string, key: MemoryKey): void {
-  if (key.actorId !== caller) throw new MemoryAccessDenied(caller, `events of actor "${key.actorId}"`);
+export function assertOwnKey(caller: MemoryCaller, key: MemoryKey): void {
+  const actor = actorOf(caller);
+  if (key.actorId !== actor) throw new MemoryAccessDenied(actor, `events of actor "${key.actorId}"`);
 }
-export function assertOwnNamespace(caller: string, namespace: string): void {
-  if (!isOwnNamespace(caller, namespace)) throw new MemoryAccessDenied(caller, `namespace "${namespace}"`);
+export function assertOwnNamespace(caller: MemoryCaller, namespace: string): void {
+  const actor = actorOf(caller);
+  if (!isOwnNamespace(actor, namespace)) throw new MemoryAccessDenied(actor, `namespace "${namespace}"`);
 }
 
 /** Memory as one verified user sees it. */
 export class ActorMemory {
   readonly actorId: string;
+  private readonly caller: MemoryCaller;
 
+  /** `identity.token` (the verified caller's JWT) lets the backend vend credentials for this actor only. */
   constructor(
     private readonly store: MemoryStore,
-    identity: Pick<VerifiedIdentity, 'userId'>,
+    identity: Pick<VerifiedIdentity, 'userId'> & Partial<Pick<VerifiedIdentity, 'token'>>,
   ) {
     this.actorId = identity.userId;
+    this.caller = identity.token ? { actorId: identity.userId, token: identity.token } : identity.userId;
   }
 
   appendTurn(sessionId: string, turn: SessionTurn): Promise<void> {
-    return this.store.appendTurn(this.actorId, { actorId: this.actorId, sessionId }, turn);
+    return this.store.appendTurn(this.caller, { actorId: this.actorId, sessionId }, turn);
   }
 
   listTurns(sessionId: string, max = 20): Promise<SessionTurn[]> {
-    return this.store.listTurns(this.actorId, { actorId: this.actorId, sessionId }, max);
+    return this.store.listTurns(this.caller, { actorId: this.actorId, sessionId }, max);
   }
 
   /** Long-term records of one kind for this user. */
   recall(kind: MemoryKind, query: string, topK = 5, sessionId?: string): Promise<MemoryRecord[]> {
-    return this.store.searchRecords(this.actorId, namespaceFor(kind, this.actorId, sessionId), query, topK);
+    return this.store.searchRecords(this.caller, namespaceFor(kind, this.actorId, sessionId), query, topK);
   }
 
   /** Long-term records of an explicit namespace; refused unless it is this user's own. */
   search(namespace: string, query: string, topK = 5): Promise<MemoryRecord[]> {
-    return this.store.searchRecords(this.actorId, namespace, query, topK);
+    return this.store.searchRecords(this.caller, namespace, query, topK);
   }
 }

@@ -74,6 +74,23 @@ export function jwtVerifier(options: JwtVerifierOptions): IdentityVerifier {
   };
 }
 
+/**
+ * The verifier of an OIDC identity provider named by its discovery document (`jwks_uri` and
+ * `issuer` are read from it once). Used by the agents and by the memory credential vendor, so both
+ * accept exactly the same tokens.
+ */
+export async function discoveredVerifier(
+  discoveryUrl: string,
+  options: Omit<JwtVerifierOptions, 'jwks' | 'issuer'> = {},
+  fetchImpl: typeof fetch = fetch,
+): Promise<IdentityVerifier> {
+  const res = await fetchImpl(discoveryUrl);
+  if (!res.ok) throw new Error(`JWT_DISCOVERY_URL: ${discoveryUrl} answered HTTP ${res.status}`);
+  const doc = (await res.json()) as { jwks_uri?: string; issuer?: string };
+  if (!doc.jwks_uri || !doc.issuer) throw new Error(`JWT_DISCOVERY_URL: ${discoveryUrl} has no jwks_uri/issuer`);
+  return jwtVerifier({ ...options, jwks: doc.jwks_uri, issuer: doc.issuer });
+}
+
 /** The token of an `Authorization: Bearer <token>` header (any header-name case). */
 export function bearerToken(headers: Readonly<Record<string, string | string[] | undefined>>): string {
   const entry = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization');

@@ -11,10 +11,12 @@
  */
 import { z } from 'zod';
 import { SPECIALIST_IDS, type SpecialistId } from '../../catalog/agents';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { AgentCoreMemory } from '../memory/agentcore-memory';
+import { ActorCredentialCache, lambdaCredentialVendor } from '../memory/credentials';
 import { InProcessMemory } from '../memory/in-process-memory';
 import type { MemoryStore } from '../memory/store';
-import { jwtVerifier, type IdentityVerifier } from './identity';
+import { discoveredVerifier, jwtVerifier, type IdentityVerifier } from './identity';
 
 const url = (name: string) => z.url({ error: `${name}: an http(s) URL` });
 const list = z
@@ -26,6 +28,8 @@ const commonSchema = z.object({
   AWS_REGION: z.string({ error: 'AWS_REGION: required, e.g. us-east-1' }).regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'AWS_REGION: a region such as us-east-1'),
   /** Absent for a runtime without AgentCore Memory (see memoryFromEnv). */
   MEMORY_ID: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$/, 'MEMORY_ID: an AgentCore Memory id').optional(),
+  /** The memory credential vendor (function name or ARN); memory calls are signed with what it vends per caller. */
+  MEMORY_CREDENTIALS_FUNCTION: z.string().regex(/^[\w:/.-]{1,170}$/, 'MEMORY_CREDENTIALS_FUNCTION: a Lambda function name or ARN').optional(),
   JWT_DISCOVERY_URL: url('JWT_DISCOVERY_URL').optional(),
   JWT_JWKS_URL: url('JWT_JWKS_URL').optional(),
   JWT_ISSUER: z.string().optional(),
@@ -72,24 +76,20 @@ export function specialistUrls(env: SupervisorEnv): Record<SpecialistId, string>
 
 /** The verifier of the identity provider named in the environment (OIDC discovery or JWKS + issuer). */
 export async function verifierFromEnv(env: z.output<typeof commonSchema>, fetchImpl: typeof fetch = fetch): Promise<IdentityVerifier> {
-  let jwks = env.JWT_JWKS_URL;
-  let issuer = env.JWT_ISSUER;
-  if (env.JWT_DISCOVERY_URL) {
-    const res = await fetchImpl(env.JWT_DISCOVERY_URL);
-    if (!res.ok) throw new Error(`JWT_DISCOVERY_URL: ${env.JWT_DISCOVERY_URL} answered HTTP ${res.status}`);
-    const doc = (await res.json()) as { jwks_uri?: string; issuer?: string };
-    if (!doc.jwks_uri || !doc.issuer) throw new Error(`JWT_DISCOVERY_URL: ${env.JWT_DISCOVERY_URL} has no jwks_uri/issuer`);
-    jwks = doc.jwks_uri;
-    issuer = doc.issuer;
-  }
-  return jwtVerifier({ jwks: jwks!, issuer, audiences: env.JWT_AUDIENCES, userIdClaim: env.USER_ID_CLAIM });
+  const options = { audiences: env.JWT_AUDIENCES, userIdClaim: env.USER_ID_CLAIM };
+  if (env.JWT_DISCOVERY_URL) return discoveredVerifier(env.JWT_DISCOVERY_URL, options, fetchImpl);
+  return jwtVerifier({ ...options, jwks: env.JWT_JWKS_URL!, issuer: env.JWT_ISSUER });
 }
 
 /**
- * AgentCore Memory when the runtime has one (MEMORY_ID); otherwise memory held in this process —
+ * AgentCore Memory when the runtime has one (MEMORY_ID), signed per caller with credentials from the
+ * memory credential vendor (MEMORY_CREDENTIALS_FUNCTION, set by the runtime construct); otherwise memory held in this process —
  * on AgentCore each session runs in its own microVM, so a session keeps its turns for its lifetime
  * and nothing outlives it (no long-term records).
  */
 export function memoryFromEnv(env: z.output<typeof commonSchema>): MemoryStore {
-  return env.MEMORY_ID ? new AgentCoreMemory({ memoryId: env.MEMORY_ID, region: env.AWS_REGION }) : new InProcessMemory();
+  if (!env.MEMORY_ID) return new InProcessMemory();
+  if (!env.MEMORY_CREDENTIALS_FUNCTION) return new AgentCoreMemory({ memoryId: env.MEMORY_ID, region: env.AWS_REGION });
+  const vend = lambdaCredentialVendor(env.MEMORY_CREDENTIALS_FUNCTION, new LambdaClient({ region: env.AWS_REGION }));
+  return new AgentCoreMemory({ memoryId: env.MEMORY_ID, region: env.AWS_REGION, credentials: new ActorCredentialCache(vend) });
 }

@@ -38,7 +38,15 @@ export function sdkAbTestApi(client: BedrockAgentCoreClient): AbTestApi {
 export const CONTROL_VARIANT = 'C';
 export const TREATMENT_VARIANT = 'T1';
 
+/**
+ * Tag every A/B test carries with the release that created it: the roles that stop tests may stop only
+ * tests of their own release (`aws:ResourceTag/<this key>` on `ab-test/*`; test ids are made by the service).
+ */
+export const AB_TEST_RELEASE_TAG = 'agentcore-kit:release';
+
 export interface AbTestPlan {
+  /** Release that starts the test, set as the {@link AB_TEST_RELEASE_TAG} tag. @default - untagged (no release role may stop it) */
+  readonly release?: string;
   /** Letters, digits, `_` and `-`. */
   readonly name: string;
   readonly description?: string;
@@ -95,6 +103,7 @@ export function createRequest(p: AbTestPlan, clientToken: string): CreateABTestC
     roleArn: p.roleArn,
     clientToken,
     enableOnCreate: !p.startStopped,
+    ...(p.release ? { tags: { [AB_TEST_RELEASE_TAG]: p.release } } : {}),
     variants: [
       { name: CONTROL_VARIANT, weight: 100 - p.treatmentPercent, variantConfiguration: { target: { name: p.controlTarget } } },
       { name: TREATMENT_VARIANT, weight: p.treatmentPercent, variantConfiguration: { target: { name: p.treatmentTarget } } },

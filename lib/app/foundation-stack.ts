@@ -97,6 +97,7 @@ export class FoundationStack extends Stack {
       description: `Shared short- and long-term memory of the ${config.name} agents, namespaced per user`,
       eventExpiry: Duration.days(config.memory.eventExpiryDays),
       encryptionKey: this.key,
+      removalPolicy,
     });
 
     // The rollout machinery writes these after a promotion or rollback; CloudFormation never

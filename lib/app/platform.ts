@@ -6,6 +6,7 @@ import { TOOL_TARGETS } from '../../catalog';
 import type { ToolDefinition } from '../../catalog/tool';
 import type { EnvironmentConfig } from '../config';
 import { kitAgentCode } from '../bundling/kit-code';
+import { TableBackup } from '../compliance/table-backup';
 import { KitError } from '../errors';
 import { AgentCode } from '../runtime/agent-code';
 import type { PlatformOutputs } from '../pipeline/agent-platform-stage';
@@ -194,6 +195,11 @@ export class AgentPlatform {
     this.releases = releases;
 
     this.stacks.push(this.foundation, ...toolStacks.stacks, ...agentStacks.stacks, this.gateway, ...observabilityStacks.stacks, ...releases);
+    // Data an environment retains is backed up too (AWS Backup, beside point-in-time recovery).
+    for (const stack of this.stacks) {
+      if (removalPolicy === RemovalPolicy.RETAIN) TableBackup.ofStack(stack, { encryptionKey: this.foundation.key });
+      else TableBackup.acknowledgeNone(stack, `the ${config.name} environment destroys its data with its stacks (removalPolicy "destroy"): nothing is kept to restore`);
+    }
     for (const stack of this.stacks) {
       Tags.of(stack).add('project', 'agentcore-kit');
       for (const [k, v] of Object.entries(config.tags)) Tags.of(stack).add(k, v);

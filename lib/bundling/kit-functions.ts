@@ -19,6 +19,7 @@ export const KIT_FUNCTIONS = {
   rollout: { entry: 'lambda/rollout/index.ts', bundling: RELEASE_BUNDLING },
   rollback: { entry: 'lambda/rollback/index.ts', bundling: RELEASE_BUNDLING },
   seedData: { entry: 'lambda/tools/seed/index.ts', bundling: toolCodeBundling() },
+  memoryCredentials: { entry: 'lambda/memory-credentials/index.ts', bundling: { mainFields: ['module', 'main'] } },
 } as const satisfies Record<string, KitFunction>;
 
 /** The function of one of the kit's tool targets, with or without a Powertools layer. */

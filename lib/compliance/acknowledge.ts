@@ -1,7 +1,7 @@
 import { CfnResource, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { Problems } from '../errors';
+import { makePack, packOfRule } from './packs';
 
 /** A finding a construct accepts, and why. */
 export interface Acknowledgement {
@@ -14,7 +14,7 @@ export interface Acknowledgement {
   readonly reason: string;
 }
 
-const RULE_ID = /^[A-Za-z][\w-]*-[A-Za-z0-9]+(\[.+\])?$/;
+const RULE_ID = /^[A-Za-z][\w.-]*-[A-Za-z0-9]+(\[.+\])?$/;
 const MIN_REASON = 20;
 
 /**
@@ -75,7 +75,8 @@ export function acknowledgeGeneratedFindings(scope: IConstruct, rulePrefix: stri
   problems.check(RULE_ID.test(rulePrefix), `acknowledgeGeneratedFindings.rulePrefix: expected a rule id such as "AwsSolutions-IAM5", got ${JSON.stringify(rulePrefix)}`);
   problems.check(typeof reason === 'string' && reason.trim().length >= MIN_REASON, `acknowledgeGeneratedFindings.reason: expected at least ${MIN_REASON} characters, got ${JSON.stringify(reason)}`);
   problems.throwIfAny();
-  const report = new AwsSolutionsChecks().validateScope(scope);
+  // The pack the rule belongs to (AwsSolutions, NIST 800-53 R5, HIPAA Security, Serverless).
+  const report = makePack(packOfRule(rulePrefix) ?? 'aws-solutions', undefined).validateScope(scope);
   const byPath = new Map(scope.node.findAll().map((c) => [c.node.path, c] as const));
   const done: string[] = [];
   for (const v of report.violations) {

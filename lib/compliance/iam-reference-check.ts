@@ -6,12 +6,19 @@
  * - every resource ARN can name a resource type the statement's actions accept;
  * - `Resource: "*"` only where an action supports no resource-level scoping.
  *
+ * Resource-based policies (role trust policies, key, bucket, topic, queue, secret and log-group
+ * policies) and Lambda permissions are checked too: every action exists, and every condition key is
+ * a global `aws:` key or one that some action of the statement supports (a key its service defines
+ * but none of the statement's actions supports never matches, so the condition silently fails).
+ * Their resources are not compared: the resource of a resource policy is the resource it sits on.
+ *
  * Resources are compared as patterns: CloudFormation references (Ref, GetAtt, imports) and `*` are
  * wildcards on the template side, `${...}` variables on the reference side; a resource matches a
  * type when some ARN could be both.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { resourcePolicies } from './resource-policy-check';
 import type { SynthesizedTemplate } from './templates';
 
 interface ActionData {
@@ -27,7 +34,9 @@ interface ResourceTypeData {
 export interface IamReferenceFinding {
   readonly template: string;
   readonly resource: string;
-  readonly kind: 'unknown-action' | 'unknown-condition-key' | 'resource-mismatch' | 'star-resource';
+  readonly kind: 'unknown-action' | 'unknown-condition-key' | 'unsupported-condition-key' | 'resource-mismatch' | 'star-resource';
+  /** Where the statement sits when it is not an identity policy, e.g. `AssumeRolePolicyDocument`. */
+  readonly location?: string;
   readonly detail: string;
 }
 
@@ -191,6 +200,57 @@ export function checkIamReference(templates: readonly SynthesizedTemplate[]): Ia
   return findings;
 }
 
+/**
+ * Whether an action supports a condition key: the key is global, or listed for the action or for
+ * one of its resource types (`${Var}` parts of reference keys match anything).
+ */
+function actionSupportsKey(action: ActionData, key: string): boolean {
+  const lower = key.toLowerCase();
+  if (GLOBAL_KEYS.some((g) => variablePattern(g).test(lower))) return true;
+  const keys = [...action.conditionKeys, ...action.resourceTypes.flatMap((rt) => (rt as { conditionKeys?: readonly string[] }).conditionKeys ?? [])];
+  return keys.some((k) => variablePattern(k).test(lower));
+}
+
+/** Action and condition-key problems of one resource-policy statement. */
+function resourceStatementFindings(actionsValue: unknown, condition: Record<string, Record<string, unknown>> | undefined): Array<[IamReferenceFinding['kind'], string]> {
+  const out: Array<[IamReferenceFinding['kind'], string]> = [];
+  const actions = ([actionsValue ?? []].flat() as unknown[]).filter((a): a is string => typeof a === 'string' && a !== '*');
+  const matched: ActionData[] = [];
+  for (const a of actions) {
+    const m = matchingActions(a);
+    if (!m?.length) out.push(['unknown-action', a]);
+    else matched.push(...m);
+  }
+  if (!matched.length) return out;
+  for (const op of Object.values(condition ?? {})) {
+    for (const key of Object.keys(op)) {
+      if (!matched.some((a) => actionSupportsKey(a, key))) out.push(['unsupported-condition-key', `${key} is supported by none of ${actions.join(', ')}`]);
+    }
+  }
+  return out;
+}
+
+/** Findings for resource-based policies (trust, key, bucket, topic, queue, secret, log-group policies) and Lambda permissions. */
+export function checkResourcePolicyReference(templates: readonly SynthesizedTemplate[]): IamReferenceFinding[] {
+  const findings: IamReferenceFinding[] = [];
+  for (const t of templates) {
+    for (const [id, r] of Object.entries(t.template.Resources ?? {})) {
+      const props = (r.Properties ?? {}) as Record<string, unknown>;
+      if (r.Type === 'AWS::Lambda::Permission') {
+        for (const [kind, detail] of resourceStatementFindings(props.Action, undefined)) findings.push({ template: t.name, resource: id, kind, detail, location: 'Action' });
+        continue;
+      }
+      for (const [location, doc] of resourcePolicies(r.Type, props)) {
+        const statements = (doc as { Statement?: unknown } | undefined)?.Statement;
+        for (const st of [statements ?? []].flat() as Array<{ Action?: unknown; Condition?: Record<string, Record<string, unknown>> }>) {
+          for (const [kind, detail] of resourceStatementFindings(st.Action, st.Condition)) findings.push({ template: t.name, resource: id, kind, detail, location });
+        }
+      }
+    }
+  }
+  return findings;
+}
+
 export function formatIamReferenceFindings(findings: readonly IamReferenceFinding[]): string {
-  return findings.map((f) => `${f.kind}: ${f.template}/${f.resource}: ${f.detail}`).join('\n');
+  return findings.map((f) => `${f.kind}: ${f.template}/${f.resource}${f.location ? ` ${f.location}` : ''}: ${f.detail}`).join('\n');
 }

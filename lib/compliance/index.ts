@@ -12,3 +12,5 @@ export * from './wildcard-actions';
 export * from './function-role';
 export * from './iam-reference-check';
 export * from './deploy-collisions';
+export * from './packs';
+export * from './table-backup';

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { checkEncryption } from './encryption-check';
 import { checkIamPolicies, type IamCheckOptions } from './iam-check';
-import { checkIamReference } from './iam-reference-check';
+import { checkIamReference, checkResourcePolicyReference } from './iam-reference-check';
 import { checkResourcePolicies } from './resource-policy-check';
 import { CFN_LIMITS, templateSizes } from './template-limits';
 import { loadTemplates, type SynthesizedTemplate } from './templates';
@@ -32,7 +32,7 @@ export class KitChecksPlugin implements IPolicyValidationPlugin {
       else violations.push({ ruleName, description, severity: 'fatal', violatingResources: [resource] });
     };
     for (const f of checkIamPolicies(templates, this.options)) add('IamLeastPrivilege', f.problem, f.template, f.logicalId, `Properties.${f.location}.Statement.${f.statement}`);
-    for (const f of checkIamReference(templates)) add('IamReference', `${f.kind}: ${f.detail}`, f.template, f.resource);
+    for (const f of [...checkIamReference(templates), ...checkResourcePolicyReference(templates)]) add('IamReference', `${f.kind}: ${f.location ? `${f.location}: ` : ''}${f.detail}`, f.template, f.resource);
     for (const f of checkResourcePolicies(templates)) add('ResourcePolicy', f.problem, f.template, f.logicalId, f.statement === undefined ? 'Properties' : `Properties.${f.location}.Statement.${f.statement}`);
     for (const f of checkEncryption(templates)) add('CustomerManagedKey', f.problem, f.template, f.logicalId);
     for (const s of templateSizes(templates as SynthesizedTemplate[])) {

@@ -18,7 +18,7 @@ export interface ResourcePolicyFinding {
 }
 
 /** Resource policies inside resources: `[location, document]`. Log-group policies are JSON strings. */
-function resourcePolicies(type: string, props: Record<string, unknown>): Array<[string, unknown]> {
+export function resourcePolicies(type: string, props: Record<string, unknown>): Array<[string, unknown]> {
   switch (type) {
     case 'AWS::KMS::Key':
       return [['KeyPolicy', props.KeyPolicy]];

@@ -46,6 +46,8 @@ const dev: EnvironmentConfigInput = {
   },
   release: { rollout: 'ALL_AT_ONCE', toolDeployment: 'ALL_AT_ONCE' },
   pipeline: { manualApprovalBeforeProd: false },
+  // Every pack in every environment (staging and prod inherit it): a finding shows up in dev first.
+  compliance: { packs: ['aws-solutions', 'nist-800-53-r5', 'hipaa-security', 'serverless'] },
 };
 
 const staging: EnvironmentConfigInput = {

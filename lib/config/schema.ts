@@ -4,6 +4,10 @@
  */
 import { z } from 'zod';
 
+/** cdk-nag rule packs an environment can run at synth (lib/compliance/packs.ts). */
+export const COMPLIANCE_PACK_NAMES = ['aws-solutions', 'nist-800-53-r5', 'hipaa-security', 'serverless'] as const;
+export type CompliancePackName = (typeof COMPLIANCE_PACK_NAMES)[number];
+
 /** Retention periods CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -213,6 +217,19 @@ export const environmentConfigSchema = z
         manualApprovalBeforeProd: z.boolean(),
       })
       .strict(),
+
+    /** Synth-time rule packs; every unacknowledged finding of each fails the synth. */
+    compliance: z
+      .object({
+        packs: z
+          .array(
+            z.enum(COMPLIANCE_PACK_NAMES, { error: (iss) => `unknown compliance pack ${JSON.stringify(iss.input)}; expected one of ${COMPLIANCE_PACK_NAMES.join(', ')}` }),
+          )
+          .min(1, `expected at least one of ${COMPLIANCE_PACK_NAMES.join(', ')}`)
+          .refine((p) => new Set(p).size === p.length, { message: 'a pack is listed twice' }),
+      })
+      .strict()
+      .default({ packs: ['aws-solutions'] }),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -13,7 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeIamWildcards } from '../compliance';
+import { acknowledgeAlarmWithoutAction, acknowledgeIamWildcards } from '../compliance';
 import { Problems } from '../errors';
 import { EVALUATION_DIMENSION, EVALUATION_NAMESPACE } from '../observability/metric-names';
 import { CodeEvaluators } from './code-evaluators';
@@ -227,6 +227,9 @@ export class AgentEvaluation extends Construct {
           alarmRule: cloudwatch.AlarmRule.anyOf(...this.driftAlarms.map((a) => cloudwatch.AlarmRule.fromAlarm(a, cloudwatch.AlarmState.ALARM))),
         });
         if (props.drift.action) this.drift.addAlarmAction(props.drift.action);
+        for (const alarm of this.driftAlarms) {
+          acknowledgeAlarmWithoutAction(alarm, `Member of the composite alarm ${props.namePrefix}-evaluation-drift, which notifies (one page per drift, not one per evaluator and endpoint)`);
+        }
       }
     }
   }
@@ -282,7 +285,8 @@ export class AgentEvaluation extends Construct {
         'Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/*',
         `Resource::arn:<AWS::Partition>:bedrock:*:${account}:inference-profile/*`,
       ],
-      'Online evaluation lists this account-region log groups and sets the aws/spans index policy (actions without resource-level permissions), reads the log streams of the scored runtime endpoints and aws/spans, writes result log groups the service names per config, and invokes the judge models (cross-region inference profiles) the built-in evaluators choose',
+      'Online evaluation lists this account-region log groups and sets the aws/spans index policy (actions without resource-level permissions), reads the log streams of the scored runtime endpoints and aws/spans, writes result log groups the service names per config, and invokes the judge models (cross-region inference profiles) the built-in evaluators choose. ' +
+        'Not narrower per environment (Service Authorization Reference): aws/spans is the one Transaction Search log group of the account and region, and logs:StartQuery/GetQueryResults take no condition key; the result groups are named by the service, and logs:CreateLogStream/PutLogEvents take no condition key (CreateLogGroup only aws:RequestTag, which the service sets, not the kit)',
     );
     return role;
   }

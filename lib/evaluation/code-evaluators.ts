@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeFindings, acknowledgeTracing, functionRole } from '../compliance';
+import { acknowledgeFindings, acknowledgeFunctionBaseline, acknowledgeTracing, functionRole } from '../compliance';
 import { Problems } from '../errors';
 import { KIT_FUNCTIONS, kitLambdaCode, type KitFunction } from '../bundling';
 
@@ -89,6 +89,7 @@ export class CodeEvaluators extends Construct {
 
     for (const f of [this.refusalFunction, this.toolParametersFunction]) {
       acknowledgeFindings(f, [{ id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' }]);
+      acknowledgeFunctionBaseline(f, { kind: 'synchronous', caller: 'AgentCore Evaluations (a code-based evaluator)' });
     }
     for (const role of roles) acknowledgeTracing(role);
   }

@@ -14,6 +14,7 @@ import { RATE_LIMIT_KEY, RATE_LIMIT_TTL_ATTRIBUTE } from '../../lambda/intercept
 import { acknowledgeFindings, acknowledgeGeneratedFindings } from '../compliance/acknowledge';
 import { acknowledgeTracing, functionRole } from '../compliance/function-role';
 import { claimDeployName } from '../compliance/deploy-collisions';
+import { acknowledgeFunctionBaseline } from '../compliance/packs';
 import { KitError, Problems } from '../errors';
 import type { IInboundIdentity } from '../identity/inbound-identity';
 import { ToolPolicyEngine, type PolicyMode } from '../policy/tool-policy-engine';
@@ -242,6 +243,7 @@ export class ToolGateway extends Construct {
     this.policyEngine.bindTo(this.gateway, Object.values(targets));
 
     acknowledgeFindings(this.interceptor, [{ id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' }]);
+    acknowledgeFunctionBaseline(this.interceptor, { kind: 'synchronous', caller: 'the AgentCore Gateway (its request and response interceptor)' });
     acknowledgeTracing(interceptorRole);
     const interceptorId = Stack.of(this).getLogicalId(this.interceptor.node.defaultChild as lambda.CfnFunction);
     acknowledgeFindings(this.gateway.role, [

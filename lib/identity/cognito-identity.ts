@@ -12,6 +12,7 @@ import { EVALUATION_CLIENT_NAME, PERSONA_ENV } from '../../lambda/identity/perso
 import { REFERENCE_USER_NAMES } from '../../lambda/identity/reference-users';
 import { acknowledgeFindings } from '../compliance/acknowledge';
 import { acknowledgeTracing, functionRole } from '../compliance/function-role';
+import { acknowledgeFunctionBaseline } from '../compliance/packs';
 import { KitError, Problems } from '../errors';
 import type { IInboundIdentity } from './inbound-identity';
 import { KIT_FUNCTIONS, kitLambdaCode } from '../bundling';
@@ -290,6 +291,7 @@ export class CognitoIdentity extends Construct implements IInboundIdentity {
     });
 
     acknowledgeFindings(this.tokenTrigger, [{ id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' }]);
+    acknowledgeFunctionBaseline(this.tokenTrigger, { kind: 'synchronous', caller: 'Amazon Cognito (pre-token-generation trigger of this user pool)' });
     acknowledgeTracing(tokenClaimsRole);
   }
 

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Token, type RemovalPolicy } from 'aws-cdk-lib';
 import { Memory, MemoryStrategy, type IMemoryStrategy } from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { MEMORY_NAMESPACES, type MemoryKind } from '../../agents/memory/namespaces';
 import { acknowledgeFindings } from '../compliance/acknowledge';
 import { Problems } from '../errors';
-import { AgentMemoryPerms } from './perms';
+import { MemoryCredentialVendor, type MemoryCredentialAuth } from './memory-credential-vendor';
 
 export interface AgentMemoryProps {
   /**
@@ -33,6 +33,8 @@ export interface AgentMemoryProps {
   readonly longTerm?: readonly MemoryKind[];
   /** @default - none */
   readonly description?: string;
+  /** Removal policy of the credential vendor's log group. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 const NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9_]{0,47}$/;
@@ -45,10 +47,10 @@ const STRATEGY: Record<MemoryKind, (ns: string) => IMemoryStrategy> = {
 /**
  * AgentCore Memory for the agents: short-term session events shared by the supervisor and the
  * specialists of one conversation, and long-term strategies whose records live under
- * `/users/{actorId}/` (the actor is always the verified user). {@link grantAgent} gives an agent
- * role exactly what the agent code uses, with long-term reads fenced to the `/users/` tree by the
- * `bedrock-agentcore:namespace` condition; the agent code adds the per-user fence
- * (`/users/<verified user>/`), which an IAM role shared by every user cannot express.
+ * `/users/{actorId}/` (the actor is always the verified user). Agents reach it only through the
+ * credential vendor ({@link grantAgent}, {@link MemoryCredentialVendor}): credentials per verified
+ * caller, confined by IAM to that caller's events and `/users/<caller>/` namespaces — the same rule
+ * the agent code checks before every call.
  */
 export class AgentMemory extends Construct {
   readonly memory: Memory;
@@ -57,6 +59,8 @@ export class AgentMemory extends Construct {
   /** Namespace templates of the long-term strategies, by kind. */
   readonly namespaces: Readonly<Partial<Record<MemoryKind, string>>>;
   private readonly encryptionKey?: kms.IKey;
+  private readonly removalPolicy?: RemovalPolicy;
+  private readonly vendors = new Map<string, MemoryCredentialVendor>();
 
   constructor(scope: Construct, id: string, props: AgentMemoryProps = {}) {
     super(scope, id);
@@ -75,6 +79,7 @@ export class AgentMemory extends Construct {
 
     this.namespaces = Object.fromEntries(longTerm.map((k) => [k, MEMORY_NAMESPACES[k]]));
     this.encryptionKey = props.encryptionKey;
+    this.removalPolicy = props.removalPolicy;
     this.memory = new Memory(this, 'Memory', {
       memoryName: props.memoryName,
       description: props.description,
@@ -93,28 +98,30 @@ export class AgentMemory extends Construct {
   }
 
   /**
-   * Let an agent role record and read session events and search long-term records under
-   * `/users/` — no deletes, no control plane, no actor enumeration.
+   * The credential vendor for agents that verify tokens of `auth`: made on first use, one per
+   * identity-provider setting (agents of one platform share one).
    */
-  grantAgent(grantee: iam.IGrantable): iam.Grant {
-    const events = iam.Grant.addToPrincipal({ grantee, actions: AgentMemoryPerms.SESSION_EVENTS, resourceArns: [this.memoryArn] });
-    const records = iam.Grant.addToPrincipal({
-      grantee,
-      actions: AgentMemoryPerms.USER_RECORDS,
-      resourceArns: [this.memoryArn],
-      conditions: { StringLike: { [AgentMemoryPerms.NAMESPACE_CONDITION_KEY]: ['/users/*'] } },
-    });
-    let grant = events.combine(records);
-    if (this.encryptionKey) {
-      grant = grant.combine(
-        iam.Grant.addToPrincipal({
-          grantee,
-          actions: AgentMemoryPerms.KEY_USE,
-          resourceArns: [this.encryptionKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `bedrock-agentcore.${Stack.of(this).region}.amazonaws.com` } },
-        }),
-      );
+  credentialVendor(auth: MemoryCredentialAuth): MemoryCredentialVendor {
+    const key = JSON.stringify([auth.discoveryUrl, [...(auth.allowedAudiences ?? [])].sort(), [...(auth.allowedClients ?? [])].sort(), auth.userIdClaim ?? 'sub']);
+    let vendor = this.vendors.get(key);
+    if (!vendor) {
+      vendor = new MemoryCredentialVendor(this, this.vendors.size === 0 ? 'CredentialVendor' : `CredentialVendor${this.vendors.size + 1}`, {
+        memoryArn: this.memoryArn,
+        encryptionKey: this.encryptionKey,
+        auth,
+        logEncryptionKey: this.encryptionKey,
+        removalPolicy: this.removalPolicy,
+      });
+      this.vendors.set(key, vendor);
     }
-    return grant;
+    return vendor;
+  }
+
+  /**
+   * Let an agent role use this memory for its verified callers: it may invoke the credential vendor
+   * of `auth` (see {@link MemoryCredentialVendor}) and has no memory data access of its own.
+   */
+  grantAgent(grantee: iam.IGrantable, auth: MemoryCredentialAuth): iam.Grant {
+    return this.credentialVendor(auth).grantVend(grantee);
   }
 }

@@ -1,4 +1,5 @@
-import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as path from 'node:path';
+import { Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -18,7 +19,9 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../compliance/acknowledge';
 import { functionRole } from '../compliance/function-role';
+import { acknowledgeFunctionBaseline } from '../compliance/packs';
 import { KitError, Problems } from '../errors';
+import { AB_TEST_RELEASE_TAG } from '../../lambda/rollout/ab-test';
 import { AB_TEST_STOP, ALARM_READ, ENDPOINT_READ, ENDPOINT_WRITE, RULE_READ, RULE_WRITE } from './perms';
 import { planRollout, type RolloutPlan, type RolloutPresetName, type RolloutStepInput } from './rollout-plan';
 import { KIT_FUNCTIONS, kitLambdaCode, type KitFunction } from '../bundling';
@@ -465,6 +468,10 @@ export class ReleaseController extends Construct {
       const r = stack.resolve(token) as { 'Fn::GetAtt'?: [string, string] };
       return r['Fn::GetAtt'] ? `<${r['Fn::GetAtt'][0]}.${attr}>` : token;
     };
+    acknowledgeFunctionBaseline(this.rollbackFunction, { kind: 'asynchronous', caller: 'EventBridge (canary alarm state changes)', destination: 'the RollbackDeadLetters queue' });
+    acknowledgeFunctionBaseline(this.rolloutFunction, { kind: 'synchronous', caller: 'the rollout state machine (a Task with retries and a Catch)' });
+    // The rollback's dead letters are the end of the line: a queue behind them would only move the same events.
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is the dead-letter (on-failure) destination of the rollback function; a redrive from it would only move the same failed events' });
     for (const f of [this.rollbackFunction, this.rolloutFunction]) {
       acknowledgeFindings(f, [{ id: 'AwsSolutions-L1', reason: 'Lambda and AgentCore run Node 22 across the platform; the runtime is pinned to NODEJS_22_X on purpose' }]);
       // The role's statements, acknowledged on the role (and its policies) only.
@@ -475,7 +482,7 @@ export class ReleaseController extends Construct {
       ]);
     }
     acknowledgeFindings(this.rollbackFunction.role!, [
-      { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock-agentcore:<AWS::Region>:<AWS::AccountId>:ab-test/*]', reason: 'A/B test ids are made by the service at CreateABTest; the rollback stops only the test recorded in this release state' },
+      { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock-agentcore:<AWS::Region>:<AWS::AccountId>:ab-test/*]', reason: 'A/B test ids are made by the service at CreateABTest; the grant is conditioned on aws:ResourceTag/agentcore-kit:release (this release), so only tests this release created can be stopped' },
     ]);
     acknowledgeFindings(this.stateMachine, [
       { id: `AwsSolutions-IAM5[Resource::${ref(this.rolloutFunction.functionArn, 'Arn')}:*]`, reason: 'Step Functions invokes the rollout function and its versions; the function itself is fixed' },
@@ -505,11 +512,17 @@ export class ReleaseController extends Construct {
 
   /**
    * Stopping the release's A/B test (an unhealthy canary during a test, or an abort). Test ids are made
-   * by the service at CreateABTest, so the grant covers the account's tests in this region; the code stops
-   * only the id recorded in this release's state.
+   * by the service at CreateABTest, so the ARN is `ab-test/*`; the `aws:ResourceTag` condition (the
+   * `ab-test` resource type supports it, Service Authorization Reference) confines it to tests this
+   * release created (tagged by `npm run rollout -- ab-test`), so another environment's tests are out of reach.
    */
   private grantStopAbTest(grantee: iam.IGrantable): void {
-    iam.Grant.addToPrincipal({ grantee, actions: AB_TEST_STOP, resourceArns: [`arn:${Aws.PARTITION}:bedrock-agentcore:${Aws.REGION}:${Aws.ACCOUNT_ID}:ab-test/*`] });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: AB_TEST_STOP,
+      resourceArns: [`arn:${Aws.PARTITION}:bedrock-agentcore:${Aws.REGION}:${Aws.ACCOUNT_ID}:ab-test/*`],
+      conditions: { StringEquals: { [`aws:ResourceTag/${AB_TEST_RELEASE_TAG}`]: this.releaseName } },
+    });
   }
 
   /** The calls a rollout or rollback makes, on this release's resources only. */

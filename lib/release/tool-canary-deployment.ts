@@ -4,6 +4,7 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { acknowledgeFindings } from '../compliance/acknowledge';
+import { acknowledgeAlarmWithoutAction } from '../compliance/packs';
 import { KitError, Problems } from '../errors';
 
 /** CodeDeploy's predefined Lambda configs a tool deployment may use. */
@@ -128,6 +129,9 @@ export class ToolCanaryDeployment extends Construct {
       preHook: props.preTrafficHook,
       postHook: props.postTrafficHook,
     });
+    for (const alarm of [this.errors, this.throttles, this.durationP95]) {
+      acknowledgeAlarmWithoutAction(alarm, `Its action is CodeDeploy's: the deployment group of ${alias.functionName} rolls the live alias back while it is in alarm (deploymentInAlarm); it is not meant to page`);
+    }
     acknowledgeFindings(this.deploymentGroup, [
       { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]', reason: 'The CodeDeploy service role needs exactly the Lambda alias and alarm access of this AWS managed policy (the Limited variant)' },
     ]);

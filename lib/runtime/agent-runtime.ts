@@ -74,7 +74,9 @@ export interface AgentRuntimeProps {
   /** MCP URL of the tool gateway (GATEWAY_URL). @default - none (the supervisor calls no tool) */
   readonly gatewayUrl?: string;
   /**
-   * Session memory; the role gets `memory.grantAgent` and MEMORY_ID is set.
+   * Session memory: MEMORY_ID and MEMORY_CREDENTIALS_FUNCTION are set and the role may invoke the
+   * memory's credential vendor for this runtime's identity provider (`memory.grantAgent`); the role
+   * has no memory data access of its own (credentials are vended per verified caller).
    * @default - no AgentCore Memory: the agent keeps a session's turns in its own process (AgentCore
    *   runs each session in its own microVM, so they last as long as the session) and has no
    *   long-term memory; no memory permissions are granted
@@ -190,12 +192,13 @@ export class AgentRuntime extends Construct {
       });
     }
 
+    const memoryVendor = props.memory?.credentialVendor(props.auth);
     const environment: Record<string, string> = {
       MODEL_ID: props.model.modelId,
       MODEL_TEMPERATURE: String(props.model.temperature),
       MODEL_MAX_TOKENS: String(props.model.maxTokens),
       AGENT_REGION: stack.region,
-      ...(props.memory ? { MEMORY_ID: props.memory.memoryId } : {}),
+      ...(props.memory && memoryVendor ? { MEMORY_ID: props.memory.memoryId, MEMORY_CREDENTIALS_FUNCTION: memoryVendor.function.functionName } : {}),
       JWT_DISCOVERY_URL: props.auth.discoveryUrl,
       JWT_AUDIENCES: [...(props.auth.allowedAudiences ?? []), ...(props.auth.allowedClients ?? [])].join(','),
       ...(props.gatewayUrl ? { GATEWAY_URL: props.gatewayUrl } : {}),
@@ -255,7 +258,7 @@ export class AgentRuntime extends Construct {
     if (agentTracing) {
       this.runtime.addToRolePolicy(new iam.PolicyStatement({ sid: 'PublishAgentSpans', actions: AgentRuntimePerms.SPANS_PUBLISH, resources: ['*'] }));
     }
-    props.memory?.grantAgent(this.runtime);
+    props.memory?.grantAgent(this.runtime, props.auth);
     this.codeInterpreter?.grantUse(this.runtime);
     this.browser?.grantUse(this.runtime);
 
@@ -378,7 +381,7 @@ export class AgentRuntime extends Construct {
     );
     if (props.browser) problems.check(props.browser.networkMode !== 'VPC' || props.browser.vpc !== undefined, 'browser.vpc: required when browser.networkMode is VPC');
     const own = ['MODEL_ID', 'MODEL_TEMPERATURE', 'MODEL_MAX_TOKENS', 'AGENT_REGION', 'JWT_DISCOVERY_URL', 'JWT_AUDIENCES'];
-    if (props.memory) own.push('MEMORY_ID');
+    if (props.memory) own.push('MEMORY_ID', 'MEMORY_CREDENTIALS_FUNCTION');
     if (props.agentTracing === false) own.push(AGENT_TRACING_ENV);
     if (props.gatewayUrl) own.push('GATEWAY_URL');
     if (props.codeInterpreter) own.push('CODE_INTERPRETER_ID');

@@ -11,6 +11,7 @@ import { TABLES, type TableKey } from '../../lambda/shared/tables';
 import { SUCCESS_OUTCOME, TOOL_INVOCATION_METRIC, TOOL_METRICS_NAMESPACE, toolServiceName } from '../../lambda/shared/telemetry';
 import { acknowledgeFindings } from '../compliance/acknowledge';
 import { acknowledgeTracing, functionRole } from '../compliance/function-role';
+import { acknowledgeFunctionBaseline } from '../compliance/packs';
 import { Problems } from '../errors';
 import { DEFAULT_LOG_RETENTION, DEFAULT_MEMORY_MB, DEFAULT_REMOVAL_POLICY, DEFAULT_TIMEOUT, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, LIVE_ALIAS, TOOL_ARCHITECTURE, TOOL_RUNTIME, toolCodeBundling } from './defaults';
 import { kitLambdaCode, kitToolFunction, lambdaCodeFromEntry } from '../bundling';
@@ -171,6 +172,7 @@ export class ToolGroup extends Construct {
     acknowledgeFindings(this.function, [
       { id: 'AwsSolutions-L1', reason: 'Tool functions are pinned to Node.js 22, the runtime the platform standardises on and tests against.' },
     ]);
+    acknowledgeFunctionBaseline(this.function, { kind: 'synchronous', caller: 'the AgentCore Gateway (a Lambda tool target, through its live alias)' });
   }
 
   /** Gateway names of the tools (`<target>___<tool>`): the Cedar action ids. */

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { SEED_ITEMS } from '../../lambda/shared/seed-data';
 import { TABLES, type TableKey } from '../../lambda/shared/tables';
 import { acknowledgeFindings } from '../compliance/acknowledge';
+import { acknowledgeFunctionBaseline } from '../compliance/packs';
 import { functionRole } from '../compliance/function-role';
 import { DEFAULT_LOG_RETENTION, KEY_WRITE_ACTIONS, TOOL_ARCHITECTURE, TOOL_RUNTIME } from './defaults';
 import { KIT_FUNCTIONS, kitLambdaCode } from '../bundling';
@@ -70,5 +71,7 @@ export class ToolSeedData extends Construct {
       properties: { version, tables: seeded.map((k) => props.tables[k]!.tableName) },
     });
     acknowledgeFindings(this.function, [{ id: 'AwsSolutions-L1', reason: 'The seed loader shares the tool functions’ pinned Node.js 22 runtime.' }]);
+    acknowledgeFunctionBaseline(this.function, { kind: 'custom-resource', caller: 'Custom::ToolSeedData (dev seed data)' });
+    acknowledgeFindings(this.function, [{ id: 'Serverless-LambdaTracing', reason: 'Runs once per change of the dev seed data, at deploy; its log group and the custom resource’s status are the record, a trace adds nothing' }]);
   }
 }

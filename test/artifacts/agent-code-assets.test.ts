@@ -6,7 +6,8 @@
  *
  * Stand-ins, each only for what cannot run here: the identity provider, the MCP gateway and the tool
  * data (the local tool server: JWT + Cedar + the real tool handlers on dynalite), AgentCore Memory
- * (a loopback fake of its data plane) and the LLM (`AGENTCORE_KIT_SCRIPTED_MODEL=keywords`, the
+ * (a loopback fake of its data plane; the memory credential vendor runs from its own code asset behind
+ * a loopback Lambda endpoint, with a loopback STS) and the LLM (`AGENTCORE_KIT_SCRIPTED_MODEL=keywords`, the
  * stand-in of `npm run agent:dev -- --scripted`). Every other AWS endpoint refuses on loopback.
  */
 import { randomUUID } from 'node:crypto';
@@ -17,6 +18,7 @@ import { startToolServer, type RunningToolServer } from '../../local';
 import { devAssembly, type RuntimeArtifact } from './support/assembly';
 import { DUMMY_CREDENTIALS, portIsFree, REFUSING_ENDPOINT, removeTempDirs, startBundle, unpackAlone, waitForJson, type RunningBundle } from './support/bundle-process';
 import { startFakeAgentCoreMemory, type FakeAgentCoreMemory } from './support/fake-agentcore-memory';
+import { startFakeMemoryVendor, type FakeMemoryVendor } from './support/fake-memory-vendor';
 
 const asm = devAssembly();
 const runtimes = asm.runtimes();
@@ -36,11 +38,15 @@ const runtimeOf = (id: string) => runtimes.find((r) => specOf(r).id === id)!;
 
 let tools: RunningToolServer;
 let memory: FakeAgentCoreMemory;
+let vendor: FakeMemoryVendor;
 const running: RunningBundle[] = [];
 
 beforeAll(async () => {
   tools = await startToolServer();
   memory = await startFakeAgentCoreMemory();
+  const vendorFn = asm.lambdaFunctions().find((f) => /MemoryCredentialVendorFunction/.test(f.logicalId));
+  if (!vendorFn) throw new Error('the dev assembly has no memory credential vendor function');
+  vendor = await startFakeMemoryVendor(vendorFn, { JWT_DISCOVERY_URL: tools.jwksUrl.replace('/.well-known/jwks.json', '/.well-known/openid-configuration'), JWT_AUDIENCES: tools.audience });
 });
 
 afterEach(async () => {
@@ -51,6 +57,7 @@ afterAll(async () => {
   removeTempDirs();
   await tools?.close();
   await memory?.close();
+  await vendor?.close();
 });
 
 /**
@@ -74,6 +81,7 @@ async function start(runtime: RuntimeArtifact, overrides: Record<string, string>
     ...overrides,
     AGENTCORE_KIT_SCRIPTED_MODEL: 'keywords',
     AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: memory.endpoint,
+    AWS_ENDPOINT_URL_LAMBDA: vendor.lambdaEndpoint,
     AWS_ENDPOINT_URL: REFUSING_ENDPOINT,
     ...DUMMY_CREDENTIALS,
     ...(port === contractPort ? {} : { AGENT_PORT: String(port) }),
@@ -142,6 +150,14 @@ describe('agent code assets of the dev assembly', () => {
     const events = memory.calls.filter((c) => c.operation === 'CreateEvent').map((c) => ({ memoryId: c.memoryId, actorId: c.body.actorId }));
     expect(events.length).toBeGreaterThanOrEqual(2);
     expect(new Set(events.map((e) => JSON.stringify(e)))).toEqual(new Set([JSON.stringify({ memoryId, actorId: sub })]));
+
+    // Every memory call was signed with what the vendor (its own asset) vended for that user: the
+    // supervisor's and the hr specialist's runtime asked it once each, with the caller's token, and
+    // STS was asked for the access role tagged with the verified subject.
+    expect(new Set(memory.calls.map((c) => c.accessKeyId))).toEqual(new Set([vendor.accessKeyFor(sub)]));
+    expect(new Set(vendor.invoked)).toEqual(new Set([runtimeOf('supervisor').environment.MEMORY_CREDENTIALS_FUNCTION]));
+    expect(vendor.assumeRoleCalls.length).toBe(2);
+    for (const call of vendor.assumeRoleCalls) expect(call).toEqual({ roleArn: expect.stringMatching(/MemoryCredentialVendorAccessRole/i), sessionName: `memory-${sub}`, tags: { actorId: sub } });
   });
 
   test("the supervisor reaches each specialist through the specialist's split, at the URL the template ships, and every request of a conversation carries its session and the caller's token", async () => {

@@ -13,7 +13,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, ScanCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { UnsecuredJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { gatewayToolName, isToolError, toolsByTarget, TOOL_TARGETS, type ToolTarget } from '../../catalog';
 import { startDynalite, type LocalDynamo } from '../../local/dynalite';
 import { agentSpan, event as evaluatorEvent, toolSpan } from '../unit/evaluators/spans';
@@ -21,6 +21,7 @@ import { CALLER_ARGUMENT } from '../../catalog/caller';
 import { REFERENCE_USERS, type ReferenceUserName } from '../../lambda/identity/reference-users';
 import { devAssembly, type LambdaArtifact } from './support/assembly';
 import { removeTempDirs } from './support/bundle-process';
+import { startFakeMemoryVendor } from './support/fake-memory-vendor';
 import { invokeLambdaAsset, type Invocation } from './support/lambda-invoke';
 
 const asm = devAssembly();
@@ -212,6 +213,43 @@ const CASES: readonly EventCase[] = [
       const inv = await invokeLambdaAsset(fn, { action: 'beginPromotion', releaseId: 'artifact-test' }, { env: dynamoEnv() });
       // Past module loading and config parsing (RELEASE_CONFIG), the conditional write on the state table refuses.
       expect(inv.error?.message).toMatch(/artifact-test is no longer running/);
+    },
+  },
+  {
+    kind: 'memory credential vendor (invoked by the agents): a verified token gets credentials of the access role tagged with its subject; a forged one none',
+    matches: (fn) => /MemoryCredentialVendorFunction/.test(fn.logicalId),
+    run: async (fn) => {
+      // The identity provider (OIDC discovery + JWKS) and STS on loopback; the vendor is its own asset.
+      const { publicKey, privateKey } = await generateKeyPair('RS256');
+      const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };
+      const idp = http.createServer((req, res) => {
+        const base = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
+        if (req.url === '/.well-known/openid-configuration') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: base, jwks_uri: `${base}/jwks.json` }));
+        if (req.url === '/jwks.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+        res.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', () => resolve()));
+      const issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
+      const audience = fn.environment.JWT_AUDIENCES.split(',')[0];
+      const vendor = await startFakeMemoryVendor(fn, { JWT_DISCOVERY_URL: `${issuer}/.well-known/openid-configuration` });
+      try {
+        const invoke = async (token: string) => {
+          const res = await fetch(`${vendor.lambdaEndpoint}/2015-03-31/functions/vendor/invocations`, { method: 'POST', body: JSON.stringify({ token }) });
+          return { error: res.headers.get('x-amz-function-error'), body: (await res.json()) as Record<string, string> };
+        };
+        const token = await new SignJWT({ client_id: audience }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('u20001').setIssuer(issuer).setIssuedAt().setExpirationTime('5m').sign(privateKey);
+        const ok = await invoke(token);
+        expect(ok).toEqual({ error: null, body: { actorId: 'u20001', accessKeyId: vendor.accessKeyFor('u20001'), secretAccessKey: 'fake-secret', sessionToken: 'fake-session', expiration: expect.any(String) } });
+        expect(vendor.assumeRoleCalls).toEqual([{ roleArn: fn.environment.MEMORY_ACCESS_ROLE_ARN, sessionName: 'memory-u20001', tags: { actorId: 'u20001' } }]);
+        const forged = await invoke(new UnsecuredJWT({ client_id: audience }).setSubject('u20002').setIssuer(issuer).encode());
+        expect(forged.error).toBe('Unhandled');
+        expect(forged.body.errorMessage).toMatch(/^bearer token rejected/);
+        expect(vendor.assumeRoleCalls).toHaveLength(1);
+      } finally {
+        await vendor.close();
+        idp.closeAllConnections();
+        await new Promise<void>((resolve) => idp.close(() => resolve()));
+      }
     },
   },
 ];

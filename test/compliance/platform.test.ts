@@ -6,6 +6,7 @@ import {
   checkEncryption,
   checkIamPolicies,
   checkIamReference,
+  checkResourcePolicyReference,
   formatIamReferenceFindings,
   checkResourcePolicies,
   checkTemplateLimits,
@@ -37,6 +38,13 @@ describe.each(ENVIRONMENTS)('environment %s', (name) => {
   test('zero unacknowledged cdk-nag AwsSolutions findings (errors and warnings)', () => {
     const nag = synth.findings.filter((f) => f.plugin === 'AwsSolutions');
     expect(formatValidationFindings(nag)).toBe('');
+  });
+
+  test('the environment runs every cdk-nag pack it names, and none reports an unacknowledged finding', () => {
+    const packs = loadEnvironment(name).compliance.packs;
+    const pluginNames: Record<string, string> = { 'aws-solutions': 'AwsSolutions', 'nist-800-53-r5': 'NIST.800.53.R5', 'hipaa-security': 'HIPAA.Security', serverless: 'Serverless' };
+    expect(packs).toEqual(['aws-solutions', 'nist-800-53-r5', 'hipaa-security', 'serverless']);
+    for (const p of packs) expect([p, formatValidationFindings(synth.findings.filter((f) => f.plugin === pluginNames[p]))]).toEqual([p, '']);
   });
 
   test('zero CloudFormation schema validation findings at synth', () => {
@@ -99,6 +107,11 @@ describe.each(ENVIRONMENTS)('environment %s', (name) => {
 
   test('IAM statements match the Service Authorization Reference: actions, condition keys, resource types, "*" only where unscopable', () => {
     expect(formatIamReferenceFindings(checkIamReference(synth.templates))).toBe('');
+  });
+
+  test('trust and resource policies and Lambda permissions match the reference too: known actions, condition keys their actions support', () => {
+    expect(countResourcePolicyStatements(synth.templates)).toBeGreaterThan(20);
+    expect(formatIamReferenceFindings(checkResourcePolicyReference(synth.templates))).toBe('');
   });
 
   test('every template is under 500 resources and 1 MB', () => {

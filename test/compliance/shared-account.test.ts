@@ -22,8 +22,6 @@ const UNSCOPABLE: Record<string, string> = {
     'online evaluation result log groups are named by the service per configuration id, not by the kit: NOT separated between environments of one account',
   'logs:StartQuery,logs:GetQueryResults → arn:<AWS::Partition>:logs:us-east-1:111111111111:log-group:aws/spans:*':
     'aws/spans is one log group per account and region for every environment (Transaction Search): NOT separated between environments of one account',
-  'bedrock-agentcore:UpdateABTest → arn:<AWS::Partition>:bedrock-agentcore:<AWS::Region>:<AWS::AccountId>:ab-test/*':
-    'A/B test ids are made by the service; to be scoped by an environment tag in lib/release (see the security note)',
 };
 
 /** A resource as one string: Refs and GetAtts as `<LogicalId>`, joins joined. */
@@ -44,6 +42,8 @@ interface Grant {
   readonly stack: string;
   readonly actions: string;
   readonly resource: string;
+  /** The statement's Condition, rendered. */
+  readonly condition: string;
 }
 
 function grantsOf(t: SynthesizedTemplate, env: string): Grant[] {
@@ -52,18 +52,23 @@ function grantsOf(t: SynthesizedTemplate, env: string): Grant[] {
     const props = (r.Properties ?? {}) as { PolicyDocument?: { Statement: unknown[] }; Policies?: Array<{ PolicyDocument: { Statement: unknown[] } }> };
     const docs = [...(['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(r.Type) && props.PolicyDocument ? [props.PolicyDocument] : []), ...(r.Type === 'AWS::IAM::Role' ? (props.Policies ?? []).map((p) => p.PolicyDocument) : [])];
     for (const doc of docs) {
-      for (const st of doc.Statement as Array<{ Action?: unknown; Resource?: unknown }>) {
-        for (const res of [st.Resource ?? []].flat()) grants.push({ env, stack: t.name, actions: [st.Action].flat().join(','), resource: render(res) });
+      for (const st of doc.Statement as Array<{ Action?: unknown; Resource?: unknown; Condition?: unknown }>) {
+        const condition = st.Condition === undefined ? '' : JSON.stringify(st.Condition);
+        for (const res of [st.Resource ?? []].flat()) grants.push({ env, stack: t.name, actions: [st.Action].flat().join(','), resource: render(res), condition });
       }
     }
   }
   return grants;
 }
 
-/** Scoped: no wildcard, or the environment's name in it, or a resource of the template itself (`<Id>`, `<Id>/*`, `<Id>:*`). */
+/**
+ * Scoped: no wildcard, or the environment's name in it, or a resource of the template itself (`<Id>`, `<Id>/*`, `<Id>:*`),
+ * or a resource-tag condition naming the environment (A/B tests: `aws:ResourceTag/agentcore-kit:release` = `<env>-<agent>`).
+ */
 function scoped(g: Grant): boolean {
   if (g.resource === '*' || !g.resource.includes('*')) return true; // bare "*" is the IAM check's business (allow-list)
   if ([`_${g.env}`, `-${g.env}`, `${g.env}-`, `${g.env}_`].some((m) => g.resource.includes(m))) return true;
+  if (/aws:ResourceTag\//.test(g.condition) && g.condition.includes(`"${g.env}-`)) return true;
   return /^<\w+>([/:].*)?$/.test(g.resource);
 }
 

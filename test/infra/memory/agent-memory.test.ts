@@ -5,12 +5,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { InProcessMemory, MemoryAccessDenied, ActorMemory, namespaceFor } from '../../../agents/memory';
 import { AgentMemory } from '../../../lib/memory';
 
+const AUTH = { discoveryUrl: 'https://idp.example.com/.well-known/openid-configuration', allowedClients: ['agents'] };
+
 function build(props: ConstructorParameters<typeof AgentMemory>[2] = {}) {
-  const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
   const key = new kms.Key(stack, 'Key');
   const memory = new AgentMemory(stack, 'Memory', { encryptionKey: key, eventExpiry: Duration.days(14), ...props });
   const role = new iam.Role(stack, 'AgentRole', { assumedBy: new iam.ServicePrincipal('bedrock-agentcore.amazonaws.com') });
-  memory.grantAgent(role);
+  memory.grantAgent(role, AUTH);
   return { stack, template: Template.fromStack(stack), memory };
 }
 
@@ -34,37 +36,68 @@ describe('AgentMemory', () => {
     });
   });
 
-  test('an agent role may read long-term records only under /users/ (namespace condition), and never delete or enumerate actors', () => {
-    const { template } = build();
-    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^AgentRole') }] } });
-    const statements = Object.values(policies).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement);
-    expect(statements).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ Action: ['bedrock-agentcore:CreateEvent', 'bedrock-agentcore:GetEvent', 'bedrock-agentcore:ListEvents'], Effect: 'Allow' }),
-        expect.objectContaining({
-          Action: ['bedrock-agentcore:RetrieveMemoryRecords', 'bedrock-agentcore:ListMemoryRecords'],
-          Condition: { StringLike: { 'bedrock-agentcore:namespace': ['/users/*'] } },
-        }),
-        expect.objectContaining({
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          Condition: { StringEquals: { 'kms:ViaService': 'bedrock-agentcore.eu-west-1.amazonaws.com' } },
-        }),
-      ]),
+  const statementsOf = (template: Template, rolePrefix: string) =>
+    Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp(`^${rolePrefix}`) }] } })).flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement,
     );
-    const actions = statements.flatMap((s) => [s.Action].flat() as string[]);
-    expect(actions.filter((a) => /Delete|ListActors|GetMemoryRecord$|CreateMemory|UpdateMemory|\*/.test(a))).toEqual([]);
-    for (const s of statements) expect(JSON.stringify(s.Resource)).not.toBe('"*"');
+
+  test('an agent role has no memory data access: it may only invoke the credential vendor', () => {
+    const { template } = build();
+    const statements = statementsOf(template, 'AgentRole');
+    expect(statements.flatMap((s) => [s.Action].flat())).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(statements)).toMatch(/MemoryCredentialVendorFunction/);
   });
 
-  test('memory statements are scoped to the memory ARN', () => {
+  test('the memory-access role: own events by actorId, own records by namespace, the key through the memory only — nothing else', () => {
     const { template } = build();
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Action: Match.arrayWith(['bedrock-agentcore:CreateEvent']), Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Memory'), 'MemoryArn'] } }),
-        ]),
+    expect(statementsOf(template, 'MemoryCredentialVendorAccessRole')).toEqual([
+      {
+        Sid: 'OwnSessionEvents',
+        Effect: 'Allow',
+        Action: ['bedrock-agentcore:CreateEvent', 'bedrock-agentcore:ListEvents'],
+        Condition: { StringEquals: { 'bedrock-agentcore:actorId': '${aws:PrincipalTag/actorId}' } },
       },
+      {
+        Sid: 'OwnLongTermRecords',
+        Effect: 'Allow',
+        Action: 'bedrock-agentcore:RetrieveMemoryRecords',
+        Condition: { StringLike: { 'bedrock-agentcore:namespace': '/users/${aws:PrincipalTag/actorId}/*' } },
+      },
+      {
+        Sid: 'MemoryKeyThroughMemoryOnly',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: { StringEquals: { 'kms:ViaService': 'bedrock-agentcore.eu-west-1.amazonaws.com' } },
+      },
+    ].map((s) => ({ ...s, Resource: expect.anything() })));
+  });
+
+  test('the memory-access role trusts the vendor’s role only, for tagged sessions with the actorId tag alone', () => {
+    const { template } = build();
+    const roles = template.findResources('AWS::IAM::Role');
+    const [access] = Object.entries(roles).filter(([id]) => id.startsWith('MemoryCredentialVendorAccessRole'));
+    const [vendorRoleId] = Object.keys(roles).filter((id) => /^MemoryCredentialVendorRole/.test(id));
+    expect((access[1] as { Properties: { AssumeRolePolicyDocument: unknown } }).Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Principal: { AWS: { 'Fn::GetAtt': [vendorRoleId, 'Arn'] } },
+          Condition: { StringLike: { 'aws:RequestTag/actorId': '?*' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['actorId'] } },
+        },
+      ],
     });
+  });
+
+  test('one vendor per identity-provider setting, shared by the agents of that setting', () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Vendors');
+    const memory = new AgentMemory(stack, 'Memory');
+    const again = memory.credentialVendor({ ...AUTH });
+    const other = memory.credentialVendor({ ...AUTH, allowedClients: ['other'] });
+    expect(again).toBe(memory.credentialVendor(AUTH));
+    expect(other).not.toBe(again);
+    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 2);
   });
 
   test('bad props are reported together, naming each field and the allowed range', () => {

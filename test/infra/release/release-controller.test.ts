@@ -176,6 +176,8 @@ describe('ReleaseController', () => {
     // Only the rollback may stop an A/B test (an unhealthy canary during a test).
     const stopTest = policiesOf(t, 'ReleaseRollbackRole').find((s) => s.Action === 'bedrock-agentcore:UpdateABTest')!;
     expect(JSON.stringify(stopTest.Resource)).toMatch(/:bedrock-agentcore:.*:ab-test\/\*/);
+    // Only tests this release created (tagged at CreateABTest) can be stopped.
+    expect((stopTest as { Condition?: unknown }).Condition).toEqual({ StringEquals: { 'aws:ResourceTag/agentcore-kit:release': expect.any(String) } });
     expect(policiesOf(t, 'ReleaseRolloutRole').some((s) => JSON.stringify(s.Action).includes('ABTest'))).toBe(false);
     const describe = policiesOf(t, 'ReleaseRolloutRole').find((s) => s.Action === 'cloudwatch:DescribeAlarms')!;
     expect(JSON.stringify(describe.Resource)).toContain('CanaryAlarmsHealth');

@@ -189,11 +189,12 @@ describe('AgentRuntime', () => {
     expect(readValidationFindings(app.synth()).map((f) => `${f.rule} at ${f.constructPaths.join(', ')}`)).toEqual([]);
   });
 
-  test('the role gets the scoped memory grant', () => {
+  test('the role has no memory data access: it may invoke the memory credential vendor, whose name the agent gets', () => {
     const { template } = build();
-    expect(roleStatements(template)).toContainEqual(
-      expect.objectContaining({ Action: ['bedrock-agentcore:RetrieveMemoryRecords', 'bedrock-agentcore:ListMemoryRecords'], Condition: { StringLike: { 'bedrock-agentcore:namespace': ['/users/*'] } } }),
-    );
+    const statements = roleStatements(template);
+    expect(statements.flatMap((st) => [st.Action].flat() as string[]).filter((a) => /^bedrock-agentcore:.*(Event|Memory)/.test(a))).toEqual([]);
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MemoryCredentialVendorFunction/), 'Arn'] } }));
+    template.hasResourceProperties('AWS::BedrockAgentCore::Runtime', { EnvironmentVariables: Match.objectLike({ MEMORY_CREDENTIALS_FUNCTION: { Ref: Match.stringLikeRegexp('^MemoryCredentialVendorFunction') } }) });
   });
 
   test('application and usage logs go to a retained log group; traces go to X-Ray', () => {
@@ -263,9 +264,9 @@ describe('AgentRuntime', () => {
 
   test('more environment variables than AgentCore allows are refused, counting the construct’s own', () => {
     const extra = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`EXTRA_${i}`, 'x']));
-    expect(() => build({ environment: extra(42) })).not.toThrow();
-    expect(() => build({ environment: extra(43) })).toThrow(
-      '[InvalidAgentRuntimeProps] environment: 51 variables (43 given + 8 set by the construct); AgentCore allows at most 50 — pass only what this agent reads',
+    expect(() => build({ environment: extra(41) })).not.toThrow();
+    expect(() => build({ environment: extra(42) })).toThrow(
+      '[InvalidAgentRuntimeProps] environment: 51 variables (42 given + 9 set by the construct); AgentCore allows at most 50 — pass only what this agent reads',
     );
   });
 

@@ -111,6 +111,8 @@ describe('ab-test commands', () => {
       roleArn: ROLE,
       clientToken: 'token-1',
       enableOnCreate: true,
+      // The release's stopping roles may stop only tests with this tag.
+      tags: { 'agentcore-kit:release': 'supervisor' },
       variants: [
         { name: 'C', weight: 80, variantConfiguration: { target: { name: f.config.liveTarget } } },
         { name: 'T1', weight: 20, variantConfiguration: { target: { name: f.config.canaryTarget } } },

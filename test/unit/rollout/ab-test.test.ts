@@ -1,4 +1,4 @@
-import { readAbTest, startAbTest, stopAbTest, type AbTestPlan } from '../../../lambda/rollout/ab-test';
+import { createRequest, readAbTest, startAbTest, stopAbTest, type AbTestPlan } from '../../../lambda/rollout/ab-test';
 import { FakeAbTests } from '../../support/fake-ab-tests';
 
 const PLAN: AbTestPlan = {
@@ -28,6 +28,11 @@ describe('A/B test driver', () => {
         { name: 'T1', onlineEvaluationConfigArn: PLAN.treatmentEvaluationConfigArn },
       ],
     });
+  });
+
+  test('a test started for a release carries the release tag the stopping roles are conditioned on; without a release, no tag', () => {
+    expect(createRequest({ ...PLAN, release: 'prod-supervisor' }, 't').tags).toEqual({ 'agentcore-kit:release': 'prod-supervisor' });
+    expect(createRequest(PLAN, 't').tags).toBeUndefined();
   });
 
   test('the same client token does not start a second test', async () => {
