@@ -1,2 +1,3 @@
 export * from './agent-memory';
 export * from './perms';
+export * from './memory-strategies';

@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const DIR = path.join(__dirname, '..', '..', '..', 'agents/examples/python-agent');
@@ -14,7 +15,8 @@ if (!hasPython) console.warn('python3 not found: the sample Python agent’s tes
 
 describeIfPython(`sample Python agent (${(python.stdout || '').trim()})`, () => {
   test('compiles', () => {
-    const result = spawnSync('python3', ['-m', 'py_compile', 'app.py', 'test_app.py'], { cwd: DIR, encoding: 'utf8' });
+    // Byte code goes to a temp directory, not into the source tree.
+    const result = spawnSync('python3', ['-m', 'py_compile', 'app.py', 'test_app.py'], { cwd: DIR, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', PYTHONPYCACHEPREFIX: os.tmpdir() } });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
   });
