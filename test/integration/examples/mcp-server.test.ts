@@ -1,7 +1,8 @@
 /**
- * The example MCP server (agents/examples/mcp-server) as it ships: bundled by the kit's esbuild
- * bundler (what AgentCode.fromEntry uploads), started with plain node, and driven by the MCP SDK's
- * Streamable HTTP client on /mcp, the path AgentCore Runtime and the gateway target call.
+ * The example MCP server (agents/examples/mcp-server) as it ships: an MCP AgentRuntime with
+ * `AgentCode.fromEntry` is synthesized, its code asset is taken from the cloud assembly (what
+ * `cdk deploy` uploads), started alone with plain node, and driven by the MCP SDK's Streamable HTTP
+ * client on /mcp, the path AgentCore Runtime and the gateway target call.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,7 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { bundleAgent } from '../../../lib/runtime';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AgentCode, AgentRuntime } from '../../../lib/runtime';
 
 const ENTRY = path.join(__dirname, '..', '..', '..', 'agents/examples/mcp-server/index.ts');
 
@@ -18,9 +21,31 @@ describe('example MCP server, bundled', () => {
   let base: string;
 
   beforeAll(async () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-assembly-')) });
+    const stack = new Stack(app, 'Mcp', { env: { account: '111111111111', region: 'us-east-1' } });
+    new AgentRuntime(stack, 'Days', {
+      runtimeName: 'working_days',
+      protocol: 'MCP',
+      code: AgentCode.fromEntry(ENTRY),
+      auth: { discoveryUrl: 'https://auth.example.com/.well-known/openid-configuration', allowedClients: ['gateway-client'] },
+    });
+    const assembly = app.synth();
+    const runtime = Object.values(Template.fromStack(stack).findResources('AWS::BedrockAgentCore::Runtime'))[0] as {
+      Properties: { ProtocolConfiguration: string; AgentRuntimeArtifact: { CodeConfiguration: { Code: { S3: { Prefix: string } }; EntryPoint: string[] } } };
+    };
+    expect(runtime.Properties.ProtocolConfiguration).toBe('MCP');
+    const code = runtime.Properties.AgentRuntimeArtifact.CodeConfiguration;
+    const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'Mcp.assets.json'), 'utf8')) as {
+      files: Record<string, { source: { path: string }; destinations: Record<string, { objectKey: string }> }>;
+    };
+    // The file asset the runtime's S3 key names: its staged directory is what deploy zips and uploads.
+    const file = Object.values(manifest.files).find((f) => Object.values(f.destinations).some((d) => d.objectKey === code.Code.S3.Prefix));
+    expect(file).toBeDefined();
+    const staged = path.join(assembly.directory, file!.source.path);
+    // Alone in a temp directory: no node_modules, only what the asset holds.
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-server-'));
-    bundleAgent(ENTRY, out);
-    // Alone in a temp directory: no node_modules, only the bundle.
+    fs.cpSync(staged, out, { recursive: true });
+    expect(code.EntryPoint).toEqual(['index.mjs']);
     child = spawn(process.execPath, [path.join(out, 'index.mjs')], { cwd: out, env: { PATH: process.env.PATH, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
     const line = await new Promise<string>((resolve, reject) => {
       child.stdout!.once('data', (d: Buffer) => resolve(d.toString()));
