@@ -237,6 +237,11 @@ export abstract class AgentCode {
 
   /** The runtime artifact for the L2 `Runtime`. */
   abstract artifact(): AgentRuntimeArtifact;
+
+  /** Whether the code is a container image (the runtime role then pulls it from ECR). */
+  get isContainerImage(): boolean {
+    return false;
+  }
 }
 
 class DockerfileCode extends AgentCode {
@@ -245,6 +250,10 @@ class DockerfileCode extends AgentCode {
     private readonly options: AgentImageOptions & { readonly file: string },
   ) {
     super();
+  }
+
+  override get isContainerImage(): boolean {
+    return true;
   }
 
   artifact(): AgentRuntimeArtifact {
@@ -265,6 +274,10 @@ class EcrImageCode extends AgentCode {
     private readonly tag: string,
   ) {
     super();
+  }
+
+  override get isContainerImage(): boolean {
+    return true;
   }
 
   artifact(): AgentRuntimeArtifact {

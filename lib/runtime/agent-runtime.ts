@@ -341,7 +341,7 @@ export class AgentRuntime extends Construct {
     acknowledgeFindings(this.runtime.role, [
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: `X-Ray trace and span upload (Runtime L2; the agents' OpenTelemetry spans), logs:DescribeLogGroups (a list action) and cloudwatch:PutMetricData support no resource-level permissions; PutMetricData is conditioned on cloudwatch:namespace: bedrock-agentcore (Runtime L2) and ${AgentRuntimePerms.USAGE_METRICS_NAMESPACE} (the agents' token usage)`,
+        reason: `X-Ray trace and span upload (Runtime L2; the agents' OpenTelemetry spans), logs:DescribeLogGroups (a list action)${props.code.isContainerImage ? ', ecr:GetAuthorizationToken (Runtime L2, to pull the container image; the layer and image reads stay on its one repository)' : ''} and cloudwatch:PutMetricData support no resource-level permissions; PutMetricData is conditioned on cloudwatch:namespace: bedrock-agentcore (Runtime L2) and ${AgentRuntimePerms.USAGE_METRICS_NAMESPACE} (the agents' token usage)`,
       },
       ...['s3:GetObject*', 's3:GetBucket*', 's3:List*'].map((a) => ({ id: `AwsSolutions-IAM5[Action::${a}]`, reason: assetReason })),
       ...(assetBucket ? [{ id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${assetBucket.replace(/\$\{([^}]+)\}/g, '<$1>')}/*]`, reason: assetReason }] : []),

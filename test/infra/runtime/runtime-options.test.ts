@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -90,6 +90,29 @@ describe('container agents', () => {
     const repository = ecr.Repository.fromRepositoryName(stack, 'Repo', 'team/agents');
     expect(() => AgentCode.fromEcrImage(repository, 'v1 final')).toThrow(/\[InvalidAgentCode\] tag: "v1 final" is not an image tag/);
   });
+});
+
+test('container and MCP runtimes synthesize with zero compliance findings', () => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = newStack(app);
+  applyCompliance(stack);
+  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  const repository = ecr.Repository.fromRepositoryName(stack, 'Repo', 'team/agents');
+  new AgentRuntime(stack, 'Py', { ...BASE, code: AgentCode.fromDockerfile(PYTHON_AGENT), logEncryptionKey: key });
+  new AgentRuntime(stack, 'Ecr', { ...BASE, runtimeName: 'ecr_agent', code: AgentCode.fromEcrImage(repository, '1.4.2'), logEncryptionKey: key });
+  new AgentRuntime(stack, 'Mcp', { ...BASE, runtimeName: 'mcp_server', protocol: 'MCP', model: undefined, logEncryptionKey: key });
+  expect(readValidationFindings(app.synth()).map((f) => `${f.rule} at ${f.constructPaths.join(', ')}`)).toEqual([]);
+  // The one wildcard a container adds, ecr:GetAuthorizationToken, is named in the acknowledgement's reason.
+  const reasons = (id: string) =>
+    stack.node
+      .findChild(id)
+      .node.findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((m) => Object.entries(m.data as Record<string, string>)))
+      .filter(([rule]) => rule.endsWith('AwsSolutions-IAM5[Resource::*]'))
+      .map(([, reason]) => reason);
+  expect(reasons('Ecr').join()).toContain('ecr:GetAuthorizationToken');
+  expect(reasons('Mcp')).toHaveLength(1);
+  expect(reasons('Mcp').join()).not.toContain('ecr:');
 });
 
 describe('MCP-server runtimes', () => {
