@@ -6,6 +6,7 @@
  *
  * Depends on zod-free data only, so `agents/`, `lib/` and `lambda/` can all import it.
  */
+import type { AgentMemoryStrategy } from '../agents/memory/namespaces';
 import { gatewayToolName } from './tool';
 
 /** Identifier of a reference agent. */
@@ -38,6 +39,18 @@ export interface AgentSpec {
   readonly outOfScopeAnswer: string;
   /** Gateway tools the agent may call, per gateway target (bare tool names). */
   readonly tools: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Long-term memory strategies this agent uses: built-in kinds (`facts`, `preferences`, `summaries`,
+   * `episodes`) or a kind with its prompts overridden (a custom strategy). The agents of a platform
+   * share one memory holding every strategy their specs name; each agent recalls its own kinds.
+   * @default - `['preferences', 'summaries']` for the user-facing agent, `['facts']` for a specialist
+   */
+  readonly memory?: readonly AgentMemoryStrategy[];
+}
+
+/** The strategies of an agent, its spec's or the default for its role. */
+export function memoryStrategiesOf(spec: AgentSpec): readonly AgentMemoryStrategy[] {
+  return spec.memory ?? (spec.protocol === 'HTTP' ? ['preferences', 'summaries'] : ['facts']);
 }
 
 const COMMON_MUST_NOT = [
@@ -121,6 +134,20 @@ export const itSpec: AgentSpec = {
   greeting: 'Hi, I am the IT support agent. I can reset passwords, check the VPN, request software and answer how-to questions.',
   outOfScopeAnswer: 'I can only help with IT support: passwords, VPN, software access and IT how-to questions. I cannot help with that request.',
   tools: { it: ['resetPassword', 'checkVPNStatus', 'requestSoftwareAccess', 'searchKnowledgeBase'] },
+  // Episodes: what was tried for a user's issue and whether it worked, so a recurring VPN or password
+  // problem starts from the last resolution instead of from step one.
+  memory: [
+    'facts',
+    {
+      kind: 'episodes',
+      prompts: {
+        extraction:
+          'Record IT support episodes: the problem the user reported (device, application, error text), each troubleshooting step taken, the tool results that mattered (ticket ids, VPN status) and whether the issue was resolved. Never record passwords, reset links or one-time codes.',
+        reflection:
+          'Across a user’s IT episodes, note recurring problems and the step that resolved each, so the next conversation can start from the known fix. Never record passwords, reset links or one-time codes.',
+      },
+    },
+  ],
 };
 
 /** The specialists, in the order the supervisor lists them. */

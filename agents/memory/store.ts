@@ -8,7 +8,7 @@
  */
 import type { AgentId } from '../../catalog/agents';
 import type { VerifiedIdentity } from '../shared/identity';
-import { isOwnNamespace, namespaceFor, type MemoryKind } from './namespaces';
+import { isOwnNamespace, namespaceFor, recallNamespace, type MemoryKind } from './namespaces';
 
 export interface SessionTurn {
   readonly role: 'user' | 'assistant';
@@ -95,6 +95,11 @@ export class ActorMemory {
   /** Long-term records of one kind for this user. */
   recall(kind: MemoryKind, query: string, topK = 5, sessionId?: string): Promise<MemoryRecord[]> {
     return this.store.searchRecords(this.caller, namespaceFor(kind, this.actorId, sessionId), query, topK);
+  }
+
+  /** Long-term records of several kinds for this user (the kinds an agent's spec chose), in the order given. */
+  async recallKinds(kinds: readonly MemoryKind[], query: string, topK = 5): Promise<MemoryRecord[]> {
+    return (await Promise.all(kinds.map((k) => this.store.searchRecords(this.actorId, recallNamespace(k, this.actorId), query, topK)))).flat();
   }
 
   /** Long-term records of an explicit namespace; refused unless it is this user's own. */

@@ -4,7 +4,8 @@
  * only its own gateway tools, reached over MCP with the caller's token.
  */
 import { Agent, McpClient, type Model, type Tool } from '@strands-agents/sdk';
-import { allowedGatewayTools, type AgentSpec } from '../../catalog/agents';
+import { allowedGatewayTools, memoryStrategiesOf, type AgentSpec } from '../../catalog/agents';
+import { recalledKinds } from '../memory/namespaces';
 import { ActorMemory, type MemoryStore } from '../memory/store';
 import { systemPrompt, type InvocationContext } from '../shared/context';
 import { declineTool, endTurnOnFinalAnswer } from '../shared/final-answer';
@@ -41,7 +42,7 @@ const SPECIALIST_RULES = [
 
 export async function prepareSpecialist(deps: SpecialistDeps, ctx: InvocationContext): Promise<PreparedAgent> {
   const memory = new ActorMemory(deps.memory, ctx.identity);
-  const [sessionTurns, recalled] = await Promise.all([memory.listTurns(ctx.sessionId), memory.recall('facts', deps.spec.description)]);
+  const [sessionTurns, recalled] = await Promise.all([memory.listTurns(ctx.sessionId), memory.recallKinds(recalledKinds(memoryStrategiesOf(deps.spec)), deps.spec.description)]);
   const trace: AgentTrace = { toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, declined: false };
   const mcp = new McpClient({
     url: deps.toolsUrl,

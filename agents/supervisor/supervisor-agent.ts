@@ -5,7 +5,8 @@
  * any hand-off, so the specialist knows it without asking again.
  */
 import { Agent, Message, ModelStreamUpdateEvent, TextBlock, type InvocationState, type Model } from '@strands-agents/sdk';
-import { supervisorSpec, type AgentSpec } from '../../catalog/agents';
+import { memoryStrategiesOf, supervisorSpec, type AgentSpec } from '../../catalog/agents';
+import { recalledKinds } from '../memory/namespaces';
 import { ActorMemory, type MemoryStore, type SessionTurn } from '../memory/store';
 import { systemPrompt, type InvocationContext } from '../shared/context';
 import { declineTool, endTurnOnFinalAnswer } from '../shared/final-answer';
@@ -70,7 +71,7 @@ export async function runSupervisor(deps: SupervisorDeps, ctx: InvocationContext
   const spec = deps.spec ?? supervisorSpec;
   const orchestration = deps.orchestration ?? 'hierarchical';
   const memory = new ActorMemory(deps.memory, ctx.identity);
-  const [history, recalled] = await Promise.all([memory.listTurns(ctx.sessionId), memory.recall('preferences', prompt)]);
+  const [history, recalled] = await Promise.all([memory.listTurns(ctx.sessionId), memory.recallKinds(recalledKinds(memoryStrategiesOf(spec)), prompt)]);
   await memory.appendTurn(ctx.sessionId, { role: 'user', text: prompt, agent: spec.id, at: ctx.now.toISOString() });
 
   const routing = orchestration === 'hierarchical' ? deps.specialists.map((s) => delegationTool(s, ctx, progress)) : [sequenceTool(deps.specialists, ctx, progress)];

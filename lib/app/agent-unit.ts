@@ -1,13 +1,15 @@
 import type { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
 import { SPECIALIST_IDS, type AgentSpec } from '../../catalog/agents';
 import type { EnvironmentConfig } from '../config';
 import { KitError } from '../errors';
 import { EVALUATION_SPANS_SWITCH } from '../../agents/telemetry/config';
 import { OtlpExport } from '../observability';
 import { AgentTrafficSplit } from '../release';
-import { AgentRuntime, type AgentCode } from '../runtime';
+import { AgentRuntime, type AgentCode, type AgentRuntimeNetwork } from '../runtime';
 import type { FoundationStack } from './foundation-stack';
 
 export interface DeployedAgent {
@@ -41,8 +43,9 @@ export interface AgentUnitProps {
  */
 export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): DeployedAgent {
   const { config, spec, foundation } = props;
-  if (config.agents.browser === 'VPC') {
-    throw new KitError('InvalidEnvironmentConfig', [`${config.name}: agents.browser: VPC needs a VPC the reference app does not create; use PUBLIC or off here, or the AgentRuntime construct with browser.vpc in your own stack`]);
+  const network = runtimeNetwork(stack, config);
+  if (config.agents.browser === 'VPC' && !network) {
+    throw new KitError('InvalidEnvironmentConfig', [`${config.name}: agents.browser: VPC needs agents.network in VPC mode; use PUBLIC or off, or set agents.network`]);
   }
   const isSupervisor = spec.protocol === 'HTTP';
   // Every agent's live endpoint stays on the version its release recorded (read at deploy time, so a
@@ -79,8 +82,10 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
         }
       : telemetryEnvironment,
     codeInterpreter: config.agents.codeInterpreter && !isSupervisor ? {} : undefined,
-    // Provisioned for the IT agent, where web lookups belong; the reference app has no VPC, so only PUBLIC applies.
-    browser: config.agents.browser === 'PUBLIC' && spec.id === 'it' ? { networkMode: 'PUBLIC' } : undefined,
+    // Provisioned for the IT agent, where web lookups belong; in VPC mode it joins the agents' subnets.
+    browser: spec.id !== 'it' || config.agents.browser === 'off' ? undefined : config.agents.browser === 'VPC' ? { networkMode: 'VPC', vpc: { ...network!, securityGroups: [...network!.securityGroups!] } } : { networkMode: 'PUBLIC' },
+    network,
+    requestHeaders: config.agents.requestHeaders,
     logRetention: props.logRetention,
     logEncryptionKey: foundation.key,
     logRemovalPolicy: props.removalPolicy,
@@ -95,4 +100,20 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
     targetPrefix: spec.id,
   });
   return { spec, runtime, split };
+}
+
+/**
+ * The environment's VPC (agents.network), imported once per stack: its subnets and security groups by
+ * id. Undefined in PUBLIC mode.
+ */
+function runtimeNetwork(stack: Stack, config: EnvironmentConfig): AgentRuntimeNetwork | undefined {
+  const net = config.agents.network;
+  if (net.mode !== 'VPC') return undefined;
+  const id = 'AgentNetwork';
+  const scope = (stack.node.tryFindChild(id) as Construct | undefined) ?? new Construct(stack, id);
+  const existing = scope.node.tryFindChild('Vpc') as ec2.IVpc | undefined;
+  const vpc = existing ?? ec2.Vpc.fromVpcAttributes(scope, 'Vpc', { vpcId: net.vpcId, availabilityZones: stack.availabilityZones, isolatedSubnetIds: [] });
+  const subnets = net.subnetIds.map((s) => (scope.node.tryFindChild(s) as ec2.ISubnet | undefined) ?? ec2.Subnet.fromSubnetId(scope, s, s));
+  const securityGroups = net.securityGroupIds.map((g) => (scope.node.tryFindChild(g) as ec2.ISecurityGroup | undefined) ?? ec2.SecurityGroup.fromSecurityGroupId(scope, g, g, { mutable: false }));
+  return { vpc, vpcSubnets: { subnets }, securityGroups };
 }

@@ -5,10 +5,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import type { AgentSpec } from '../../catalog/agents';
+import { memoryStrategiesOf, type AgentSpec } from '../../catalog/agents';
 import type { EnvironmentConfig } from '../config';
 import { CognitoIdentity, Identity, type IInboundIdentity } from '../identity';
-import { AgentMemory } from '../memory';
+import { AgentMemory, sharedMemoryStrategies } from '../memory';
 import type { EvaluationAccess } from '../pipeline';
 import { RELEASE_PARAMETER_PREFIX } from '../release';
 import type { AgentJwtAuth } from '../runtime';
@@ -98,6 +98,11 @@ export class FoundationStack extends Stack {
       eventExpiry: Duration.days(config.memory.eventExpiryDays),
       encryptionKey: this.key,
       removalPolicy,
+      // The strategies the agents' specs choose (catalog/agents.ts), one shared memory holding them all.
+      longTerm: sharedMemoryStrategies(
+        props.agents.map((a) => ({ id: a.id, strategies: memoryStrategiesOf(a) })),
+        config.memory.strategyModelId ?? config.models.primary.modelId,
+      ),
     });
 
     // The rollout machinery writes these after a promotion or rollback; CloudFormation never

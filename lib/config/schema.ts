@@ -3,6 +3,7 @@
  * A wrong value fails synth with a message naming the field and the allowed values.
  */
 import { z } from 'zod';
+import { requestHeaderAllowlist } from '../runtime/request-headers';
 
 /** cdk-nag rule packs an environment can run at synth (lib/compliance/packs.ts). */
 export const COMPLIANCE_PACK_NAMES = ['aws-solutions', 'nist-800-53-r5', 'hipaa-security', 'serverless'] as const;
@@ -72,6 +73,21 @@ const identitySchema = z.discriminatedUnion('kind', [
     }),
 ]);
 
+/** Runtime network mode: PUBLIC, or VPC with existing private subnets and security groups (ids). */
+const runtimeNetworkSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('PUBLIC') }).strict(),
+  z
+    .object({
+      mode: z.literal('VPC'),
+      vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id such as vpc-0123456789abcdef0'),
+      /** Private subnets in Availability Zones AgentCore supports. */
+      subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id such as subnet-0123456789abcdef0')).min(1).max(16),
+      /** Security groups allowing at least outbound HTTPS to the VPC endpoints (docs/vpc-runtimes.md). */
+      securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id such as sg-0123456789abcdef0')).min(1).max(16),
+    })
+    .strict(),
+]);
+
 const sourceSchema = z.discriminatedUnion('kind', [
   z
     .object({
@@ -135,6 +151,14 @@ export const environmentConfigSchema = z
       .object({
         /** Days short-term events are kept (AgentCore allows 7–365). */
         eventExpiryDays: z.number().int().min(7).max(365),
+        /**
+         * Model the memory service runs the custom strategies' prompts with (the agents' catalog specs
+         * choose the strategies); unset, the primary model.
+         */
+        strategyModelId: z
+          .string()
+          .regex(/^([a-z-]+\.)?[a-z0-9-]+\.[\w.:-]+$/, 'a Bedrock model id or inference profile id, e.g. us.anthropic.claude-haiku-4-5-20251001-v1:0')
+          .optional(),
       })
       .strict(),
 
@@ -142,7 +166,20 @@ export const environmentConfigSchema = z
       .object({
         orchestration: z.enum(['hierarchical', 'sequential']),
         codeInterpreter: z.boolean(),
+        /** The IT agent's Browser: off, on AgentCore's public network, or in the agents' VPC (`network` VPC). */
         browser: z.enum(['off', 'PUBLIC', 'VPC']),
+        /** Network mode of every agent runtime: AgentCore's public network, or your VPC (docs/vpc-runtimes.md). */
+        network: runtimeNetworkSchema.default({ mode: 'PUBLIC' }),
+        /**
+         * Request headers every runtime passes to its agent besides the kit's own (Authorization and the
+         * as-of header, always on). At most 18; `x-amzn-` only as X-Amzn-Bedrock-AgentCore-Runtime-Custom-*.
+         */
+        requestHeaders: z
+          .array(z.string())
+          .default([])
+          .superRefine((headers, ctx) => {
+            for (const problem of requestHeaderAllowlist(headers).problems) ctx.addIssue({ code: 'custom', message: problem.replace(/^requestHeaders: /, '') });
+          }),
       })
       .strict(),
 
@@ -239,6 +276,9 @@ export const environmentConfigSchema = z
     if (Array.isArray(cfg.release.rollout) && cfg.release.rollout[cfg.release.rollout.length - 1].canaryPercent !== 100) {
       ctx.addIssue({ code: 'custom', path: ['release', 'rollout'], message: 'the last rollout step must reach canaryPercent 100' });
     }
+    if (cfg.agents.browser === 'VPC' && cfg.agents.network.mode !== 'VPC') {
+      ctx.addIssue({ code: 'custom', path: ['agents', 'browser'], message: 'VPC needs agents.network in VPC mode (the Browser joins the agents\' subnets and security groups); use PUBLIC or off, or set agents.network' });
+    }
     if (cfg.evaluation.thresholds.latencyP50Ms > cfg.evaluation.thresholds.latencyP95Ms) {
       ctx.addIssue({ code: 'custom', path: ['evaluation', 'thresholds', 'latencyP50Ms'], message: 'must not exceed latencyP95Ms' });
     }
@@ -251,3 +291,4 @@ export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;
 export type RolloutStep = z.output<typeof rolloutStepSchema>;
 export type IdentityConfig = z.output<typeof identitySchema>;
+export type RuntimeNetworkConfig = z.output<typeof runtimeNetworkSchema>;

@@ -22,6 +22,7 @@ import { LAMBDA_TARGET_ACTION, RATE_LIMIT_TABLE_ACTIONS } from './perms';
 import { inlineToolSchemaBytes, toAssetToolSchema, toInlineToolSchema } from '../tools/gateway-schema';
 import { listTools } from '../tools/tool-group';
 import { KIT_FUNCTIONS, kitLambdaCode } from '../bundling';
+import type { AgentRuntime } from '../runtime/agent-runtime';
 
 export interface ToolGatewayProps {
   /** The tools the gateway serves through Lambda targets; grouped by `tool.target`, one target per group. */
@@ -102,6 +103,24 @@ export interface McpServerTargetOptions {
   /** HTTPS endpoint of the MCP server. */
   readonly endpoint: string;
   /** API key or OAuth2 credentials for the server; required (no anonymous MCP servers). */
+  readonly credentials: agentcore.ICredentialProviderConfig;
+}
+
+export interface RuntimeTargetOptions {
+  /** Target name (letters, digits, single dashes; at most 100); tool names are prefixed with it. */
+  readonly name: string;
+  readonly description?: string;
+  /** An `AgentRuntime` with `protocol: 'MCP'`: a team's own MCP server on AgentCore Runtime. */
+  readonly runtime: AgentRuntime;
+  /**
+   * The runtime endpoint the gateway calls.
+   * @default 'live'
+   */
+  readonly endpoint?: string;
+  /**
+   * OAuth2 client credentials the gateway obtains a token with (`GatewayCredentialProvider.fromOauthIdentity`):
+   * the runtime's inbound JWT authorizer must accept that client (`auth.allowedClients`).
+   */
   readonly credentials: agentcore.ICredentialProviderConfig;
 }
 
@@ -319,6 +338,35 @@ export class ToolGateway extends Construct {
     }
     ToolGateway.checkCredentials('MCP server', options.credentials);
     return this.gateway.addMcpServerTarget(id, { gatewayTargetName: options.name, description: options.description, endpoint: options.endpoint, credentialProviderConfigurations: [options.credentials] });
+  }
+
+  /**
+   * An MCP server hosted on AgentCore Runtime (`AgentRuntime` with `protocol: 'MCP'`) as a target: the
+   * gateway calls the runtime's invocation URL with `?qualifier=<endpoint>` (the `live` endpoint by
+   * default, so a rollout of the server moves the gateway with it) and an OAuth2 token the runtime's
+   * JWT authorizer accepts. Its tools are denied until a Cedar policy permits them.
+   * @see https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-target-MCPservers.html
+   */
+  addRuntimeTarget(id: string, options: RuntimeTargetOptions): agentcore.GatewayTarget {
+    const problems = new Problems('InvalidGatewayTarget');
+    problems.check(options.runtime.protocol === 'MCP', `runtime: ${options.runtime.runtimeName} speaks ${options.runtime.protocol}; a gateway target must be an MCP server (AgentRuntime protocol: 'MCP')`);
+    problems.check(
+      options.credentials.credentialProviderType === agentcore.CredentialProviderType.OAUTH,
+      `credentials: an AgentCore runtime authorizes callers by JWT, so the gateway needs OAuth2 client credentials (GatewayCredentialProvider.fromOauthIdentity), got ${options.credentials.credentialProviderType}`,
+    );
+    const endpoint = options.endpoint ?? 'live';
+    if (!Token.isUnresolved(endpoint)) problems.check(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/.test(endpoint), `endpoint: ${JSON.stringify(endpoint)} is not a runtime endpoint name (a letter, then letters, digits or _)`);
+    problems.throwIfAny();
+    this.checkTargetName(options.name);
+    const target = this.gateway.addMcpServerTarget(id, {
+      gatewayTargetName: options.name,
+      description: options.description,
+      endpoint: `${options.runtime.invocationUrl}?qualifier=${endpoint}`,
+      credentialProviderConfigurations: [options.credentials],
+    });
+    // The service lists the server's tools when it creates the target: the endpoint must exist by then.
+    target.node.addDependency(options.runtime.live, options.runtime.canary);
+    return target;
   }
 
   /** An API Gateway REST API stage; selected paths and methods become tools. */

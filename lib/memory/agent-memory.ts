@@ -1,5 +1,5 @@
-import { Duration, Token, type RemovalPolicy } from 'aws-cdk-lib';
-import { Memory, MemoryStrategy, type IMemoryStrategy } from 'aws-cdk-lib/aws-bedrockagentcore';
+import { Duration, Stack, Token, type RemovalPolicy } from 'aws-cdk-lib';
+import { Memory } from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -7,6 +7,8 @@ import { MEMORY_NAMESPACES, type MemoryKind } from '../../agents/memory/namespac
 import { acknowledgeFindings } from '../compliance/acknowledge';
 import { Problems } from '../errors';
 import { MemoryCredentialVendor, type MemoryCredentialAuth } from './memory-credential-vendor';
+import { builtInStrategy, CustomMemoryStrategy, customStrategyProblems, type LongTermStrategy } from './memory-strategies';
+import { AgentMemoryPerms } from './perms';
 
 export interface AgentMemoryProps {
   /**
@@ -26,11 +28,14 @@ export interface AgentMemoryProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * Long-term strategies, each writing under `/users/{actorId}/...`:
-   * `facts` (semantic), `preferences` (user preference), `summaries` (session summary).
+   * Long-term strategies, each writing under `/users/{actorId}/...`: `facts` (semantic), `preferences`
+   * (user preference), `summaries` (session summary), `episodes` (episodic, with reflections across a
+   * user's episodes), built-in or custom — `{ kind, prompts: { extraction, consolidation, reflection }, modelId }`,
+   * the kind's built-in prompts with your text appended, run by the model you name. One strategy per kind.
+   * @see https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/memory-strategies.html
    * @default ['facts', 'preferences', 'summaries']
    */
-  readonly longTerm?: readonly MemoryKind[];
+  readonly longTerm?: readonly LongTermStrategy[];
   /** @default - none */
   readonly description?: string;
   /** Removal policy of the credential vendor's log group. @default RemovalPolicy.RETAIN */
@@ -38,11 +43,6 @@ export interface AgentMemoryProps {
 }
 
 const NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9_]{0,47}$/;
-const STRATEGY: Record<MemoryKind, (ns: string) => IMemoryStrategy> = {
-  facts: (ns) => MemoryStrategy.usingSemantic({ strategyName: 'user_facts', description: 'Facts users state about themselves and their work', namespaces: [ns] }),
-  preferences: (ns) => MemoryStrategy.usingUserPreference({ strategyName: 'user_preferences', description: 'How each user likes answers', namespaces: [ns] }),
-  summaries: (ns) => MemoryStrategy.usingSummarization({ strategyName: 'session_summaries', description: 'One summary per session', namespaces: [ns] }),
-};
 
 /**
  * AgentCore Memory for the agents: short-term session events shared by the supervisor and the
@@ -74,10 +74,17 @@ export class AgentMemory extends Construct {
       const days = eventExpiry.toDays({ integral: false });
       problems.check(Number.isInteger(days) && days >= 7 && days <= 365, `eventExpiry: ${days} days is outside what AgentCore Memory keeps; use a whole number of days from 7 to 365`);
     }
-    problems.check(new Set(longTerm).size === longTerm.length, `longTerm: ${JSON.stringify(longTerm)} lists a strategy twice`);
+    const kinds = longTerm.map((s) => (typeof s === 'string' ? s : s.kind));
+    const twice = [...new Set(kinds.filter((k, i) => kinds.indexOf(k) !== i))];
+    problems.check(twice.length === 0, `longTerm: ${twice.join(', ')} listed more than once; one strategy per kind (built-in or custom)`);
+    for (const k of kinds) problems.check(k in MEMORY_NAMESPACES, `longTerm: unknown kind ${JSON.stringify(k)}; expected one of ${Object.keys(MEMORY_NAMESPACES).join(', ')}`);
+    longTerm.forEach((s, i) => {
+      if (typeof s !== 'string') for (const p of customStrategyProblems(`longTerm[${i}]`, s)) problems.add(p);
+    });
     problems.throwIfAny();
 
-    this.namespaces = Object.fromEntries(longTerm.map((k) => [k, MEMORY_NAMESPACES[k]]));
+    this.namespaces = Object.fromEntries(kinds.map((k) => [k, MEMORY_NAMESPACES[k]]));
+    const custom = longTerm.filter((s) => typeof s !== 'string');
     this.encryptionKey = props.encryptionKey;
     this.removalPolicy = props.removalPolicy;
     this.memory = new Memory(this, 'Memory', {
@@ -85,10 +92,18 @@ export class AgentMemory extends Construct {
       description: props.description,
       expirationDuration: eventExpiry,
       kmsKey: props.encryptionKey,
-      memoryStrategies: longTerm.map((k) => STRATEGY[k](MEMORY_NAMESPACES[k])),
+      memoryStrategies: longTerm.map((s) => (typeof s === 'string' ? builtInStrategy(s) : new CustomMemoryStrategy(Stack.of(this), s))),
     });
     this.memoryId = this.memory.memoryId;
     this.memoryArn = this.memory.memoryArn;
+    if (custom.some((s) => s.modelId.startsWith('global.'))) {
+      acknowledgeFindings(this.memory, [
+        ...new Set(custom.filter((s) => s.modelId.startsWith('global.')).map((s) => s.modelId.slice('global.'.length))),
+      ].map((base) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${base}]`,
+        reason: 'Custom memory strategy on a global cross-region inference profile, which may route to any commercial region; the grant stays on this one foundation model',
+      })));
+    }
     if (props.encryptionKey) {
       acknowledgeFindings(this.memory, [
         { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'Memory L2: the memory service role may re-encrypt with the memory key only (resource is that one key ARN)' },

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Token } from 'aws-cdk-lib';
 import { AgentCoreRuntime, AgentRuntimeArtifact } from 'aws-cdk-lib/aws-bedrockagentcore';
 import { kitAgentCode } from '../bundling/kit-code';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { KitError } from '../errors';
 
 /** File AgentCore runs in a bundled agent. */
@@ -43,6 +45,17 @@ export interface AgentBundleOptions {
   readonly minify?: boolean;
   /** Extra packages to leave out of the bundle. @default - none */
   readonly externals?: readonly string[];
+}
+
+export interface AgentImageOptions {
+  /** The Dockerfile, relative to the directory. @default 'Dockerfile' */
+  readonly file?: string;
+  /** Build arguments. @default - none */
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  /** Build target stage. @default - the last stage */
+  readonly target?: string;
+  /** Glob patterns of files left out of the build context (besides `.dockerignore`). @default - none */
+  readonly exclude?: readonly string[];
 }
 
 export interface AgentBundleResult {
@@ -199,8 +212,91 @@ export abstract class AgentCode {
     return new DirectoryCode(path.resolve(directory), entrypoint);
   }
 
+  /**
+   * A container image built from a Dockerfile by `cdk deploy` (an ECR image asset) for linux/arm64, the
+   * only architecture AgentCore Runtime runs: any language or framework, e.g. a Python agent, as long as
+   * it serves the runtime contract of its protocol (HTTP: `GET /ping` and `POST /invocations` on port
+   * 8080; MCP: `/mcp` on 8000; A2A: 9000). Synth needs no Docker engine; deploy does (or a CI build
+   * stage with one). The runtime role may pull this image only.
+   *
+   * @param directory the build context holding the Dockerfile: absolute, or relative to the calling file (as for `fromEntry`)
+   * @see https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/getting-started-custom.html
+   */
+  static fromDockerfile(directory: string, options: AgentImageOptions = {}): AgentCode {
+    const caller = callerFile();
+    const resolved = fromCaller(directory, caller);
+    const file = options.file ?? 'Dockerfile';
+    if (!fs.existsSync(path.join(resolved, file))) {
+      throw new KitError('AgentCodeNotFound', [
+        `code: ${path.join(resolved, file)} does not exist; AgentCode.fromDockerfile(${JSON.stringify(directory)}) expects a build context holding ${file}, relative to ${caller ?? 'the working directory'}`,
+      ]);
+    }
+    return new DockerfileCode(resolved, { ...options, file });
+  }
+
+  /**
+   * An image already in ECR (built for linux/arm64 by your own pipeline). The runtime role may pull from
+   * this repository only.
+   *
+   * @param repository the repository (`ecr.Repository.fromRepositoryName(...)` for one made elsewhere)
+   * @param tag image tag: letters, digits, `.`, `_`, `-`, at most 128 characters. Pin an immutable tag
+   *   (a version or commit), not `latest`: a new runtime version is created only when the tag changes.
+   */
+  static fromEcrImage(repository: ecr.IRepository, tag: string): AgentCode {
+    if (!Token.isUnresolved(tag) && !/^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}$/.test(tag)) {
+      throw new KitError('InvalidAgentCode', [`tag: ${JSON.stringify(tag)} is not an image tag; expected letters, digits, '.', '_' or '-', at most 128 characters, e.g. "1.4.2" or a commit id`]);
+    }
+    return new EcrImageCode(repository, tag);
+  }
+
   /** The runtime artifact for the L2 `Runtime`. */
   abstract artifact(): AgentRuntimeArtifact;
+
+  /** Whether the code is a container image (the runtime role then pulls it from ECR). */
+  get isContainerImage(): boolean {
+    return false;
+  }
+}
+
+class DockerfileCode extends AgentCode {
+  constructor(
+    private readonly directory: string,
+    private readonly options: AgentImageOptions & { readonly file: string },
+  ) {
+    super();
+  }
+
+  override get isContainerImage(): boolean {
+    return true;
+  }
+
+  artifact(): AgentRuntimeArtifact {
+    return AgentRuntimeArtifact.fromAsset(this.directory, {
+      // AgentCore Runtime runs arm64 (Graviton) containers only.
+      platform: Platform.LINUX_ARM64,
+      file: this.options.file,
+      buildArgs: this.options.buildArgs ? { ...this.options.buildArgs } : undefined,
+      target: this.options.target,
+      exclude: this.options.exclude ? [...this.options.exclude] : undefined,
+    });
+  }
+}
+
+class EcrImageCode extends AgentCode {
+  constructor(
+    private readonly repository: ecr.IRepository,
+    private readonly tag: string,
+  ) {
+    super();
+  }
+
+  override get isContainerImage(): boolean {
+    return true;
+  }
+
+  artifact(): AgentRuntimeArtifact {
+    return AgentRuntimeArtifact.fromEcrRepository(this.repository, this.tag);
+  }
 }
 
 class EntryCode extends AgentCode {

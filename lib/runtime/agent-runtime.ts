@@ -10,9 +10,11 @@ import {
   Runtime,
   RuntimeAuthorizerConfiguration,
   RuntimeEndpoint,
+  RuntimeNetworkConfiguration,
   type VpcConfigProps,
 } from 'aws-cdk-lib/aws-bedrockagentcore';
 import type { Metric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -24,6 +26,7 @@ import { checkDeployCollisions } from '../compliance/deploy-collisions';
 import type { AgentMemory } from '../memory/agent-memory';
 import type { AgentCode } from './agent-code';
 import { AgentRuntimePerms, INFERENCE_PROFILE_REGIONS } from './perms';
+import { requestHeaderAllowlist } from './request-headers';
 
 /** The model an agent calls, as in the environment config (`models.primary`). */
 export interface AgentModel {
@@ -56,17 +59,46 @@ export interface AgentBrowserOptions {
   readonly vpc?: VpcConfigProps;
 }
 
+/**
+ * VPC network mode: the runtime reaches AWS and your services through network interfaces in your
+ * subnets. A private runtime needs the VPC endpoints listed in docs/vpc-runtimes.md (or a NAT route).
+ */
+export interface AgentRuntimeNetwork {
+  /** The VPC the runtime's network interfaces are placed in. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Private subnets (1–16) in Availability Zones AgentCore supports; public subnets are refused.
+   * @default - the VPC's private subnets (`PRIVATE_WITH_EGRESS`, else `PRIVATE_ISOLATED`)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Security groups of the runtime's network interfaces (1–16).
+   * @default - one security group allowing outbound HTTPS (TCP 443) only, to the VPC endpoints and AWS APIs
+   */
+  readonly securityGroups?: readonly ec2.ISecurityGroup[];
+}
+
 export interface AgentRuntimeProps {
   /** Runtime name: a letter, then letters, digits or `_`, at most 48 characters. */
   readonly runtimeName: string;
   /** What the agent does (runtime description, at most 1200 characters). @default - none */
   readonly description?: string;
-  /** HTTP for the user-facing supervisor, A2A for specialists. @default 'HTTP' */
-  readonly protocol?: 'HTTP' | 'A2A';
+  /**
+   * The runtime contract: HTTP (`/invocations` and `/ping` on port 8080) for a user-facing agent, A2A
+   * (port 9000) for specialists, MCP (Streamable HTTP on port 8000 at `/mcp`, stateless) for a
+   * team's own MCP server, which {@link ToolGateway.addRuntimeTarget} registers as a gateway target.
+   * @see https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/runtime-mcp.html
+   * @default 'HTTP'
+   */
+  readonly protocol?: 'HTTP' | 'A2A' | 'MCP';
   /** The agent's code: `AgentCode.fromEntry('../agents/hr.ts')` (relative to the calling file) or `AgentCode.fromBundle(dir)`. */
   readonly code: AgentCode;
-  /** Model settings; passed as MODEL_ID, MODEL_TEMPERATURE, MODEL_MAX_TOKENS. */
-  readonly model: AgentModel;
+  /**
+   * Model settings; passed as MODEL_ID, MODEL_TEMPERATURE, MODEL_MAX_TOKENS, and the role may invoke it.
+   * Required for HTTP and A2A agents.
+   * @default - none, for an MCP server that calls no model (no model invoke rights)
+   */
+  readonly model?: AgentModel;
   /** Further models the role may invoke, e.g. the A/B candidate. @default - none */
   readonly additionalModels?: readonly Pick<AgentModel, 'modelId'>[];
   /** JWT inbound auth of the runtime. */
@@ -115,6 +147,20 @@ export interface AgentRuntimeProps {
   readonly browser?: AgentBrowserOptions;
   /** Idle session timeout. @default Duration.minutes(15) */
   readonly idleSessionTimeout?: Duration;
+  /**
+   * Network mode of the runtime.
+   * @default - PUBLIC: AgentCore's managed network, with internet access
+   */
+  readonly network?: AgentRuntimeNetwork;
+  /**
+   * Further request headers the runtime passes to the agent code, besides the kit's own
+   * ({@link AGENT_REQUEST_HEADERS}: `Authorization` and the as-of date header), which are always on the
+   * allowlist. Any valid header outside AgentCore's restricted list; `x-amz-`/`x-amzn-` headers only as
+   * `customRequestHeader('Name')` (`X-Amzn-Bedrock-AgentCore-Runtime-Custom-Name`). At most 20 in all.
+   * @see https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/runtime-header-allowlist.html
+   * @default - the kit's own headers only
+   */
+  readonly requestHeaders?: readonly string[];
 }
 
 export const LIVE_ENDPOINT = 'live';
@@ -123,8 +169,9 @@ export const LOG_GROUP_PREFIX = '/aws/vendedlogs/bedrock-agentcore/runtimes/';
 export const CANARY_ENDPOINT = 'canary';
 
 const NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9_]{0,47}$/;
-/** Headers the runtime passes to the agent: the caller's JWT and the supervisor's date attribute. */
-export const AGENT_REQUEST_HEADERS = ['Authorization', 'X-Amzn-Bedrock-AgentCore-Runtime-Custom-As-Of'] as const;
+/** Subnets and security groups a runtime's VPC configuration takes. */
+const MAX_VPC_SUBNETS = 16;
+const MAX_SECURITY_GROUPS = 16;
 const MAX_ENV = 50;
 /** The agents' tracing switch (agents/telemetry): set to `off` to stop their spans; tracing is on without it. */
 export const AGENT_TRACING_ENV = 'AGENTCORE_KIT_TRACING';
@@ -148,14 +195,20 @@ export class AgentRuntime extends Construct {
   readonly codeInterpreter?: CodeInterpreterCustom;
   readonly browser?: BrowserCustom;
   readonly runtimeName: string;
+  /** The runtime contract the agent serves. */
+  readonly protocol: 'HTTP' | 'A2A' | 'MCP';
+  /** Security groups of the runtime's network interfaces (VPC network mode only). */
+  readonly connections?: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: AgentRuntimeProps) {
     super(scope, id);
     checkDeployCollisions(this);
     const liveVersion = props.liveVersion ?? '1';
     const agentTracing = props.agentTracing ?? true;
-    this.validate(props, liveVersion);
+    const headers = requestHeaderAllowlist(props.requestHeaders ?? []);
+    this.validate(props, liveVersion, headers.problems);
     this.runtimeName = props.runtimeName;
+    this.protocol = props.protocol ?? 'HTTP';
     const stack = Stack.of(this);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -193,10 +246,12 @@ export class AgentRuntime extends Construct {
     }
 
     const memoryVendor = props.memory?.credentialVendor(props.auth);
+    const models = props.model ? [props.model, ...(props.additionalModels ?? [])] : [];
+    const network = props.network ? this.vpcNetwork(props.network) : RuntimeNetworkConfiguration.usingPublicNetwork();
+    this.connections = network.connections;
+
     const environment: Record<string, string> = {
-      MODEL_ID: props.model.modelId,
-      MODEL_TEMPERATURE: String(props.model.temperature),
-      MODEL_MAX_TOKENS: String(props.model.maxTokens),
+      ...(props.model ? { MODEL_ID: props.model.modelId, MODEL_TEMPERATURE: String(props.model.temperature), MODEL_MAX_TOKENS: String(props.model.maxTokens) } : {}),
       AGENT_REGION: stack.region,
       ...(props.memory && memoryVendor ? { MEMORY_ID: props.memory.memoryId, MEMORY_CREDENTIALS_FUNCTION: memoryVendor.function.functionName } : {}),
       JWT_DISCOVERY_URL: props.auth.discoveryUrl,
@@ -212,13 +267,14 @@ export class AgentRuntime extends Construct {
       runtimeName: props.runtimeName,
       description: props.description,
       agentRuntimeArtifact: props.code.artifact(),
-      protocolConfiguration: (props.protocol ?? 'HTTP') === 'A2A' ? ProtocolType.A2A : ProtocolType.HTTP,
+      protocolConfiguration: { HTTP: ProtocolType.HTTP, A2A: ProtocolType.A2A, MCP: ProtocolType.MCP }[props.protocol ?? 'HTTP'],
+      networkConfiguration: network,
       authorizerConfiguration: RuntimeAuthorizerConfiguration.usingJWT(
         props.auth.discoveryUrl,
         props.auth.allowedClients?.length ? [...props.auth.allowedClients] : undefined,
         props.auth.allowedAudiences?.length ? [...props.auth.allowedAudiences] : undefined,
       ),
-      requestHeaderConfiguration: { allowlistedHeaders: [...AGENT_REQUEST_HEADERS] },
+      requestHeaderConfiguration: { allowlistedHeaders: headers.headers },
       environmentVariables: environment,
       tracingEnabled: props.tracing ?? true,
       loggingConfigs: [
@@ -228,14 +284,16 @@ export class AgentRuntime extends Construct {
       lifecycleConfiguration: { idleRuntimeSessionTimeout: props.idleSessionTimeout ?? Duration.minutes(15) },
     });
 
-    // Model invoke rights: the configured models and inference profiles only.
-    this.runtime.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'InvokeConfiguredModels',
-        actions: AgentRuntimePerms.MODEL_INVOKE,
-        resources: [...new Set([props.model, ...(props.additionalModels ?? [])].flatMap((m) => modelResourceArns(m.modelId, stack)))],
-      }),
-    );
+    // Model invoke rights: the configured models and inference profiles only (none for a model-less MCP server).
+    if (models.length) {
+      this.runtime.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'InvokeConfiguredModels',
+          actions: AgentRuntimePerms.MODEL_INVOKE,
+          resources: [...new Set(models.flatMap((m) => modelResourceArns(m.modelId, stack)))],
+        }),
+      );
+    }
     // Runtime creation creates the runtime-identity service-linked role on first use.
     this.runtime.addToRolePolicy(
       new iam.PolicyStatement({
@@ -288,11 +346,11 @@ export class AgentRuntime extends Construct {
     acknowledgeFindings(this.runtime.role, [
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: `X-Ray trace and span upload (Runtime L2; the agents' OpenTelemetry spans), logs:DescribeLogGroups (a list action) and cloudwatch:PutMetricData support no resource-level permissions; PutMetricData is conditioned on cloudwatch:namespace: bedrock-agentcore (Runtime L2) and ${AgentRuntimePerms.USAGE_METRICS_NAMESPACE} (the agents' token usage)`,
+        reason: `X-Ray trace and span upload (Runtime L2; the agents' OpenTelemetry spans), logs:DescribeLogGroups (a list action)${props.code.isContainerImage ? ', ecr:GetAuthorizationToken (Runtime L2, to pull the container image; the layer and image reads stay on its one repository)' : ''} and cloudwatch:PutMetricData support no resource-level permissions; PutMetricData is conditioned on cloudwatch:namespace: bedrock-agentcore (Runtime L2) and ${AgentRuntimePerms.USAGE_METRICS_NAMESPACE} (the agents' token usage)`,
       },
       ...['s3:GetObject*', 's3:GetBucket*', 's3:List*'].map((a) => ({ id: `AwsSolutions-IAM5[Action::${a}]`, reason: assetReason })),
       ...(assetBucket ? [{ id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${assetBucket.replace(/\$\{([^}]+)\}/g, '<$1>')}/*]`, reason: assetReason }] : []),
-      ...[props.model, ...(props.additionalModels ?? [])]
+      ...models
         .filter((m) => m.modelId.startsWith('global.'))
         .map((m) => ({
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${m.modelId.slice('global.'.length)}]`,
@@ -344,34 +402,29 @@ export class AgentRuntime extends Construct {
     return this.metricForEndpoint(endpointName, 'Latency', { statistic: 'p95', ...props });
   }
 
-  private validate(props: AgentRuntimeProps, liveVersion: string): void {
+  /**
+   * The VPC network configuration: the chosen private subnets, and the given security groups or one
+   * allowing outbound HTTPS only (AWS APIs and the VPC endpoints all speak HTTPS on 443).
+   */
+  private vpcNetwork(network: AgentRuntimeNetwork): RuntimeNetworkConfiguration {
+    const securityGroups = network.securityGroups?.length
+      ? [...network.securityGroups]
+      : [new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: network.vpc, description: `Agent runtime ${this.runtimeName}: outbound HTTPS only`, allowAllOutbound: false })];
+    if (!network.securityGroups?.length) securityGroups[0].addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs and VPC endpoints');
+    return RuntimeNetworkConfiguration.usingVpc(this, { vpc: network.vpc, vpcSubnets: network.vpcSubnets ?? privateSubnets(network.vpc), securityGroups });
+  }
+
+  private validate(props: AgentRuntimeProps, liveVersion: string, headerProblems: readonly string[]): void {
     const problems = new Problems('InvalidAgentRuntimeProps');
     const known = (v: string) => !Token.isUnresolved(v);
     if (known(props.runtimeName)) {
       problems.check(NAME_PATTERN.test(props.runtimeName), `runtimeName: "${props.runtimeName}" must start with a letter and hold only letters, digits and _ (at most 48 characters)`);
     }
     if (known(liveVersion)) problems.check(liveVersion === AgentRuntime.NEWEST || /^[1-9]\d{0,4}$/.test(liveVersion), `liveVersion: "${liveVersion}" must be a runtime version number such as "1" or "12", or AgentRuntime.NEWEST`);
-    problems.check(props.model.temperature >= 0 && props.model.temperature <= 1, `model.temperature: ${props.model.temperature} must be from 0 to 1`);
-    problems.check(Number.isInteger(props.model.maxTokens) && props.model.maxTokens >= 1 && props.model.maxTokens <= 64_000, `model.maxTokens: ${props.model.maxTokens} must be a whole number from 1 to 64000`);
-    const region = Stack.of(this).region;
-    [props.model, ...(props.additionalModels ?? [])].forEach((m, i) => {
-      const field = i === 0 ? 'model.modelId' : `additionalModels[${i - 1}].modelId`;
-      if (!known(m.modelId)) return;
-      problems.check(/^([a-z-]+\.)?[a-z0-9-]+\.[\w.:-]+$/.test(m.modelId), `${field}: "${m.modelId}" is not a Bedrock model id or inference profile id (e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0)`);
-      const geography = profileGeography(m.modelId);
-      if (!geography) return;
-      if (!known(region)) {
-        Annotations.of(this).addWarningV2('agentcore-kit:inference-profile-region', `${field}: "${m.modelId}" is a ${geography}. cross-region inference profile, callable only from ${geography} regions; the stack's region is unresolved, so this cannot be checked at synth (set the stack's env.region)`);
-        return;
-      }
-      if (!GEOGRAPHY_REGION[geography](region)) {
-        const local = Object.keys(GEOGRAPHY_REGION).find((g) => g !== 'global' && GEOGRAPHY_REGION[g](region));
-        const base = m.modelId.slice(geography.length + 1);
-        problems.add(
-          `${field}: "${m.modelId}" is a ${geography}. cross-region inference profile, which cannot be called from ${region} (the stack's region); use ${local ? `"${local}.${base}"` : 'a profile of this region\'s geography'} or "global.${base}"`,
-        );
-      }
-    });
+    const protocol = props.protocol ?? 'HTTP';
+    if (protocol !== 'MCP') problems.check(props.model !== undefined, `model: required for an ${protocol} agent (only an MCP server may have none)`);
+    if (props.model) this.validateModels(problems, props.model, props.additionalModels ?? []);
+    else problems.check(!props.additionalModels?.length, 'additionalModels: given without model; set model first');
     if (known(props.auth.discoveryUrl)) {
       problems.check(/^https:\/\/.+\/\.well-known\/openid-configuration$/.test(props.auth.discoveryUrl), `auth.discoveryUrl: "${props.auth.discoveryUrl}" must be an https URL ending in /.well-known/openid-configuration`);
     }
@@ -380,7 +433,26 @@ export class AgentRuntime extends Construct {
       'auth: set allowedClients or allowedAudiences (at least one), otherwise any token of the identity provider would be accepted',
     );
     if (props.browser) problems.check(props.browser.networkMode !== 'VPC' || props.browser.vpc !== undefined, 'browser.vpc: required when browser.networkMode is VPC');
-    const own = ['MODEL_ID', 'MODEL_TEMPERATURE', 'MODEL_MAX_TOKENS', 'AGENT_REGION', 'JWT_DISCOVERY_URL', 'JWT_AUDIENCES'];
+    for (const p of headerProblems) problems.add(p);
+    if (props.network) {
+      const { vpc } = props.network;
+      let subnets: ec2.ISubnet[] = [];
+      try {
+        subnets = vpc.selectSubnets(props.network.vpcSubnets ?? privateSubnets(vpc)).subnets;
+      } catch (e) {
+        problems.add(`network.vpcSubnets: ${(e as Error).message}`);
+      }
+      const publicIds = new Set(vpc.publicSubnets.map((s) => s.subnetId));
+      const chosenPublic = subnets.filter((s) => publicIds.has(s.subnetId)).map((s) => s.subnetId);
+      problems.check(subnets.length >= 1 && subnets.length <= MAX_VPC_SUBNETS, `network.vpcSubnets: selects ${subnets.length} subnets; a runtime takes 1 to ${MAX_VPC_SUBNETS} private subnets`);
+      problems.check(
+        chosenPublic.length === 0,
+        `network.vpcSubnets: ${chosenPublic.join(', ')} ${chosenPublic.length === 1 ? 'is a public subnet' : 'are public subnets'}; a runtime's network interfaces get no public IP, so place it in private subnets (with a NAT route or the VPC endpoints of docs/vpc-runtimes.md)`,
+      );
+      const groups = props.network.securityGroups;
+      if (groups) problems.check(groups.length >= 1 && groups.length <= MAX_SECURITY_GROUPS, `network.securityGroups: ${groups.length} given; give 1 to ${MAX_SECURITY_GROUPS}, or leave it out for one allowing outbound HTTPS only`);
+    }
+    const own = [...(props.model ? ['MODEL_ID', 'MODEL_TEMPERATURE', 'MODEL_MAX_TOKENS'] : []), 'AGENT_REGION', 'JWT_DISCOVERY_URL', 'JWT_AUDIENCES'];
     if (props.memory) own.push('MEMORY_ID', 'MEMORY_CREDENTIALS_FUNCTION');
     if (props.agentTracing === false) own.push(AGENT_TRACING_ENV);
     if (props.gatewayUrl) own.push('GATEWAY_URL');
@@ -398,6 +470,36 @@ export class AgentRuntime extends Construct {
     );
     problems.throwIfAny();
   }
+
+  private validateModels(problems: Problems, model: AgentModel, additional: readonly Pick<AgentModel, 'modelId'>[]): void {
+    problems.check(model.temperature >= 0 && model.temperature <= 1, `model.temperature: ${model.temperature} must be from 0 to 1`);
+    problems.check(Number.isInteger(model.maxTokens) && model.maxTokens >= 1 && model.maxTokens <= 64_000, `model.maxTokens: ${model.maxTokens} must be a whole number from 1 to 64000`);
+    const region = Stack.of(this).region;
+    const known = (v: string) => !Token.isUnresolved(v);
+    [model, ...additional].forEach((m, i) => {
+      const field = i === 0 ? 'model.modelId' : `additionalModels[${i - 1}].modelId`;
+      if (!known(m.modelId)) return;
+      problems.check(/^([a-z-]+\.)?[a-z0-9-]+\.[\w.:-]+$/.test(m.modelId), `${field}: "${m.modelId}" is not a Bedrock model id or inference profile id (e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0)`);
+      const geography = profileGeography(m.modelId);
+      if (!geography) return;
+      if (!known(region)) {
+        Annotations.of(this).addWarningV2('agentcore-kit:inference-profile-region', `${field}: "${m.modelId}" is a ${geography}. cross-region inference profile, callable only from ${geography} regions; the stack's region is unresolved, so this cannot be checked at synth (set the stack's env.region)`);
+        return;
+      }
+      if (!GEOGRAPHY_REGION[geography](region)) {
+        const local = Object.keys(GEOGRAPHY_REGION).find((g) => g !== 'global' && GEOGRAPHY_REGION[g](region));
+        const base = m.modelId.slice(geography.length + 1);
+        problems.add(
+          `${field}: "${m.modelId}" is a ${geography}. cross-region inference profile, which cannot be called from ${region} (the stack's region); use ${local ? `"${local}.${base}"` : 'a profile of this region\'s geography'} or "global.${base}"`,
+        );
+      }
+    });
+  }
+}
+
+/** The VPC's private subnets: with egress (a NAT route) if it has any, else isolated ones (VPC endpoints only). */
+function privateSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+  return { subnetType: vpc.privateSubnets.length ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
 }
 
 /** The regions a cross-region inference profile of each geography can be called from, by the region's name. */

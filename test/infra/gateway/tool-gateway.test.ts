@@ -1,6 +1,8 @@
 /** The ToolGateway construct: gateway, Lambda targets, policy engine, interceptor, other target kinds. */
 import * as fs from 'node:fs';
-import { App, Stack } from 'aws-cdk-lib';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
@@ -13,6 +15,7 @@ import { inlineToolSchemaBytes, toAssetToolSchema } from '../../../lib/tools';
 import { Identity, OutboundCredentials } from '../../../lib/identity';
 import { loadPolicyFiles } from '../../../lib/policy';
 import { applyCompliance, readValidationFindings } from '../../../lib/compliance';
+import { AgentCode, AgentRuntime } from '../../../lib/runtime';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 
@@ -235,6 +238,9 @@ describe('ToolGateway props validation', () => {
 describe('other target kinds', () => {
   let f: ReturnType<typeof fixture>;
   let template: Template;
+  let days: AgentRuntime;
+  const mcpCodeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-code-'));
+  fs.writeFileSync(path.join(mcpCodeDir, 'index.mjs'), 'export {};\n');
   beforeAll(() => {
     f = fixture();
     const secret = new secretsmanager.Secret(f.stack, 'CrmKey');
@@ -248,6 +254,8 @@ describe('other target kinds', () => {
     const oauthSecret = new secretsmanager.Secret(f.stack, 'WikiClientSecret');
     const oauth = OutboundCredentials.oauth2(f.stack, 'WikiOAuth', { name: 'wiki-oauth', discoveryUrl: 'https://auth.example.com/.well-known/openid-configuration', clientId: 'wiki-client', clientSecret: oauthSecret });
     f.gw.addMcpServerTarget('Wiki', { name: 'wiki', endpoint: 'https://mcp.wiki.example.com/mcp', credentials: agentcore.GatewayCredentialProvider.fromOauthIdentity(oauth, { scopes: ['wiki.read'] }) });
+    days = new AgentRuntime(f.stack, 'Days', { runtimeName: 'working_days', protocol: 'MCP', code: AgentCode.fromBundle(mcpCodeDir), auth: { discoveryUrl: 'https://auth.example.com/.well-known/openid-configuration', allowedClients: ['wiki-client'] } });
+    f.gw.addRuntimeTarget('DaysTarget', { name: 'working-days', runtime: days, credentials: agentcore.GatewayCredentialProvider.fromOauthIdentity(oauth, { scopes: ['mcp/invoke'] }) });
     const api = new apigateway.RestApi(f.stack, 'Projects', { deployOptions: { stageName: 'prod' } });
     api.root.addResource('projects').addMethod('GET');
     f.gw.addApiGatewayTarget('ProjectsTarget', { name: 'projects', restApi: api, toolConfiguration: { toolFilters: [{ filterPath: '/projects', methods: [agentcore.ApiGatewayHttpMethod.GET] }] } });
@@ -276,6 +284,38 @@ describe('other target kinds', () => {
       TargetConfiguration: { Mcp: { McpServer: { Endpoint: 'https://mcp.wiki.example.com/mcp' } } },
       CredentialProviderConfigurations: [{ CredentialProviderType: 'OAUTH', CredentialProvider: { OauthCredentialProvider: Match.objectLike({ Scopes: ['wiki.read'] }) } }],
     });
+  });
+
+  test('an MCP server on AgentCore Runtime: its live endpoint, OAuth2 credentials, created after the endpoints', () => {
+    const [target] = Object.values(template.findResources('AWS::BedrockAgentCore::GatewayTarget', { Properties: { Name: 'working-days' } })) as Array<{
+      Properties: { TargetConfiguration: unknown; CredentialProviderConfigurations: unknown };
+      DependsOn: string[];
+    }>;
+    const runtimeId = { 'Fn::GetAtt': [f.stack.getLogicalId(days.runtime.node.defaultChild as CfnElement), 'AgentRuntimeId'] };
+    expect(f.stack.resolve(target.Properties.TargetConfiguration)).toEqual({
+      Mcp: {
+        McpServer: {
+          Endpoint: {
+            'Fn::Join': ['', ['https://bedrock-agentcore.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/runtimes/arn%3A', { Ref: 'AWS::Partition' }, '%3Abedrock-agentcore%3Aus-east-1%3A111122223333%3Aruntime%2F', runtimeId, '/invocations?qualifier=live']],
+          },
+        },
+      },
+    });
+    expect(target.Properties.CredentialProviderConfigurations).toEqual([expect.objectContaining({ CredentialProviderType: 'OAUTH' })]);
+    expect(target.DependsOn).toEqual(expect.arrayContaining(Object.keys(template.findResources('AWS::BedrockAgentCore::RuntimeEndpoint'))));
+  });
+
+  test('a runtime target must be an MCP server reached with OAuth2', () => {
+    const agent = new AgentRuntime(f.stack, 'Chat', {
+      runtimeName: 'chat',
+      code: AgentCode.fromBundle(mcpCodeDir),
+      model: { modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0', temperature: 0.2, maxTokens: 1024 },
+      auth: { discoveryUrl: 'https://auth.example.com/.well-known/openid-configuration', allowedClients: ['c'] },
+    });
+    expect(() => f.gw.addRuntimeTarget('Chat', { name: 'chat', runtime: agent, credentials: agentcore.GatewayCredentialProvider.fromIamRole() })).toThrow(
+      /runtime: chat speaks HTTP; a gateway target must be an MCP server[\s\S]*credentials: an AgentCore runtime authorizes callers by JWT, so the gateway needs OAuth2 client credentials/,
+    );
+    expect(() => f.gw.addRuntimeTarget('Days2', { name: 'days-two', runtime: days, endpoint: 'live-1', credentials: agentcore.GatewayCredentialProvider.fromIamRole() })).toThrow(/endpoint: "live-1" is not a runtime endpoint name/);
   });
 
   test('API Gateway stage target', () => {

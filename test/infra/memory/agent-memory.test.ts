@@ -102,7 +102,7 @@ describe('AgentMemory', () => {
 
   test('bad props are reported together, naming each field and the allowed range', () => {
     expect(() => build({ memoryName: '1-bad', eventExpiry: Duration.days(400), longTerm: ['facts', 'facts'] })).toThrow(
-      /InvalidAgentMemoryProps\] 3 problems:[\s\S]*memoryName: "1-bad" must start with a letter[\s\S]*eventExpiry: 400 days .* from 7 to 365[\s\S]*longTerm: .* lists a strategy twice/,
+      /InvalidAgentMemoryProps\] 3 problems:[\s\S]*memoryName: "1-bad" must start with a letter[\s\S]*eventExpiry: 400 days .* from 7 to 365[\s\S]*longTerm: facts listed more than once; one strategy per kind/,
     );
   });
 
