@@ -3,7 +3,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { SPECIALIST_IDS, type AgentSpec } from '../../catalog/agents';
 import type { EnvironmentConfig } from '../config';
-import { KitError } from '../errors';
 import { EVALUATION_SPANS_SWITCH } from '../../agents/telemetry/config';
 import { OtlpExport } from '../observability';
 import { AgentCode, AgentRuntime, LIVE_ENDPOINT } from '../runtime';
@@ -35,9 +34,6 @@ export interface AgentUnitProps {
  */
 export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): DeployedAgent {
   const { config, spec, foundation } = props;
-  if (config.agents.browser === 'VPC') {
-    throw new KitError('InvalidEnvironmentConfig', [`${config.name}: agents.browser: VPC needs a VPC the reference app does not create; use PUBLIC or off here, or the AgentRuntime construct with browser.vpc in your own stack`]);
-  }
   const isSupervisor = spec.protocol === 'HTTP';
   // A rolled-out agent's live endpoint stays on the version its release recorded (read at deploy
   // time, so a deploy never undoes a rollback); an agent released by deploy serves the newest.
@@ -49,6 +45,8 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
     OTEL_DEPLOYMENT_ENVIRONMENT: config.name,
     [EVALUATION_SPANS_SWITCH]: config.evaluation.replySpans ? 'on' : 'off',
     ...otlpExport?.environment(),
+    // The guardrail the model provider sends with every call (the role may call the model only with it).
+    ...foundation.guardrail?.environment(),
   };
   const runtime = new AgentRuntime(stack, `Agent-${spec.id}`, {
     runtimeName: `${spec.runtimeName}_${config.name.replace(/-/g, '_')}`.slice(0, 48),
@@ -73,13 +71,13 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
         }
       : telemetryEnvironment,
     codeInterpreter: config.agents.codeInterpreter && !isSupervisor ? {} : undefined,
-    // Provisioned for the IT agent, where web lookups belong; the reference app has no VPC, so only PUBLIC applies.
-    browser: config.agents.browser === 'PUBLIC' && spec.id === 'it' ? { networkMode: 'PUBLIC' } : undefined,
+    // No Browser: no reference agent has a browser tool (config `agents.browser`, lib/config/schema.ts).
     logRetention: props.logRetention,
     logEncryptionKey: foundation.key,
     logRemovalPolicy: props.removalPolicy,
     tracing: true,
   });
   otlpExport?.grantRead(runtime.runtime);
+  foundation.guardrail?.applyTo(runtime.runtime);
   return { spec, runtime };
 }

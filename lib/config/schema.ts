@@ -3,6 +3,7 @@
  * A wrong value fails synth with a message naming the field and the allowed values.
  */
 import { z } from 'zod';
+import { PII_ENTITY_TYPES } from '../guardrails/types';
 
 /** Retention periods CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -86,6 +87,33 @@ const sourceSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
+const deniedTopicSchema = z
+  .object({
+    name: z.string().regex(/^[0-9a-zA-Z-_ !?.]{1,100}$/, '1–100 letters, digits, spaces or -_!?.'),
+    definition: z.string().min(1).max(200).describe('What the topic covers'),
+    examples: z.array(z.string().min(1).max(100)).max(5).optional(),
+  })
+  .strict();
+
+const guardrailSchema = z
+  .object({
+    /** A Bedrock guardrail on every model call of the agents (lib/guardrails); off leaves the calls unguarded. */
+    enabled: z.boolean(),
+    /** Harmful-content filters (hate, insults, sexual, violence, misconduct) on prompts and answers. */
+    contentFilterStrength: z.enum(['LOW', 'MEDIUM', 'HIGH']),
+    /** Jailbreak and prompt-injection detection on prompts. */
+    promptAttackStrength: z.enum(['NONE', 'LOW', 'MEDIUM', 'HIGH']),
+    /** PII in prompts and answers: ANONYMIZE masks it, BLOCK refuses the message. */
+    piiAction: z.enum(['ANONYMIZE', 'BLOCK']),
+    /** PII types; the kit's list of identifiers and secrets when unset. */
+    piiEntities: z
+      .array(z.enum(PII_ENTITY_TYPES, { error: (iss) => `expected one of ${PII_ENTITY_TYPES.join(', ')}, got ${JSON.stringify(iss.input)}` }))
+      .optional(),
+    /** Topics refused in addition to the kit's (compensation, investment advice). */
+    extraDeniedTopics: z.array(deniedTopicSchema).max(28).default([]),
+  })
+  .strict();
+
 export const environmentConfigSchema = z
   .object({
     /** Environment name: stack names, resource names and tags derive from it. */
@@ -138,9 +166,22 @@ export const environmentConfigSchema = z
       .object({
         orchestration: z.enum(['hierarchical', 'sequential']),
         codeInterpreter: z.boolean(),
-        browser: z.enum(['off', 'PUBLIC', 'VPC']),
+        /**
+         * No reference agent has a browser tool, so none is given an AgentCore Browser: a Browser
+         * nothing drives costs a resource and an IAM grant and adds nothing, and the IT agent's
+         * status checks go through gateway tools (Cedar policy, audit, rate limit), which a browser
+         * session would bypass. Kept as a field so configs that say `off` stay valid.
+         */
+        browser: z
+          .literal('off', {
+            error: (iss) =>
+              `the reference agents have no browser tool, so no AgentCore Browser is provisioned; expected "off", got ${JSON.stringify(iss.input)} (give your own agent a Browser with the AgentRuntime construct's browser prop and a browser tool in its code)`,
+          })
+          .default('off'),
       })
       .strict(),
+
+    guardrail: guardrailSchema,
 
     observability: z
       .object({
@@ -234,3 +275,4 @@ export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;
 export type RolloutStep = z.output<typeof rolloutStepSchema>;
 export type IdentityConfig = z.output<typeof identitySchema>;
+export type GuardrailConfig = z.output<typeof guardrailSchema>;
