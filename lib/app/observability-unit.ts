@@ -8,7 +8,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { SPECIALIST_IDS } from '../../catalog/agents';
 import type { ToolDefinition } from '../../catalog/tool';
 import type { EnvironmentConfig } from '../config';
-import { AgentEvaluation, EvaluationDatasets } from '../evaluation';
+import { AgentEvaluation, EvaluationDatasets, KIT_JUDGE_EVALUATORS } from '../evaluation';
 import type { ToolGateway } from '../gateway';
 import type { AgentGuardrail } from '../guardrails';
 import type { AgentMemory } from '../memory';
@@ -58,6 +58,8 @@ export function buildObservabilityUnit(stack: Stack, props: ObservabilityUnitPro
     namePrefix,
     agents: props.agents.map((a) => ({ name: a.spec.id, runtime: a.runtime.runtime })),
     samplingPercent: config.evaluation.samplingPercent,
+    // The kit's LLM-as-judge (answers grounded in tool results), judged by the environment's primary model.
+    judges: { definitions: KIT_JUDGE_EVALUATORS, modelId: config.models.primary.modelId },
     drift: { scoreMin: config.evaluation.driftScoreMin },
     encryptionKey: props.key,
     removalPolicy: props.removalPolicy,
