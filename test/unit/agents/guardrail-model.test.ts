@@ -20,7 +20,7 @@ function fakeBedrock(model: BedrockModel, replies: StreamEvent[][]): WireCall[] 
   const client = (model as unknown as { _client: { middlewareStack: { add: (mw: unknown, opts: unknown) => void } } })._client;
   client.middlewareStack.add(
     () => async (args: { request: { path: string; body: string | Uint8Array } }) => {
-      calls.push({ path: decodeURIComponent(args.request.path), body: JSON.parse(typeof args.request.body === 'string' ? args.request.body : Buffer.from(args.request.body).toString('utf8')) });
+      calls.push({ path: decodeURIComponent(args.request.path), body: JSON.parse(typeof args.request.body === 'string' ? args.request.body : new TextDecoder().decode(args.request.body)) });
       const events = replies[calls.length - 1] ?? [];
       return {
         output: {
