@@ -8,6 +8,8 @@
  *   npm run rollout -- abort    --release <name> --reason "<why>"     (alias: rollback)
  *   npm run rollout -- ab-test start  --release <name> --role-arn <arn> --live-eval-config <arn|id> --canary-eval-config <arn|id> [--treatment-percent 10]
  *   npm run rollout -- ab-test status --release <name> [--ab-test-id <id>] [--json]
+ *   npm run rollout -- ab-test pause|resume --release <name> [--ab-test-id <id>]
+ *   npm run rollout -- ab-test promote --release <name> [--force]
  *   npm run rollout -- ab-test stop   --release <name> [--ab-test-id <id>]
  *
  * The release's wiring is read from the SSM parameter /agentcore-kit/release/<name>/config, which the
@@ -18,9 +20,9 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { readAbTest, sdkAbTestApi, startAbTest, stopAbTest, CONTROL_VARIANT, TREATMENT_VARIANT, type AbTestApi, type AbTestReport } from '../lambda/rollout/ab-test';
+import { pauseAbTest, readAbTest, resumeAbTest, sdkAbTestApi, startAbTest, stopAbTest, winnerOf, CONTROL_VARIANT, TREATMENT_VARIANT, type AbTestApi, type AbTestReport } from '../lambda/rollout/ab-test';
 import { parseReleaseConfig, type ReleaseConfig } from '../lambda/rollout/core/config';
-import { abTestRunningError, abTestStopCommand, beginPromotion, checkStartable, finishPromotion, promotionStatus, PROMOTION_TIMEOUT_SECONDS, ReleaseError, rollback, type ReleaseDeps } from '../lambda/rollout/core/operations';
+import { abTestRunningError, abTestStopCommand, beginPromotion, checkStartable, finishPromotion, promotionStatus, PROMOTION_TIMEOUT_SECONDS, ReleaseError, rollback, startRollout, type ReleaseDeps } from '../lambda/rollout/core/operations';
 import { SDK_CLIENT_DEFAULTS } from '../lambda/rollout/core/ports';
 import { describeRoute, formatRoute } from '../lambda/rollout/core/routing';
 import { createAwsClients, releaseDeps } from '../lambda/rollout/core/runtime-deps';
@@ -29,7 +31,7 @@ import { worstCaseRollbackTime } from '../lib/release/rollback-time';
 
 export const COMMANDS = ['status', 'start', 'pause', 'resume', 'promote', 'abort', 'rollback', 'ab-test'] as const;
 export type Command = (typeof COMMANDS)[number];
-export const AB_TEST_ACTIONS = ['start', 'status', 'stop'] as const;
+export const AB_TEST_ACTIONS = ['start', 'status', 'pause', 'resume', 'promote', 'stop'] as const;
 export type AbTestAction = (typeof AB_TEST_ACTIONS)[number];
 /** Share of sessions `ab-test start` sends to the canary when --treatment-percent is not given. */
 export const DEFAULT_TREATMENT_PERCENT = 10;
@@ -44,7 +46,7 @@ export interface CliArgs {
   readonly dryRun: boolean;
   readonly json: boolean;
   readonly configParameter?: string;
-  /** Only for `ab-test`: start, status or stop. */
+  /** Only for `ab-test`: start, status, pause, resume, promote or stop. */
   readonly abTestAction?: AbTestAction;
   readonly abTestId?: string;
   readonly roleArn?: string;
@@ -73,13 +75,21 @@ Commands
                   each scored by its own online evaluation config; records its id in the release state
                   (one test at a time; no rollout starts while it is recorded)
   ab-test status  variant weights, per-evaluator mean / change / p-value and a verdict (--json for scripts)
+  ab-test pause   hold the A/B test (it stays recorded: still no rollout)
+  ab-test resume  let a paused A/B test run again
+  ab-test promote make the winner live through the release: the canary when it is significantly better on
+                  an evaluator and worse on none (the test is stopped, its record cleared, live pinned to
+                  the canary's version, all traffic on live, recorded like a rollout's promotion); live
+                  when the canary is worse on any (the test is stopped, nothing changes); undecided
+                  refuses (--force: promote the canary anyway)
   ab-test stop    stop the A/B test (routing returns to the gateway rule) and clear the release's record
 
 Options
   --release <name>           release name (the ReleaseController's releaseName; usually the runtime name)
   --region <region>          AWS region (default: AWS_REGION or your profile's region)
   --reason <text>            why you abort (recorded in the release history and the notification)
-  --force                    start even if this version was rolled back before
+  --force                    start even if this version was rolled back before; ab-test promote: promote
+                             the canary although the test shows no significant difference yet
   --dry-run                  start: say what would happen, change nothing
   --json                     status as JSON
   --config-parameter <name>  SSM parameter with the release wiring (default /agentcore-kit/release/<name>/config)
@@ -89,8 +99,8 @@ A/B test options
   --live-eval-config <arn|id>      ab-test start, required: online evaluation config scoring live (C)
   --canary-eval-config <arn|id>    ab-test start, required: online evaluation config scoring canary (T1)
   --treatment-percent <1-99>       ab-test start: share of sessions on the canary (default ${DEFAULT_TREATMENT_PERCENT})
-  --ab-test-id <id>                ab-test status / stop: the test to read or stop (default: the test recorded
-                                   for the release by ab-test start)
+  --ab-test-id <id>                ab-test status / pause / resume / stop: the test to act on (default: the
+                                   test recorded for the release by ab-test start; promote acts on that one only)
 `;
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -159,16 +169,18 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (values['canary-eval-config'] !== undefined) onlyAbStart('--canary-eval-config');
     if (values['treatment-percent'] !== undefined) onlyAbStart('--treatment-percent');
   }
-  if (isAbTest && (action === 'status' || action === 'stop')) {
+  if (isAbTest && (action === 'status' || action === 'stop' || action === 'pause' || action === 'resume')) {
     if (values['ab-test-id'] !== undefined && !AB_TEST_ID.test(values['ab-test-id'])) problems.push(`--ab-test-id: expected letters, digits, "_" or "-", got "${values['ab-test-id']}"`);
-  } else if (values['ab-test-id'] !== undefined) problems.push('--ab-test-id only applies to ab-test status and ab-test stop');
+  } else if (values['ab-test-id'] !== undefined) {
+    problems.push(`--ab-test-id only applies to ab-test status, pause, resume and stop${isAbTest && action === 'promote' ? ' (promote acts on the test recorded for the release)' : ''}`);
+  }
   if (!values.release) problems.push('--release is required: the release name, e.g. --release supervisor');
   else if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/.test(values.release)) problems.push(`--release: expected 1–64 letters, digits, "_", "." or "-", got "${values.release}"`);
   if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(values.region)) problems.push(`--region: expected an AWS region such as us-east-1, got "${values.region}"`);
   if ((command === 'abort' || command === 'rollback') && (!values.reason || values.reason.trim().length < 3)) {
     problems.push(`--reason is required for ${command}: say why, e.g. --reason "answers cite the wrong policy"`);
   }
-  if (values.force && command !== 'start') problems.push('--force only applies to start');
+  if (values.force && command !== 'start' && !(isAbTest && action === 'promote')) problems.push('--force only applies to start and ab-test promote');
   if (values['dry-run'] && command !== 'start') problems.push('--dry-run only applies to start');
   if (values.json && command !== 'status' && !(isAbTest && action === 'status')) problems.push('--json only applies to status and ab-test status');
   if (problems.length) throw new UsageError(problems.join('\n'));
@@ -370,7 +382,12 @@ export async function promote(_args: CliArgs, deps: CliDeps, io: Output): Promis
     return 1;
   }
   await stopRunning(deps, `promoted by hand (${deps.who})`);
-  const releaseId = state.releaseId!;
+  return promoteRelease(state.releaseId!, deps, io);
+}
+
+/** Pin live to the canary's version, wait until it serves it, route all traffic to live and record the promotion. */
+async function promoteRelease(releaseId: string, deps: CliDeps, io: Output): Promise<number> {
+  const d = deps.release;
   const { canaryVersion } = await beginPromotion({ releaseId }, d);
   io.out(`Pinning ${d.config.liveEndpoint} to v${canaryVersion}…`);
   const sleep = deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
@@ -461,7 +478,8 @@ function printAbReport(r: AbTestReport, io: Output): void {
 }
 
 function abRecord(deps: CliDeps, action: 'ab-start' | 'ab-stop', why: string, abTestId: string): HistoryRecord {
-  return { action, who: deps.who, when: new Date().toISOString(), why, from: action === 'ab-start' ? {} : { abTestId }, to: action === 'ab-start' ? { abTestId } : {} };
+  // The release's clock, like every other record of the release, so the history keeps its order.
+  return { action, who: deps.who, when: (deps.release.clock?.() ?? new Date()).toISOString(), why, from: action === 'ab-start' ? {} : { abTestId }, to: action === 'ab-start' ? { abTestId } : {} };
 }
 
 function isNotFound(e: unknown): boolean {
@@ -529,6 +547,70 @@ async function abTestStart(args: CliArgs, api: AbTestApi, deps: CliDeps, io: Out
   return 0;
 }
 
+/**
+ * Pause or resume a test. The release's record stays either way: a paused test still owns the gateway,
+ * so no rollout starts until it is stopped. A stopped test can be neither (the service refuses).
+ */
+async function abTestPauseResume(action: 'pause' | 'resume', id: string, api: AbTestApi, deps: CliDeps, io: Output): Promise<number> {
+  const c = deps.release.config;
+  const before = (await api.get(id)).executionStatus;
+  const target = action === 'pause' ? 'PAUSED' : 'RUNNING';
+  if (before === 'STOPPED') {
+    io.out(`A/B test ${id} is STOPPED and cannot be ${action === 'pause' ? 'paused' : 'resumed'}; start a new one: npm run rollout -- ab-test start --release ${c.releaseName} …`);
+    return 1;
+  }
+  if (before === target) {
+    io.out(`A/B test ${id} is already ${target}; nothing changed.`);
+    return 0;
+  }
+  const r = action === 'pause' ? await pauseAbTest(id, api) : await resumeAbTest(id, api);
+  io.out(
+    action === 'pause'
+      ? `Paused A/B test ${id}: ${r.executionStatus}. It stays recorded for release ${c.releaseName} (no rollout starts). Go on with: npm run rollout -- ab-test resume --release ${c.releaseName}`
+      : `Resumed A/B test ${id}: ${r.executionStatus}. Read results: npm run rollout -- ab-test status --release ${c.releaseName}`,
+  );
+  return 0;
+}
+
+/**
+ * Make the winner of the recorded test live, through the release state like any promotion: the test is
+ * stopped and its record cleared (`ab-stop`), then — if the canary won — a rollout of the canary's version
+ * is opened (`start`, with every check a rollout start makes) and promoted at once (`promote`: live pinned
+ * to the canary's version, the live-version parameter written, all traffic on live). If live won, the
+ * test is stopped and nothing else changes. An undecided test is refused unless --force.
+ */
+async function abTestPromote(args: CliArgs, id: string, api: AbTestApi, deps: CliDeps, io: Output): Promise<number> {
+  const d = deps.release;
+  const c = d.config;
+  const report = await readAbTest(id, api);
+  const { winner, why } = winnerOf(report);
+  if (winner === 'undecided' && !args.force) {
+    io.out(`Not promoted: ${why} in A/B test ${id}. Let it run longer (npm run rollout -- ab-test status --release ${c.releaseName}), or pass --force to promote the canary anyway.`);
+    return 1;
+  }
+  if (report.executionStatus !== 'STOPPED') await stopAbTest(id, api);
+  const promoteCanary = winner !== 'control';
+  const cleared = await d.store.clearAbTest(c.releaseName, id, abRecord(deps, 'ab-stop', `A/B test ${id} stopped: ${promoteCanary ? `canary promoted (${winner === 'treatment' ? why : `forced: ${why}`})` : `live won (${why})`}`, id));
+  if (!cleared) {
+    io.out(`A/B test ${id} is stopped, but release ${c.releaseName} no longer recorded it (a rollback or another operator cleared it meanwhile); nothing promoted. Run status.`);
+    return 1;
+  }
+  if (!promoteCanary) {
+    io.out(`Live won A/B test ${id} (${why}): the test is stopped and live keeps all traffic; nothing promoted.`);
+    return 0;
+  }
+  io.out(`Canary won A/B test ${id} (${winner === 'treatment' ? why : `forced: ${why}`}): the test is stopped; promoting the canary through release ${c.releaseName}.`);
+  const releaseId = `ab-${id}-${Date.now().toString(36)}`.slice(0, 80);
+  try {
+    await startRollout({ releaseId, who: deps.who, force: args.force }, d);
+  } catch (e) {
+    if (!(e instanceof ReleaseError)) throw e;
+    io.out(`Not promoted (${e.code}): ${e.message}`);
+    return 1;
+  }
+  return promoteRelease(releaseId, deps, io);
+}
+
 export async function abTest(args: CliArgs, deps: CliDeps, io: Output): Promise<number> {
   const api = deps.abTests;
   if (!api) throw new Error('no A/B test client configured');
@@ -536,10 +618,16 @@ export async function abTest(args: CliArgs, deps: CliDeps, io: Output): Promise<
   const c = deps.release.config;
   const recorded = (await deps.release.store.get(c.releaseName))?.abTestId;
   const id = args.abTestId ?? recorded;
+  if (!id && args.abTestAction === 'promote') {
+    io.out(`No A/B test is recorded for release ${c.releaseName}: nothing to promote.`);
+    return 1;
+  }
   if (!id) {
     io.out(`No A/B test is recorded for release ${c.releaseName}: pass --ab-test-id <id> (the id ab-test start printed).`);
     return 1;
   }
+  if (args.abTestAction === 'pause' || args.abTestAction === 'resume') return abTestPauseResume(args.abTestAction, id, api, deps, io);
+  if (args.abTestAction === 'promote') return abTestPromote(args, id, api, deps, io);
   if (args.abTestAction === 'stop') {
     let stopped: string;
     try {

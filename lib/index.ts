@@ -6,6 +6,7 @@ export * from './compliance';
 export * from './config';
 export * from './evaluation';
 export * from './gateway';
+export * from './guardrails';
 export * from './identity';
 export * from './memory';
 export * from './observability';

@@ -11,7 +11,11 @@ import { KitError } from '../../lib/errors';
 import { loadEnvironment } from '../../lib/config';
 import { loadCheckedDataset, loadCheckedDatasets } from './catalog-check';
 import { AGENTS, DatasetError, datasetFiles, type AgentName } from './dataset';
-import { AgentCoreEvaluateJudge } from './judge';
+import type { Model } from '@strands-agents/sdk';
+import { bedrockModel } from '../../agents/shared/model';
+import { KIT_JUDGE_EVALUATORS } from '../../lib/evaluation/judge-definitions';
+import { AgentCoreEvaluateJudge, type Judge } from './judge';
+import { Judges, LocalJudge } from './local-judge';
 import { ProgressBar, type ProgressStream } from './progress';
 import { compareRuns, comparisonHtml, formatComparison } from './report/compare';
 import { toHtml } from './report/html';
@@ -78,7 +82,11 @@ Options:
   --inconclusive <p>     pass | fail: exit code of a gate that cannot tell either way [pass]
   --attempts <n>         transport attempts per trial (backoff between), 1–10 [3]
   --token-env <VAR>      environment variable holding one bearer token (JWT) sent with every case (--auth none only)
-  --judge <ids>          comma-separated evaluator ids for LLM-as-judge, e.g. Builtin.Helpfulness
+  --judge <ids>          comma-separated LLM-as-judge evaluators: the kit's custom judges by name
+                         (${KIT_JUDGE_EVALUATORS.map((j) => j.name).join(', ')}), judged here by --judge-model with the
+                         instructions and rating scale online evaluation deploys; any other id (Builtin.Helpfulness,
+                         a deployed evaluator's id) is scored by the AgentCore Evaluate API on the reply's spans
+  --judge-model <id>     Bedrock model id or inference profile that judges the kit's judges [--env's primary model]
   --out <dir>            where results.json, junit.xml and report.html go [.eval-results/<run id>]
   --help                 this text
 `;
@@ -93,6 +101,8 @@ export interface CliIo {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Cognito client for DescribeUserPoolClient (tests inject one). @default - an SDK client in the pool's region */
   readonly cognitoClient?: DescribeUserPoolClientSender;
+  /** The judge model of the kit's judges (tests inject a scripted one). @default - Bedrock, temperature 0 */
+  readonly judgeModel?: (modelId: string) => Model;
 }
 
 /** What the flags ask the transport to be. */
@@ -115,6 +125,7 @@ interface ParsedFlags {
   tag?: string[];
   threshold?: string[];
   judge?: string;
+  'judge-model'?: string;
   protocol?: string;
   auth?: string;
   'user-pool-id'?: string;
@@ -157,6 +168,7 @@ function parseFlags(argv: readonly string[]): { flags: ParsedFlags; positionals:
         tag: { type: 'string', multiple: true },
         threshold: { type: 'string', multiple: true },
         judge: { type: 'string' },
+        'judge-model': { type: 'string' },
         protocol: { type: 'string' },
         auth: { type: 'string' },
         'user-pool-id': { type: 'string' },
@@ -359,6 +371,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const judgeIds = flags.judge?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
   for (const id of judgeIds) if (!/^(Builtin\.[A-Za-z]+|[A-Za-z][A-Za-z0-9_-]{0,99})$/.test(id)) problems.push(`--judge: expected evaluator ids such as Builtin.Helpfulness, got ${JSON.stringify(id)}`);
+  const localJudges = KIT_JUDGE_EVALUATORS.filter((j) => judgeIds.includes(j.name));
+  const serviceJudgeIds = judgeIds.filter((id) => !localJudges.some((j) => j.name === id));
+  if (flags['judge-model'] !== undefined && !localJudges.length) problems.push(`--judge-model: only applies with one of the kit's judges in --judge (${KIT_JUDGE_EVALUATORS.map((j) => j.name).join(', ')})`);
+  if (flags['judge-model'] !== undefined && !/^([a-z-]+\.)?[a-z0-9-]+\.[\w.:-]+$/.test(flags['judge-model'])) problems.push(`--judge-model: expected a Bedrock model id or inference profile id, e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0, got ${JSON.stringify(flags['judge-model'])}`);
   const protocol = (flags.protocol ?? 'a2a') as Protocol;
   if (!PROTOCOLS.includes(protocol)) problems.push(`--protocol: expected a2a (the specialists' A2A runtimes) or http (POST /invocations, the supervisor), got ${JSON.stringify(flags.protocol)}`);
   let tokens = tokenProviderFor(flags, io, problems);
@@ -439,7 +455,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         `${planned < needed ? ` — UNDERPOWERED: use --repeat ${Math.ceil(needed / Math.max(1, measuring))} (or auto)` : ''}\n`,
     );
   }
-  const judge = judgeIds.length ? new AgentCoreEvaluateJudge(new BedrockAgentCoreClient({ region: env.region }), judgeIds) : undefined;
+  const judgeModelId = flags['judge-model'] ?? env.models.primary.modelId;
+  const judgeModel = io.judgeModel ?? ((modelId: string) => bedrockModel({ modelId, temperature: 0, maxTokens: 1024 }, env.region));
+  const judges: Judge[] = [
+    ...(localJudges.length ? [new LocalJudge(localJudges, () => judgeModel(judgeModelId))] : []),
+    ...(serviceJudgeIds.length ? [new AgentCoreEvaluateJudge(new BedrockAgentCoreClient({ region: env.region }), serviceJudgeIds)] : []),
+  ];
+  const judge = judges.length ? new Judges(judges) : undefined;
   const result = await runEvaluation({
     cases,
     transport,

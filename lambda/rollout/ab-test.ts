@@ -126,8 +126,14 @@ export async function stopAbTest(abTestId: string, api: AbTestApi) {
   return api.update({ abTestId, executionStatus: 'STOPPED' });
 }
 
+/** Hold a running test: the service stops assigning sessions to variants until it is resumed. */
 export async function pauseAbTest(abTestId: string, api: AbTestApi) {
   return api.update({ abTestId, executionStatus: 'PAUSED' });
+}
+
+/** Let a paused test run again (a STOPPED test cannot be resumed: the service refuses). */
+export async function resumeAbTest(abTestId: string, api: AbTestApi) {
+  return api.update({ abTestId, executionStatus: 'RUNNING' });
 }
 
 export interface EvaluatorComparison {
@@ -179,3 +185,19 @@ export function reportOf(r: GetABTestCommandOutput): AbTestReport {
 export async function readAbTest(abTestId: string, api: AbTestApi): Promise<AbTestReport> {
   return reportOf(await api.get(abTestId));
 }
+
+/**
+ * Which variant won, for `ab-test promote` (pure): the control when the treatment is significantly
+ * worse on any evaluator (a regression on one score is not bought back by a gain on another), the
+ * treatment when it is significantly better on at least one and worse on none, otherwise undecided.
+ */
+export function winnerOf(r: AbTestReport): { winner: 'treatment' | 'control' | 'undecided'; why: string } {
+  const short = (e: EvaluatorComparison) => e.evaluatorArn.replace(/^.*[:/]/, '');
+  const worse = r.evaluators.filter((e) => e.verdict === 'treatment worse');
+  const better = r.evaluators.filter((e) => e.verdict === 'treatment better');
+  if (worse.length) return { winner: 'control', why: `canary significantly worse on ${worse.map(short).join(', ')}` };
+  if (better.length) return { winner: 'treatment', why: `canary significantly better on ${better.map(short).join(', ')}, worse on none` };
+  const withData = r.evaluators.filter((e) => e.verdict !== 'no data').length;
+  return { winner: 'undecided', why: withData ? 'no significant difference on any evaluator yet' : 'no results yet' };
+}
+

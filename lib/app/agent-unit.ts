@@ -5,7 +5,6 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { SPECIALIST_IDS, type AgentSpec } from '../../catalog/agents';
 import type { EnvironmentConfig } from '../config';
-import { KitError } from '../errors';
 import { EVALUATION_SPANS_SWITCH } from '../../agents/telemetry/config';
 import { OtlpExport } from '../observability';
 import { AgentTrafficSplit } from '../release';
@@ -44,9 +43,6 @@ export interface AgentUnitProps {
 export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): DeployedAgent {
   const { config, spec, foundation } = props;
   const network = runtimeNetwork(stack, config);
-  if (config.agents.browser === 'VPC' && !network) {
-    throw new KitError('InvalidEnvironmentConfig', [`${config.name}: agents.browser: VPC needs agents.network in VPC mode; use PUBLIC or off, or set agents.network`]);
-  }
   const isSupervisor = spec.protocol === 'HTTP';
   // Every agent's live endpoint stays on the version its release recorded (read at deploy time, so a
   // deploy never undoes a rollback); a new version reaches live only through a rollout.
@@ -58,6 +54,8 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
     OTEL_DEPLOYMENT_ENVIRONMENT: config.name,
     [EVALUATION_SPANS_SWITCH]: config.evaluation.replySpans ? 'on' : 'off',
     ...otlpExport?.environment(),
+    // The guardrail the model provider sends with every call (the role may call the model only with it).
+    ...foundation.guardrail?.environment(),
   };
   const runtime = new AgentRuntime(stack, `Agent-${spec.id}`, {
     runtimeName: `${spec.runtimeName}_${config.name.replace(/-/g, '_')}`.slice(0, 48),
@@ -82,8 +80,7 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
         }
       : telemetryEnvironment,
     codeInterpreter: config.agents.codeInterpreter && !isSupervisor ? {} : undefined,
-    // Provisioned for the IT agent, where web lookups belong; in VPC mode it joins the agents' subnets.
-    browser: spec.id !== 'it' || config.agents.browser === 'off' ? undefined : config.agents.browser === 'VPC' ? { networkMode: 'VPC', vpc: { ...network!, securityGroups: [...network!.securityGroups!] } } : { networkMode: 'PUBLIC' },
+    // No Browser: no reference agent has a browser tool (config `agents.browser`, lib/config/schema.ts).
     network,
     requestHeaders: config.agents.requestHeaders,
     logRetention: props.logRetention,
@@ -99,6 +96,7 @@ export function buildAgentRuntime(stack: Stack, props: AgentUnitProps): Deployed
     gatewayName: `agentcore-kit-${config.name}-${spec.id}`.slice(0, 48),
     targetPrefix: spec.id,
   });
+  foundation.guardrail?.applyTo(runtime.runtime);
   return { spec, runtime, split };
 }
 

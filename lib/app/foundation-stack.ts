@@ -7,6 +7,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { memoryStrategiesOf, type AgentSpec } from '../../catalog/agents';
 import type { EnvironmentConfig } from '../config';
+import { AgentGuardrail, COMPENSATION_TOPIC, INVESTMENT_ADVICE_TOPIC } from '../guardrails';
 import { CognitoIdentity, Identity, type IInboundIdentity } from '../identity';
 import { AgentMemory, sharedMemoryStrategies } from '../memory';
 import type { EvaluationAccess } from '../pipeline';
@@ -54,6 +55,8 @@ export class FoundationStack extends Stack {
   readonly memory: AgentMemory;
   /** What the pipeline's evaluation gate needs for persona tokens (with an evaluation client only). */
   readonly evaluationAccess?: EvaluationAccess;
+  /** The guardrail on every model call of the agents (config `guardrail.enabled`). */
+  readonly guardrail?: AgentGuardrail;
   /** Name of the SSM parameter holding each agent's last good version, by agent id. */
   readonly liveVersionParameterNames: Readonly<Record<string, string>>;
 
@@ -104,6 +107,19 @@ export class FoundationStack extends Stack {
         config.memory.strategyModelId ?? config.models.primary.modelId,
       ),
     });
+
+    if (config.guardrail.enabled) {
+      this.guardrail = new AgentGuardrail(this, 'Guardrail', {
+        guardrailName: `agentcore-kit-${config.name}`,
+        description: `Every model call of the ${config.name} agents: content filters, prompt attacks, denied topics, PII`,
+        contentFilterStrength: config.guardrail.contentFilterStrength,
+        promptAttackStrength: config.guardrail.promptAttackStrength,
+        deniedTopics: [COMPENSATION_TOPIC, INVESTMENT_ADVICE_TOPIC, ...config.guardrail.extraDeniedTopics],
+        piiAction: config.guardrail.piiAction,
+        piiEntities: config.guardrail.piiEntities,
+        encryptionKey: this.key,
+      });
+    }
 
     // The rollout machinery writes these after a promotion or rollback; CloudFormation never
     // changes them again (the template value stays "1"), and every deploy pins `live` to them.

@@ -8,8 +8,9 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { SPECIALIST_IDS } from '../../catalog/agents';
 import type { ToolDefinition } from '../../catalog/tool';
 import type { EnvironmentConfig } from '../config';
-import { AgentEvaluation, EvaluationDatasets } from '../evaluation';
+import { AgentEvaluation, EvaluationDatasets, KIT_JUDGE_EVALUATORS } from '../evaluation';
 import type { ToolGateway } from '../gateway';
+import type { AgentGuardrail } from '../guardrails';
 import type { AgentMemory } from '../memory';
 import { AgentObservability } from '../observability';
 import type { DeployedAgent } from './agent-unit';
@@ -29,6 +30,8 @@ export interface ObservabilityUnitProps {
   readonly tools: readonly ToolDefinition[];
   readonly gateway: ToolGateway;
   readonly memory: AgentMemory;
+  /** The agents' guardrail, graphed in unit 1 (one guardrail serves the environment). @default - none */
+  readonly guardrail?: AgentGuardrail;
   readonly key: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -55,6 +58,8 @@ export function buildObservabilityUnit(stack: Stack, props: ObservabilityUnitPro
     namePrefix,
     agents: props.agents.map((a) => ({ name: a.spec.id, runtime: a.runtime.runtime })),
     samplingPercent: config.evaluation.samplingPercent,
+    // The kit's LLM-as-judge (answers grounded in tool results), judged by the environment's primary model.
+    judges: { definitions: KIT_JUDGE_EVALUATORS, modelId: config.models.primary.modelId },
     drift: { scoreMin: config.evaluation.driftScoreMin },
     encryptionKey: props.key,
     removalPolicy: props.removalPolicy,
@@ -83,6 +88,7 @@ export function buildObservabilityUnit(stack: Stack, props: ObservabilityUnitPro
     tools: props.tools.map((t) => ({ name: t.name, target: t.target })),
     evaluationScores: evaluation.scoreMetrics(),
     policyDenials: props.gateway.metricDenied(),
+    guardrail: first && props.guardrail ? { invocations: props.guardrail.metricInvocations(), interventions: props.guardrail.metricInterventions() } : undefined,
     alarmEmail: config.observability.alarmEmail,
     otlpExportSecretArn: first ? config.observability.otlpExportSecretArn : undefined,
     transactionSearch: first && config.observability.transactionSearch ? {} : undefined,

@@ -163,6 +163,7 @@ export class AgentPlatform {
           tools: tools.filter((t) => used.has(`${t.target}/${t.name}`)),
           gateway: this.gateway.tools,
           memory: this.foundation.memory,
+          guardrail: this.foundation.guardrail,
           key: this.foundation.key,
           removalPolicy,
         }),

@@ -36,6 +36,7 @@ const dev: EnvironmentConfigInput = {
   policy: { mode: 'ENFORCE' },
   memory: { eventExpiryDays: 7 },
   agents: { orchestration: 'hierarchical', codeInterpreter: true, browser: 'off' },
+  guardrail: { enabled: true, contentFilterStrength: 'MEDIUM', promptAttackStrength: 'HIGH', piiAction: 'ANONYMIZE' },
   observability: {},
   alarms: { errorRatePercent: 10, latencyP95Ms: 15_000, toolLatencyP95Ms: 3000, throttles: 10, policyDenialsPer5Min: 50, evaluationScoreMin: 0.7, evaluationPeriods: 3 },
   evaluation: {
@@ -60,7 +61,8 @@ const staging: EnvironmentConfigInput = {
   models: { primary: CLAUDE_SONNET, candidate: CLAUDE_HAIKU },
   gateway: { rateLimitPerUserPerMinute: 60 },
   memory: { eventExpiryDays: 30 },
-  agents: { orchestration: 'hierarchical', codeInterpreter: true, browser: 'PUBLIC' },
+  agents: { orchestration: 'hierarchical', codeInterpreter: true, browser: 'off' },
+  guardrail: { enabled: true, contentFilterStrength: 'HIGH', promptAttackStrength: 'HIGH', piiAction: 'ANONYMIZE' },
   alarms: { errorRatePercent: 5, latencyP95Ms: 8000, toolLatencyP95Ms: 2000, throttles: 5, policyDenialsPer5Min: 20, evaluationScoreMin: 0.8, evaluationPeriods: 3 },
   evaluation: { ...dev.evaluation, samplingPercent: 25, driftScoreMin: 0.88 },
   release: { rollout: 'LINEAR_25PERCENT_EVERY_5MINUTES', toolDeployment: 'CANARY_10PERCENT_5MINUTES' },

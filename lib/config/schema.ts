@@ -8,6 +8,7 @@ import { requestHeaderAllowlist } from '../runtime/request-headers';
 /** cdk-nag rule packs an environment can run at synth (lib/compliance/packs.ts). */
 export const COMPLIANCE_PACK_NAMES = ['aws-solutions', 'nist-800-53-r5', 'hipaa-security', 'serverless'] as const;
 export type CompliancePackName = (typeof COMPLIANCE_PACK_NAMES)[number];
+import { PII_ENTITY_TYPES } from '../guardrails/types';
 
 /** Retention periods CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -106,6 +107,33 @@ const sourceSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
+const deniedTopicSchema = z
+  .object({
+    name: z.string().regex(/^[0-9a-zA-Z-_ !?.]{1,100}$/, '1–100 letters, digits, spaces or -_!?.'),
+    definition: z.string().min(1).max(200).describe('What the topic covers'),
+    examples: z.array(z.string().min(1).max(100)).max(5).optional(),
+  })
+  .strict();
+
+const guardrailSchema = z
+  .object({
+    /** A Bedrock guardrail on every model call of the agents (lib/guardrails); off leaves the calls unguarded. */
+    enabled: z.boolean(),
+    /** Harmful-content filters (hate, insults, sexual, violence, misconduct) on prompts and answers. */
+    contentFilterStrength: z.enum(['LOW', 'MEDIUM', 'HIGH']),
+    /** Jailbreak and prompt-injection detection on prompts. */
+    promptAttackStrength: z.enum(['NONE', 'LOW', 'MEDIUM', 'HIGH']),
+    /** PII in prompts and answers: ANONYMIZE masks it, BLOCK refuses the message. */
+    piiAction: z.enum(['ANONYMIZE', 'BLOCK']),
+    /** PII types; the kit's list of identifiers and secrets when unset. */
+    piiEntities: z
+      .array(z.enum(PII_ENTITY_TYPES, { error: (iss) => `expected one of ${PII_ENTITY_TYPES.join(', ')}, got ${JSON.stringify(iss.input)}` }))
+      .optional(),
+    /** Topics refused in addition to the kit's (compensation, investment advice). */
+    extraDeniedTopics: z.array(deniedTopicSchema).max(28).default([]),
+  })
+  .strict();
+
 export const environmentConfigSchema = z
   .object({
     /** Environment name: stack names, resource names and tags derive from it. */
@@ -166,8 +194,18 @@ export const environmentConfigSchema = z
       .object({
         orchestration: z.enum(['hierarchical', 'sequential']),
         codeInterpreter: z.boolean(),
-        /** The IT agent's Browser: off, on AgentCore's public network, or in the agents' VPC (`network` VPC). */
-        browser: z.enum(['off', 'PUBLIC', 'VPC']),
+        /**
+         * No reference agent has a browser tool, so none is given an AgentCore Browser: a Browser
+         * nothing drives costs a resource and an IAM grant and adds nothing, and the IT agent's
+         * status checks go through gateway tools (Cedar policy, audit, rate limit), which a browser
+         * session would bypass. Kept as a field so configs that say `off` stay valid.
+         */
+        browser: z
+          .literal('off', {
+            error: (iss) =>
+              `the reference agents have no browser tool, so no AgentCore Browser is provisioned; expected "off", got ${JSON.stringify(iss.input)} (give your own agent a Browser with the AgentRuntime construct's browser prop and a browser tool in its code)`,
+          })
+          .default('off'),
         /** Network mode of every agent runtime: AgentCore's public network, or your VPC (docs/vpc-runtimes.md). */
         network: runtimeNetworkSchema.default({ mode: 'PUBLIC' }),
         /**
@@ -182,6 +220,8 @@ export const environmentConfigSchema = z
           }),
       })
       .strict(),
+
+    guardrail: guardrailSchema,
 
     observability: z
       .object({
@@ -276,9 +316,6 @@ export const environmentConfigSchema = z
     if (Array.isArray(cfg.release.rollout) && cfg.release.rollout[cfg.release.rollout.length - 1].canaryPercent !== 100) {
       ctx.addIssue({ code: 'custom', path: ['release', 'rollout'], message: 'the last rollout step must reach canaryPercent 100' });
     }
-    if (cfg.agents.browser === 'VPC' && cfg.agents.network.mode !== 'VPC') {
-      ctx.addIssue({ code: 'custom', path: ['agents', 'browser'], message: 'VPC needs agents.network in VPC mode (the Browser joins the agents\' subnets and security groups); use PUBLIC or off, or set agents.network' });
-    }
     if (cfg.evaluation.thresholds.latencyP50Ms > cfg.evaluation.thresholds.latencyP95Ms) {
       ctx.addIssue({ code: 'custom', path: ['evaluation', 'thresholds', 'latencyP50Ms'], message: 'must not exceed latencyP95Ms' });
     }
@@ -292,3 +329,4 @@ export type ModelConfig = z.output<typeof modelSchema>;
 export type RolloutStep = z.output<typeof rolloutStepSchema>;
 export type IdentityConfig = z.output<typeof identitySchema>;
 export type RuntimeNetworkConfig = z.output<typeof runtimeNetworkSchema>;
+export type GuardrailConfig = z.output<typeof guardrailSchema>;

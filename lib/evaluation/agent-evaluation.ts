@@ -2,7 +2,7 @@
  * Online evaluation of every agent endpoint: one `OnlineEvaluationConfig` per agent and endpoint
  * (live and canary scored separately via `DataSourceConfig.fromAgentRuntimeEndpointName`), with the
  * built-in evaluators (tool selection, tool parameters, correctness, helpfulness, refusal,
- * harmfulness, goal success) and the kit's code-based evaluators; score metrics per endpoint; drift
+ * harmfulness, goal success), the kit's code-based evaluators and custom LLM-as-judge evaluators; score metrics per endpoint; drift
  * alarms on the scores' moving average that a release rollback can consume.
  */
 import { Arn, ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
@@ -17,6 +17,8 @@ import { acknowledgeAlarmWithoutAction, acknowledgeIamWildcards } from '../compl
 import { Problems } from '../errors';
 import { EVALUATION_DIMENSION, EVALUATION_NAMESPACE } from '../observability/metric-names';
 import { CodeEvaluators } from './code-evaluators';
+import type { JudgeEvaluatorDefinition } from './judge-definitions';
+import { JudgeEvaluators } from './judge-evaluators';
 
 /** The built-in evaluators the kit scores with by default. */
 export const DEFAULT_BUILTIN_EVALUATORS: readonly agentcore.BuiltinEvaluator[] = [
@@ -90,7 +92,14 @@ export interface AgentEvaluationProps {
    */
   readonly codeEvaluators?: boolean;
   /**
-   * More evaluators (e.g. your own LLM-as-judge `Evaluator`).
+   * Custom LLM-as-judge evaluators (instructions + rating scale), deployed as `Evaluator` resources
+   * named `<namePrefix>_<name>` and scored in every config. `KIT_JUDGE_EVALUATORS` holds the kit's.
+   * The same definitions judge offline: `npm run eval -- --judge <name>`.
+   * @default - none
+   */
+  readonly judges?: { readonly definitions: readonly JudgeEvaluatorDefinition[]; readonly modelId: string; readonly temperature?: number };
+  /**
+   * More evaluators (e.g. an `Evaluator` made elsewhere).
    * @default - none
    */
   readonly additionalEvaluators?: readonly agentcore.IEvaluator[];
@@ -133,6 +142,7 @@ export class AgentEvaluation extends Construct {
   /** `configs[agent][endpoint]`. */
   readonly configs: Record<string, Record<string, agentcore.OnlineEvaluationConfig>> = {};
   readonly codeEvaluators?: CodeEvaluators;
+  readonly judgeEvaluators?: JudgeEvaluators;
   /** Every drift alarm. */
   readonly driftAlarms: cloudwatch.Alarm[] = [];
   /** In ALARM when any drift alarm is (undefined without drift props). */
@@ -147,13 +157,14 @@ export class AgentEvaluation extends Construct {
     super(scope, id);
     const builtins = props.builtinEvaluators ?? DEFAULT_BUILTIN_EVALUATORS;
     const withCode = props.codeEvaluators ?? true;
-    const evaluatorCount = builtins.length + (withCode ? 2 : 0) + (props.additionalEvaluators?.length ?? 0);
+    const judgeCount = props.judges?.definitions.length ?? 0;
+    const evaluatorCount = builtins.length + (withCode ? 2 : 0) + judgeCount + (props.additionalEvaluators?.length ?? 0);
     const windowDays = props.drift?.windowDays ?? MAX_DRIFT_WINDOW_DAYS;
     const problems = new Problems('InvalidAgentEvaluationProps');
     problems.check(/^[a-zA-Z][a-zA-Z0-9_]{0,30}$/.test(props.namePrefix), `namePrefix: "${props.namePrefix}" must start with a letter and hold only letters, digits and _ (at most 31 characters)`);
     problems.check(props.agents.length > 0, 'agents: expected at least one agent');
     problems.check(props.samplingPercent >= 0.01 && props.samplingPercent <= 100, `samplingPercent: ${props.samplingPercent} is out of range; expected 0.01–100`);
-    problems.check(evaluatorCount >= 1 && evaluatorCount <= MAX_EVALUATORS_PER_CONFIG, `evaluators: ${evaluatorCount} per configuration; AgentCore allows 1–${MAX_EVALUATORS_PER_CONFIG} (built-ins ${builtins.length}${withCode ? ' + 2 code-based' : ''} + ${props.additionalEvaluators?.length ?? 0} additional)`);
+    problems.check(evaluatorCount >= 1 && evaluatorCount <= MAX_EVALUATORS_PER_CONFIG, `evaluators: ${evaluatorCount} per configuration; AgentCore allows 1–${MAX_EVALUATORS_PER_CONFIG} (built-ins ${builtins.length}${withCode ? ' + 2 code-based' : ''}${judgeCount ? ` + ${judgeCount} judge` : ''} + ${props.additionalEvaluators?.length ?? 0} additional); pass fewer builtinEvaluators to make room`);
     for (const a of props.agents) {
       problems.check(/^[a-z][a-z0-9_]{0,15}$/.test(a.name), `agents.${a.name}: agent names are lower-case letters, digits and _ (at most 16)`);
       for (const e of a.endpoints ?? ['live', 'canary']) problems.check(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/.test(e), `agents.${a.name}.endpoints: "${e}" is not an endpoint name`);
@@ -172,8 +183,11 @@ export class AgentEvaluation extends Construct {
         removalPolicy: props.removalPolicy,
       });
     }
+    if (props.judges?.definitions.length) {
+      this.judgeEvaluators = new JudgeEvaluators(this, 'Judges', { namePrefix: props.namePrefix, judges: props.judges.definitions, modelId: props.judges.modelId, temperature: props.judges.temperature });
+    }
     this.executionRole = this.createExecutionRole(props.agents);
-    const custom: agentcore.IEvaluator[] = [...(this.codeEvaluators?.all ?? []), ...(props.additionalEvaluators ?? [])];
+    const custom: agentcore.IEvaluator[] = [...(this.codeEvaluators?.all ?? []), ...(this.judgeEvaluators?.all ?? []), ...(props.additionalEvaluators ?? [])];
     const selectors = [...builtins.map((b) => agentcore.EvaluatorSelector.builtin(b)), ...custom.map((e) => agentcore.EvaluatorSelector.custom(e))];
     this.evaluatorIds = [...builtins.map((b) => b.value), ...custom.map((e) => e.evaluatorId)];
 

@@ -17,6 +17,14 @@ export interface ScoreMetric {
   readonly metric: cloudwatch.IMetric;
 }
 
+/** A guardrail's metrics (see `AgentGuardrail.metricInvocations` / `metricInterventions`). */
+export interface GuardrailMetrics {
+  /** Model calls the guardrail evaluated. */
+  readonly invocations: cloudwatch.IMetric;
+  /** Model calls on which it intervened (blocked or masked). */
+  readonly interventions: cloudwatch.IMetric;
+}
+
 export interface AgentDashboardsProps {
   /** Dashboard names derive from it: `<prefix>-operations` and `<prefix>-agents-overview`. */
   readonly dashboardNamePrefix: string;
@@ -46,6 +54,11 @@ export interface AgentDashboardsProps {
    * @default - `DenyDecisions` of every policy engine in the account and region
    */
   readonly policyDenials?: cloudwatch.IMetric;
+  /**
+   * The guardrail on the agents' model calls: evaluations, interventions and the intervention rate.
+   * @default - no guardrail section
+   */
+  readonly guardrail?: GuardrailMetrics;
   /**
    * Time range shown when the dashboard opens.
    * @default Duration.hours(3)
@@ -83,6 +96,7 @@ export class AgentDashboards extends Construct {
     for (const m of metrics) this.environment.addWidgets(...agentSection(m));
     if (props.tools?.length) this.environment.addWidgets(...toolSection(props.tools));
     this.environment.addWidgets(...policySection(props.policyDenials ?? policyDenials()));
+    if (props.guardrail) this.environment.addWidgets(...guardrailSection(props.guardrail));
     if (props.gateway) this.environment.addWidgets(...gatewaySection(props.gateway));
     if (props.memories?.length) this.environment.addWidgets(...memorySection(props.memories));
     if (props.evaluationScores?.length) this.environment.addWidgets(...evaluationSection(props.evaluationScores));
@@ -124,6 +138,20 @@ function toolSection(tools: readonly MonitoredTool[]): cloudwatch.IWidget[] {
 
 function policySection(denials: cloudwatch.IMetric): cloudwatch.IWidget[] {
   return [header('## Policy'), new cloudwatch.GraphWidget({ title: 'Policy decisions: denials vs allows', left: [denials], right: [policyAllows()], width: W })];
+}
+
+function guardrailSection(g: GuardrailMetrics): cloudwatch.IWidget[] {
+  const rate = new cloudwatch.MathExpression({
+    expression: 'IF(evaluated > 0, 100 * intervened / evaluated, 0)',
+    usingMetrics: { evaluated: g.invocations, intervened: g.interventions },
+    label: 'intervention rate %',
+    period: Duration.minutes(5),
+  });
+  return [
+    header('## Guardrail — model calls blocked or masked (content filters, prompt attacks, denied topics, PII)'),
+    new cloudwatch.GraphWidget({ title: 'Guardrail interventions vs evaluations', left: [g.interventions], right: [g.invocations], width: 12 }),
+    new cloudwatch.GraphWidget({ title: 'Guardrail intervention rate %', left: [rate], leftYAxis: { min: 0, max: 100 }, width: 12 }),
+  ];
 }
 
 function gatewaySection(gateway: agentcore.IGateway): cloudwatch.IWidget[] {

@@ -10,7 +10,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { AgentAlarms, type AlarmThresholds } from './agent-alarms';
-import { AgentDashboards, type ScoreMetric } from './agent-dashboards';
+import { AgentDashboards, type GuardrailMetrics, type ScoreMetric } from './agent-dashboards';
 import type { MonitoredAgent, MonitoredTool } from './agent-metrics';
 import { OtlpExport } from './otlp-export';
 import { TelemetryDelivery } from './telemetry-delivery';
@@ -66,6 +66,11 @@ export interface AgentObservabilityProps {
    */
   readonly policyDenials?: cloudwatch.IMetric;
   /**
+   * The guardrail on the agents' model calls, graphed on the environment dashboard.
+   * @default - no guardrail section
+   */
+  readonly guardrail?: GuardrailMetrics;
+  /**
    * Email subscribed to the alarm topic.
    * @default - none
    */
@@ -111,6 +116,7 @@ export class AgentObservability extends Construct {
       memories: props.memories,
       evaluationScores: props.evaluationScores,
       policyDenials: props.policyDenials,
+      guardrail: props.guardrail,
     });
     this.alarms = new AgentAlarms(this, 'Alarms', {
       alarmNamePrefix: props.environmentName,

@@ -52,7 +52,9 @@ function grantsOf(t: SynthesizedTemplate, env: string): Grant[] {
     const props = (r.Properties ?? {}) as { PolicyDocument?: { Statement: unknown[] }; Policies?: Array<{ PolicyDocument: { Statement: unknown[] } }> };
     const docs = [...(['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(r.Type) && props.PolicyDocument ? [props.PolicyDocument] : []), ...(r.Type === 'AWS::IAM::Role' ? (props.Policies ?? []).map((p) => p.PolicyDocument) : [])];
     for (const doc of docs) {
-      for (const st of doc.Statement as Array<{ Action?: unknown; Resource?: unknown; Condition?: unknown }>) {
+      for (const st of doc.Statement as Array<{ Effect?: string; Action?: unknown; Resource?: unknown; Condition?: unknown }>) {
+        // A deny grants nothing (e.g. the guardrail requirement on every Bedrock resource): only allows can cross environments.
+        if (st.Effect === 'Deny') continue;
         const condition = st.Condition === undefined ? '' : JSON.stringify(st.Condition);
         for (const res of [st.Resource ?? []].flat()) grants.push({ env, stack: t.name, actions: [st.Action].flat().join(','), resource: render(res), condition });
       }

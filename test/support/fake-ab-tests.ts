@@ -38,6 +38,10 @@ export class FakeAbTests implements AbTestApi {
   async update(input: UpdateABTestCommandInput) {
     this.updates.push(input);
     const t = await this.get(input.abTestId!);
+    // A stopped test is final: the service refuses to run or pause it again.
+    if (t.executionStatus === 'STOPPED' && input.executionStatus && input.executionStatus !== 'STOPPED') {
+      throw Object.assign(new Error(`ab test ${input.abTestId} is STOPPED`), { name: 'ConflictException' });
+    }
     const next = { ...t, executionStatus: input.executionStatus ?? t.executionStatus, stoppedAt: input.executionStatus === 'STOPPED' ? new Date() : t.stoppedAt };
     this.tests.set(input.abTestId!, next);
     return { status: next.status!, executionStatus: next.executionStatus! };

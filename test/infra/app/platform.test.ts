@@ -162,6 +162,34 @@ describe('reference platform (dev)', () => {
     t.Tools1.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyImport } });
   });
 
+  test('every agent calls its model with the environment guardrail, may apply only it, and is denied model calls without it', () => {
+    t.Foundation.resourceCountIs('AWS::Bedrock::Guardrail', 1);
+    t.Foundation.hasResourceProperties('AWS::Bedrock::Guardrail', { Name: 'agentcore-kit-dev', TopicPolicyConfig: { TopicsConfig: Match.arrayWith([Match.objectLike({ Name: 'Compensation', Type: 'DENY' })]) } });
+    const runtimes = Object.values(t.Agents1.findResources('AWS::BedrockAgentCore::Runtime'));
+    expect(runtimes).toHaveLength(4);
+    for (const r of runtimes) {
+      expect(r.Properties.EnvironmentVariables.GUARDRAIL_ID).toEqual({ 'Fn::ImportValue': expect.stringMatching(/Foundation:ExportsOutputFnGetAttGuardrail.*GuardrailId/) });
+      expect(r.Properties.EnvironmentVariables.GUARDRAIL_VERSION).toEqual({ 'Fn::ImportValue': expect.stringMatching(/Foundation:ExportsOutputFnGetAttGuardrailVersion.*Version/) });
+    }
+    const statements = Object.values(t.Agents1.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements.filter((st) => st.Sid === 'RequireAgentGuardrail')).toHaveLength(4);
+    expect(statements.filter((st) => st.Action === 'bedrock:ApplyGuardrail')).toHaveLength(4);
+    // Interventions are on the environment dashboard.
+    expect(JSON.stringify(t.Observability1.findResources('AWS::CloudWatch::Dashboard'))).toContain('Guardrail interventions vs evaluations');
+  });
+
+  test('no Browser is provisioned in any environment (no reference agent has a browser tool)', () => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      const stacks = env === 'dev' ? Object.values(t) : Object.values(byName(platform(env)));
+      for (const s of stacks) s.resourceCountIs('AWS::BedrockAgentCore::BrowserCustom', 0);
+    }
+  });
+
+  test('online evaluation scores the kit LLM-as-judge next to the built-ins and code evaluators', () => {
+    t.Observability1.hasResourceProperties('AWS::BedrockAgentCore::Evaluator', { EvaluatorName: 'kit_dev_grounded_answer', EvaluatorConfig: { LlmAsAJudge: Match.objectLike({ ModelConfig: { BedrockEvaluatorModelConfig: Match.objectLike({ ModelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' }) } }) } });
+    for (const c of Object.values(t.Observability1.findResources('AWS::BedrockAgentCore::OnlineEvaluationConfig'))) expect(c.Properties.Evaluators).toHaveLength(10);
+  });
+
   test('dev loads seed data and allows the gateway to return debug errors', () => {
     t.Tools1.resourceCountIs('Custom::ToolSeedData', 1);
     t.Gateway.hasResourceProperties('AWS::BedrockAgentCore::Gateway', { ExceptionLevel: 'DEBUG' });

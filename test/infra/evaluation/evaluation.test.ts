@@ -5,7 +5,7 @@ import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AgentEvaluation, EvaluationDatasets, toScenario, type AgentEvaluationProps } from '../../../lib/evaluation';
+import { AgentEvaluation, DEFAULT_BUILTIN_EVALUATORS, EvaluationDatasets, GROUNDED_ANSWER_JUDGE, JudgeEvaluators, KIT_JUDGE_EVALUATORS, toScenario, type AgentEvaluationProps, type JudgeEvaluatorDefinition } from '../../../lib/evaluation';
 import { loadCheckedDataset } from '../../../eval/runner/catalog-check';
 import { importedRuntime, testStack } from '../observability/helpers';
 
@@ -238,5 +238,68 @@ describe('wiring the drift alarm to a topic', () => {
     template.resourceCountIs('AWS::Lambda::Function', 0);
     template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('^T') }] });
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { ComparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, Threshold: 0.85, AlarmActions: [{ Ref: Match.stringLikeRegexp('^T') }] }, 5);
+  });
+});
+
+describe('custom LLM-as-judge evaluators', () => {
+  const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+
+  test('a judge is an LLM-as-judge Evaluator with its instructions, numerical scale and model, scored in every config', () => {
+    const built = build({ builtinEvaluators: DEFAULT_BUILTIN_EVALUATORS.slice(0, 6), judges: { definitions: KIT_JUDGE_EVALUATORS, modelId: MODEL } });
+    const t = built.template;
+    t.hasResourceProperties('AWS::BedrockAgentCore::Evaluator', {
+      EvaluatorName: 'kit_prod_grounded_answer',
+      Level: 'TRACE',
+      EvaluatorConfig: {
+        LlmAsAJudge: {
+          Instructions: GROUNDED_ANSWER_JUDGE.instructions,
+          ModelConfig: { BedrockEvaluatorModelConfig: { ModelId: MODEL, InferenceConfig: { Temperature: 0, MaxTokens: 1024 } } },
+          RatingScale: {
+            Numerical: [
+              { Label: 'Ungrounded', Definition: Match.stringLikeRegexp('missing from, or contradicts'), Value: 0 },
+              { Label: 'Partly grounded', Definition: Match.anyValue(), Value: 0.5 },
+              { Label: 'Grounded', Definition: Match.anyValue(), Value: 1 },
+            ],
+          },
+        },
+      },
+    });
+    const judgeId = built.stack.resolve(built.evaluation.judgeEvaluators!.evaluators.grounded_answer.evaluatorId);
+    for (const config of Object.values(t.findResources('AWS::BedrockAgentCore::OnlineEvaluationConfig'))) {
+      expect(JSON.stringify(config.Properties.Evaluators)).toContain(JSON.stringify(judgeId));
+      expect(config.Properties.Evaluators).toHaveLength(6 + 2 + 1);
+    }
+    // The shared execution role invokes judge models (the judge's inference profile included).
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual(expect.objectContaining({ Sid: 'InvokeJudgeModels', Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'] }));
+  });
+
+  test('a categorical judge deploys labels only', () => {
+    const passFail: JudgeEvaluatorDefinition = {
+      name: 'polite',
+      description: 'Polite answer',
+      level: 'SESSION',
+      instructions: 'Was the assistant polite throughout? {context}',
+      ratingScale: { kind: 'categorical', ratings: [{ label: 'Pass', definition: 'polite' }, { label: 'Fail', definition: 'rude' }] },
+    };
+    const t = build({ builtinEvaluators: [], judges: { definitions: [passFail], modelId: MODEL } }).template;
+    t.hasResourceProperties('AWS::BedrockAgentCore::Evaluator', {
+      EvaluatorName: 'kit_prod_polite',
+      Level: 'SESSION',
+      EvaluatorConfig: { LlmAsAJudge: { RatingScale: { Categorical: [{ Label: 'Pass', Definition: 'polite' }, { Label: 'Fail', Definition: 'rude' }] } } },
+    });
+  });
+
+  test('judges count towards the 10 evaluators of a config; the message says how to make room', () => {
+    expect(() => build({ judges: { definitions: [...KIT_JUDGE_EVALUATORS, { ...GROUNDED_ANSWER_JUDGE, name: 'other' }], modelId: MODEL } })).toThrow(
+      'evaluators: 11 per configuration; AgentCore allows 1–10 (built-ins 7 + 2 code-based + 2 judge + 0 additional); pass fewer builtinEvaluators to make room',
+    );
+  });
+
+  test('bad judge definitions and a bad model id are all named at once', () => {
+    const stack = testStack();
+    expect(() => new JudgeEvaluators(stack, 'J', { namePrefix: 'kit', modelId: 'claude', judges: [{ ...GROUNDED_ANSWER_JUDGE, instructions: 'Rate {assistant_turn}.' }, GROUNDED_ANSWER_JUDGE] })).toThrow(
+      /InvalidJudgeEvaluatorsProps\] 3 problems:[\s\S]*judges: names must be unique, got grounded_answer, grounded_answer[\s\S]*judges\.grounded_answer\.instructions: a TRACE judge needs the \{context\} placeholder[\s\S]*modelId: "claude" is not a Bedrock model id/,
+    );
   });
 });

@@ -44,11 +44,11 @@ describe('ab-test arguments', () => {
   });
 
   test('a missing or unknown subcommand is named; ab-test flags are refused on other commands', () => {
-    expect(() => parseCliArgs(['ab-test', '--release', 'supervisor'])).toThrow('ab-test needs a subcommand: expected one of start, status, stop');
-    expect(() => parseCliArgs(['ab-test', 'pause', '--release', 'supervisor'])).toThrow('unknown ab-test subcommand "pause": expected one of start, status, stop');
+    expect(() => parseCliArgs(['ab-test', '--release', 'supervisor'])).toThrow('ab-test needs a subcommand: expected one of start, status, pause, resume, promote, stop');
+    expect(() => parseCliArgs(['ab-test', 'split', '--release', 'supervisor'])).toThrow('unknown ab-test subcommand "split": expected one of start, status, pause, resume, promote, stop');
     expect(() => parseCliArgs(['ab-test', 'status', 'now', '--release', 'supervisor', '--ab-test-id', 'ab-1'])).toThrow('unexpected argument "now"');
     expect(() => parseCliArgs(['status', '--release', 'supervisor', '--ab-test-id', 'ab-1', '--role-arn', ROLE])).toThrow(
-      /--role-arn only applies to ab-test start[\s\S]*--ab-test-id only applies to ab-test status and ab-test stop/,
+      /--role-arn only applies to ab-test start[\s\S]*--ab-test-id only applies to ab-test status, pause, resume and stop/,
     );
     expect(() => parseCliArgs(['ab-test', 'stop', '--release', 'supervisor', '--ab-test-id', 'ab-1', '--json'])).toThrow('--json only applies to status and ab-test status');
   });
@@ -391,5 +391,161 @@ describe('abort during an A/B test', () => {
     expect(c.lines).toEqual(["No rollout was running; the release's A/B test is stopped (A/B test stopped: all traffic on supervisor-live)."]);
     expect(c.abTests.updates).toEqual([{ abTestId: 'ab-1', executionStatus: 'STOPPED' }]);
     expect((await f.store.get('supervisor'))?.abTestId).toBeUndefined();
+  });
+});
+
+/** Give a test one result per evaluator: a significant change of `change` (or none when `significant` is false). */
+function withVerdicts(api: FakeAbTests, id: string, verdicts: { evaluator: string; change: number; significant: boolean }[]) {
+  const t = api.tests.get(id)!;
+  api.tests.set(id, {
+    ...t,
+    results: {
+      analysisTimestamp: new Date('2026-11-26T02:00:00Z'),
+      evaluatorMetrics: verdicts.map((v) => ({
+        evaluatorArn: `arn:aws:bedrock-agentcore:us-east-1:111111111111:evaluator/${v.evaluator}`,
+        controlStats: { variantName: 'C', sampleSize: 400, mean: 0.8 },
+        variantResults: [{ variantName: 'T1', sampleSize: 100, mean: 0.8 + v.change, absoluteChange: v.change, pValue: v.significant ? 0.01 : 0.4, isSignificant: v.significant }],
+      })),
+    },
+  });
+}
+
+describe('ab-test pause, resume and promote', () => {
+  test('arguments: pause and resume take --ab-test-id; promote takes --force and acts on the recorded test only', () => {
+    expect(parseCliArgs(['ab-test', 'pause', '--release', 'supervisor', '--ab-test-id', 'ab-1'])).toMatchObject({ abTestAction: 'pause', abTestId: 'ab-1' });
+    expect(parseCliArgs(['ab-test', 'resume', '--release', 'supervisor'])).toMatchObject({ abTestAction: 'resume', abTestId: undefined });
+    expect(parseCliArgs(['ab-test', 'promote', '--release', 'supervisor', '--force'])).toMatchObject({ abTestAction: 'promote', force: true });
+    expect(() => parseCliArgs(['ab-test', 'promote', '--release', 'supervisor', '--ab-test-id', 'ab-2'])).toThrow(
+      '--ab-test-id only applies to ab-test status, pause, resume and stop (promote acts on the test recorded for the release)',
+    );
+    expect(() => parseCliArgs(['ab-test', 'pause', '--release', 'supervisor', '--force'])).toThrow('--force only applies to start and ab-test promote');
+  });
+
+  test('pause holds the test and keeps the record (still no rollout); resume lets it run; both are idempotent', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    c.lines.length = 0;
+
+    expect(await abTest(parseCliArgs(['ab-test', 'pause', '--release', 'supervisor']), c.deps, c.io)).toBe(0);
+    expect(c.abTests.updates).toEqual([{ abTestId: 'ab-1', executionStatus: 'PAUSED' }]);
+    expect(c.lines).toEqual(['Paused A/B test ab-1: PAUSED. It stays recorded for release supervisor (no rollout starts). Go on with: npm run rollout -- ab-test resume --release supervisor']);
+    expect((await f.store.get('supervisor'))?.abTestId).toBe('ab-1');
+    expect(await start(parseCliArgs(['start', '--release', 'supervisor']), c.deps, c.io)).toBe(1);
+    expect(c.deps.executions.start).not.toHaveBeenCalled();
+
+    c.lines.length = 0;
+    expect(await abTest(parseCliArgs(['ab-test', 'pause', '--release', 'supervisor']), c.deps, c.io)).toBe(0);
+    expect(c.lines).toEqual(['A/B test ab-1 is already PAUSED; nothing changed.']);
+    expect(c.abTests.updates).toHaveLength(1);
+
+    c.lines.length = 0;
+    expect(await abTest(parseCliArgs(['ab-test', 'resume', '--release', 'supervisor']), c.deps, c.io)).toBe(0);
+    expect(c.abTests.updates.at(-1)).toEqual({ abTestId: 'ab-1', executionStatus: 'RUNNING' });
+    expect(c.abTests.tests.get('ab-1')?.executionStatus).toBe('RUNNING');
+    expect(c.lines).toEqual(['Resumed A/B test ab-1: RUNNING. Read results: npm run rollout -- ab-test status --release supervisor']);
+  });
+
+  test('a stopped test can be neither paused nor resumed: exit 1, nothing sent', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    await c.abTests.update({ abTestId: 'ab-1', executionStatus: 'STOPPED' });
+    c.abTests.updates.length = 0;
+    c.lines.length = 0;
+
+    expect(await abTest(parseCliArgs(['ab-test', 'resume', '--release', 'supervisor']), c.deps, c.io)).toBe(1);
+    expect(await abTest(parseCliArgs(['ab-test', 'pause', '--release', 'supervisor', '--ab-test-id', 'ab-1']), c.deps, c.io)).toBe(1);
+    expect(c.abTests.updates).toEqual([]);
+    expect(c.lines[0]).toBe('A/B test ab-1 is STOPPED and cannot be resumed; start a new one: npm run rollout -- ab-test start --release supervisor …');
+  });
+
+  test('promote, canary better and worse on nothing: test stopped, record cleared, live pinned to the canary version through the release state', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    withVerdicts(c.abTests, 'ab-1', [
+      { evaluator: 'helpfulness', change: 0.06, significant: true },
+      { evaluator: 'correctness', change: -0.01, significant: false },
+    ]);
+    c.lines.length = 0;
+
+    expect(await abTest(parseCliArgs(['ab-test', 'promote', '--release', 'supervisor']), c.deps, c.io)).toBe(0);
+
+    expect(c.abTests.updates).toEqual([{ abTestId: 'ab-1', executionStatus: 'STOPPED' }]);
+    expect(c.lines).toEqual([
+      'Canary won A/B test ab-1 (canary significantly better on helpfulness, worse on none): the test is stopped; promoting the canary through release supervisor.',
+      'Pinning live to v4…',
+      'Promoted: live serves v4; all traffic on live.',
+    ]);
+    expect(f.control.endpoints.get('live')?.liveVersion).toBe('4');
+    expect(f.route()).toEqual({ kind: 'static', target: 'supervisor-live' });
+    const state = await f.store.get('supervisor');
+    expect(state).toMatchObject({ phase: 'PROMOTED', liveVersion: '4' });
+    expect(state?.abTestId).toBeUndefined();
+    // The next deploy pins live to the promoted version, as after any promotion.
+    expect(f.parameters.values.get(f.config.liveVersionParameter!)).toBe('4');
+    const history = await f.store.history('supervisor', 3);
+    expect(history.map((h) => h.action)).toEqual(['promote', 'start', 'ab-stop']);
+    expect(history[2]).toMatchObject({ who: 'cli:alice', why: 'A/B test ab-1 stopped: canary promoted (canary significantly better on helpfulness, worse on none)' });
+  });
+
+  test('promote, canary worse on any evaluator: live won, the test is stopped and nothing else changes', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    withResults(c.abTests, 'ab-1'); // helpfulness better, correctness worse
+    c.lines.length = 0;
+
+    expect(await abTest(parseCliArgs(['ab-test', 'promote', '--release', 'supervisor', '--force']), c.deps, c.io)).toBe(0);
+
+    expect(c.lines).toEqual(['Live won A/B test ab-1 (canary significantly worse on correctness): the test is stopped and live keeps all traffic; nothing promoted.']);
+    expect(c.abTests.tests.get('ab-1')?.executionStatus).toBe('STOPPED');
+    expect(f.control.endpoints.get('live')?.liveVersion).toBe('3');
+    const state = await f.store.get('supervisor');
+    expect(state?.phase).toBe('IDLE');
+    expect(state?.abTestId).toBeUndefined();
+  });
+
+  test('promote with no significant result refuses and changes nothing; --force promotes the canary', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    withVerdicts(c.abTests, 'ab-1', [{ evaluator: 'helpfulness', change: 0.01, significant: false }]);
+    c.lines.length = 0;
+
+    expect(await abTest(parseCliArgs(['ab-test', 'promote', '--release', 'supervisor']), c.deps, c.io)).toBe(1);
+    expect(c.lines).toEqual([
+      'Not promoted: no significant difference on any evaluator yet in A/B test ab-1. Let it run longer (npm run rollout -- ab-test status --release supervisor), or pass --force to promote the canary anyway.',
+    ]);
+    expect(c.abTests.updates).toEqual([]);
+    expect((await f.store.get('supervisor'))?.abTestId).toBe('ab-1');
+
+    c.lines.length = 0;
+    expect(await abTest(parseCliArgs(['ab-test', 'promote', '--release', 'supervisor', '--force']), c.deps, c.io)).toBe(0);
+    expect(c.lines[0]).toBe('Canary won A/B test ab-1 (forced: no significant difference on any evaluator yet): the test is stopped; promoting the canary through release supervisor.');
+    expect((await f.store.get('supervisor'))?.phase).toBe('PROMOTED');
+  });
+
+  test('promote stops the test but promotes nothing when the release cannot start a rollout (canary on the live version)', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    await abTest(parseCliArgs(START), c.deps, c.io);
+    withVerdicts(c.abTests, 'ab-1', [{ evaluator: 'helpfulness', change: 0.06, significant: true }]);
+    f.control.endpoints.set('canary', { ...f.control.endpoints.get('canary')!, liveVersion: '3' });
+    c.lines.length = 0;
+
+    expect(await abTest(parseCliArgs(['ab-test', 'promote', '--release', 'supervisor']), c.deps, c.io)).toBe(1);
+
+    expect(c.lines.at(-1)).toMatch(/^Not promoted \(NothingToRelease\): canary and live both serve version 3/);
+    expect(c.abTests.tests.get('ab-1')?.executionStatus).toBe('STOPPED');
+    expect((await f.store.get('supervisor'))?.phase).toBe('IDLE');
+  });
+
+  test('promote with no recorded test says so', async () => {
+    const f = await releaseFixture(db);
+    const c = cli(f);
+    expect(await abTest(parseCliArgs(['ab-test', 'promote', '--release', 'supervisor']), c.deps, c.io)).toBe(1);
+    expect(c.lines).toEqual(['No A/B test is recorded for release supervisor: nothing to promote.']);
   });
 });

@@ -1,0 +1,3 @@
+export * from './agent-guardrail';
+export * from './perms';
+export * from './types';
