@@ -3,6 +3,8 @@
  * (`defineTool`, `AgentSpec`) and `AgentPlatform`'s `agents` / `extraToolGroups` / `agentEntries` props:
  * what a large organisation's catalog looks like to the synthesizer. Used by the synth-scale bench and the template-limit test.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import * as z from 'zod';
@@ -10,6 +12,7 @@ import { agentSpecs, type AgentSpec } from '../catalog/agents';
 import { defineTool, type ToolDefinition } from '../catalog/tool';
 import { AgentPlatform } from '../lib/app/platform';
 import type { EnvironmentConfig } from '../lib/config';
+import { DEFAULT_POLICY_DIR, writeDefaultDenyPolicies } from '../lib/policy/policy-files';
 
 export interface SyntheticCatalog {
   readonly agents: AgentSpec[];
@@ -81,6 +84,17 @@ const SYNTHETIC_AGENT_ENTRY = path.join(__dirname, '..', 'agents', 'entry', 'fin
 const SYNTHETIC_TOOL_ENTRY = path.join(__dirname, '..', 'lambda', 'tools', 'financial', 'index.ts');
 
 /**
+ * The reference policies plus a closed set for the synthetic tools, as a team adding its own tools
+ * starts: every new tool denied until a permit opens it.
+ */
+function syntheticPolicyDir(tools: readonly ToolDefinition[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synthetic-policies-'));
+  fs.cpSync(DEFAULT_POLICY_DIR, dir, { recursive: true });
+  writeDefaultDenyPolicies(dir, tools);
+  return dir;
+}
+
+/**
  * The one call the bench and the scale test make: the reference platform (its supervisor and three
  * specialists, whose tools the reference Cedar policies name) plus `agentCount` synthetic specialists.
  */
@@ -92,5 +106,6 @@ export function buildSyntheticPlatform(app: App, config: EnvironmentConfig, agen
     agents: [...Object.values(agentSpecs), ...agents],
     extraToolGroups: targets.map((target) => ({ target, tools: tools.filter((t) => t.target === target), entry: SYNTHETIC_TOOL_ENTRY })),
     agentEntries: Object.fromEntries(agents.map((a) => [a.id, SYNTHETIC_AGENT_ENTRY])),
+    policyDir: syntheticPolicyDir(tools),
   });
 }

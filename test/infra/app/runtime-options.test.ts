@@ -52,7 +52,7 @@ describe('agents.network VPC, extra request headers, memory.strategyModelId (sta
   const staging = loadEnvironment('staging');
   const config = resolveEnvironment({
     ...BUILT_IN_ENVIRONMENTS.staging,
-    agents: { ...BUILT_IN_ENVIRONMENTS.staging.agents, network: VPC, browser: 'VPC', requestHeaders: ['X-Tenant-Id'] },
+    agents: { ...BUILT_IN_ENVIRONMENTS.staging.agents, network: VPC, requestHeaders: ['X-Tenant-Id'] },
     memory: { ...BUILT_IN_ENVIRONMENTS.staging.memory, strategyModelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' },
   });
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:failSynthOnValidationErrors': false } });
@@ -70,8 +70,8 @@ describe('agents.network VPC, extra request headers, memory.strategyModelId (sta
     expect(agents.findResources('AWS::EC2::SecurityGroup')).toEqual({});
   });
 
-  test('the IT agent’s Browser joins the same subnets', () => {
-    agents.hasResourceProperties('AWS::BedrockAgentCore::BrowserCustom', { NetworkConfiguration: { NetworkMode: 'VPC', VpcConfig: { Subnets: VPC.subnetIds, SecurityGroups: VPC.securityGroupIds } } });
+  test('no agent gets a Browser, VPC or not (no reference agent has a browser tool)', () => {
+    agents.resourceCountIs('AWS::BedrockAgentCore::BrowserCustom', 0);
   });
 
   test('custom memory prompts run on the configured model', () => {
@@ -98,8 +98,8 @@ describe('config errors name the field', () => {
     expect(() => resolveEnvironment(withAgents({ network: { ...VPC, securityGroupIds: [] } }))).toThrow(/agents\.network\.securityGroupIds/);
   });
 
-  test('a VPC Browser on the public network', () => {
-    expect(() => resolveEnvironment(withAgents({ browser: 'VPC' }))).toThrow(/agents\.browser: VPC needs agents\.network in VPC mode/);
+  test('a Browser for the reference agents', () => {
+    expect(() => resolveEnvironment(withAgents({ browser: 'VPC' as 'off' }))).toThrow(/agents\.browser: the reference agents have no browser tool/);
   });
 
   test('a request header AgentCore never forwards', () => {

@@ -264,16 +264,18 @@ describe('AgentPipeline variants', () => {
 
 describe('AgentPlatformStage', () => {
   test('builds the reference platform inside the stage, with the stage environment', () => {
-    const app = new App();
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    // The built-in configs use us. inference profiles: a US region.
+    const region = 'us-east-1';
     const stage = new AgentPlatformStage(app, 'Staging', {
-      env: { account: ACCOUNT, region: REGION },
+      env: { account: ACCOUNT, region },
       platform: (s) => {
         new AgentPlatform(s, { config: loadEnvironment('staging') });
       },
     });
     const stacks = stage.synth().stacks;
     expect(stacks.map((s) => s.stackName)).toContain('Staging-AgentCoreKit-staging-Foundation');
-    expect(stacks.every((s) => s.environment.account === ACCOUNT && s.environment.region === REGION)).toBe(true);
+    expect(stacks.every((s) => s.environment.account === ACCOUNT && s.environment.region === region)).toBe(true);
     expect(stage.outputs).toEqual({});
   }, 300_000);
 });

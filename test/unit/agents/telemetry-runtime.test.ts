@@ -65,10 +65,10 @@ describe('AgentRuntime agent tracing', () => {
   });
 
   test('when set, the switch counts toward the 50-variable limit', () => {
-    const environment = Object.fromEntries(Array.from({ length: 43 }, (_, i) => [`EXTRA_${i}`, 'x']));
+    const environment = Object.fromEntries(Array.from({ length: 42 }, (_, i) => [`EXTRA_${i}`, 'x']));
     expect(() => build({ environment })).not.toThrow();
     expect(() => build({ environment, agentTracing: false })).toThrow(
-      '[InvalidAgentRuntimeProps] environment: 51 variables (43 given + 8 set by the construct); AgentCore allows at most 50 — pass only what this agent reads',
+      '[InvalidAgentRuntimeProps] environment: 51 variables (42 given + 9 set by the construct); AgentCore allows at most 50 — pass only what this agent reads',
     );
   });
 });
