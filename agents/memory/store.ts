@@ -99,7 +99,7 @@ export class ActorMemory {
 
   /** Long-term records of several kinds for this user (the kinds an agent's spec chose), in the order given. */
   async recallKinds(kinds: readonly MemoryKind[], query: string, topK = 5): Promise<MemoryRecord[]> {
-    return (await Promise.all(kinds.map((k) => this.store.searchRecords(this.actorId, recallNamespace(k, this.actorId), query, topK)))).flat();
+    return (await Promise.all(kinds.map((k) => this.store.searchRecords(this.caller, recallNamespace(k, this.actorId), query, topK)))).flat();
   }
 
   /** Long-term records of an explicit namespace; refused unless it is this user's own. */
