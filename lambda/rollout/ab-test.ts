@@ -13,6 +13,7 @@ import {
   type GetABTestCommandOutput,
   type UpdateABTestCommandInput,
 } from '@aws-sdk/client-bedrock-agentcore';
+import { AB_TEST_RELEASE_TAG } from './ab-test-tag';
 
 /** The three calls the driver makes. */
 export interface AbTestApi {
@@ -38,11 +39,7 @@ export function sdkAbTestApi(client: BedrockAgentCoreClient): AbTestApi {
 export const CONTROL_VARIANT = 'C';
 export const TREATMENT_VARIANT = 'T1';
 
-/**
- * Tag every A/B test carries with the release that created it: the roles that stop tests may stop only
- * tests of their own release (`aws:ResourceTag/<this key>` on `ab-test/*`; test ids are made by the service).
- */
-export const AB_TEST_RELEASE_TAG = 'agentcore-kit:release';
+export { AB_TEST_RELEASE_TAG } from './ab-test-tag';
 
 export interface AbTestPlan {
   /** Release that starts the test, set as the {@link AB_TEST_RELEASE_TAG} tag. @default - untagged (no release role may stop it) */

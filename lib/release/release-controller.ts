@@ -21,7 +21,7 @@ import { acknowledgeFindings } from '../compliance/acknowledge';
 import { functionRole } from '../compliance/function-role';
 import { acknowledgeFunctionBaseline } from '../compliance/packs';
 import { KitError, Problems } from '../errors';
-import { AB_TEST_RELEASE_TAG } from '../../lambda/rollout/ab-test';
+import { AB_TEST_RELEASE_TAG } from '../../lambda/rollout/ab-test-tag';
 import { AB_TEST_STOP, ALARM_READ, ENDPOINT_READ, ENDPOINT_WRITE, RULE_READ, RULE_WRITE } from './perms';
 import { planRollout, type RolloutPlan, type RolloutPresetName, type RolloutStepInput } from './rollout-plan';
 import { KIT_FUNCTIONS, kitLambdaCode, type KitFunction } from '../bundling';
