@@ -106,10 +106,11 @@ const fromPackage = (key, file) => {
   return shipped.get(fs.readFileSync(staged, 'utf8'));
 };
 const functions = ofType('AWS::Lambda::Function').filter((f) => f.Properties.Code.S3Key);
-assert.equal(functions.length, 4, 'three tool functions and the gateway interceptor');
+assert.equal(functions.length, 5, 'three tool functions, the gateway interceptor and the memory credential vendor');
 const used = functions.map((f) => fromPackage(f.Properties.Code.S3Key, 'index.js'));
 assert.deepEqual(used.filter((d) => !d), [], 'a Lambda function whose code is not a bundle of the package');
 for (const target of ['financial', 'hr', 'it']) assert.ok(used.some((d) => d.startsWith(`lambda-tools-${target}-`)), `the ${target} tool function runs the package's bundle`);
+assert.ok(used.some((d) => d.startsWith('lambda-memory-credentials')), "the memory credential vendor runs the package's bundle");
 const [runtime] = ofType('AWS::BedrockAgentCore::Runtime');
 assert.equal(fromPackage(runtime.Properties.AgentRuntimeArtifact.CodeConfiguration.Code.S3.Prefix, 'index.mjs'), 'agent-hr', "the runtime runs the package's HR agent");
 
