@@ -26,7 +26,8 @@ import * as zlib from 'node:zlib';
 import { buildSync } from 'esbuild';
 import { startToolServer } from '../local';
 import { devAssembly, ROOT, type RuntimeArtifact } from '../test/artifacts/support/assembly';
-import { DUMMY_CREDENTIALS, REFUSING_ENDPOINT, removeTempDirs, unpackAlone } from '../test/artifacts/support/bundle-process';
+import { removeTempDirs, standInAgentEnvironment, unpackAlone } from '../test/artifacts/support/bundle-process';
+import { percentile } from '../eval/runner/scoring';
 
 const { values } = parseArgs({ options: { assembly: { type: 'string' }, inits: { type: 'string', default: '15' } } });
 const INITS = Number(values.inits);
@@ -45,7 +46,7 @@ const KINDS: Array<[RegExp, string]> = [
 
 const kb = (n: number) => (n / 1024).toFixed(0);
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: readonly number[]) => percentile(xs, 50);
 
 function initMs(file: string): number {
   const script = `const t=performance.now();require(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t))`;
@@ -107,15 +108,7 @@ async function agents(runtimes: readonly RuntimeArtifact[], runs: number): Promi
   try {
     for (const r of runtimes) {
       const dir = unpackAlone(r.asset, r.name);
-      const env = {
-        ...r.environment,
-        JWT_DISCOVERY_URL: tools.jwksUrl.replace('/.well-known/jwks.json', '/.well-known/openid-configuration'),
-        JWT_AUDIENCES: tools.audience,
-        ...('GATEWAY_URL' in r.environment ? { GATEWAY_URL: tools.url } : {}),
-        AGENTCORE_KIT_SCRIPTED_MODEL: 'keywords',
-        AWS_ENDPOINT_URL: REFUSING_ENDPOINT,
-        ...DUMMY_CREDENTIALS,
-      };
+      const env = standInAgentEnvironment(r, tools);
       const kit: number[] = [];
       const bare: number[] = [];
       for (let i = 0; i < runs; i++) {

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { specialistSpecs, supervisorSpec, type AgentSpec } from '../../catalog/agents';
 import { startToolServer, type RunningToolServer } from '../../local';
 import { devAssembly, type RuntimeArtifact } from './support/assembly';
-import { DUMMY_CREDENTIALS, portIsFree, REFUSING_ENDPOINT, removeTempDirs, startBundle, unpackAlone, waitForJson, type RunningBundle } from './support/bundle-process';
+import { portIsFree, REFUSING_ENDPOINT, removeTempDirs, standInAgentEnvironment, startBundle, unpackAlone, waitForJson, type RunningBundle } from './support/bundle-process';
 import { startFakeAgentCoreMemory, type FakeAgentCoreMemory } from './support/fake-agentcore-memory';
 import { startFakeMemoryVendor, type FakeMemoryVendor } from './support/fake-memory-vendor';
 
@@ -74,16 +74,10 @@ async function start(runtime: RuntimeArtifact, overrides: Record<string, string>
   const port = (await portIsFree(contractPort)) ? contractPort : 20_000 + Math.floor(Math.random() * 20_000);
   if (port !== contractPort) console.warn(`${runtime.name}: contract port ${contractPort} is busy on this machine; running on AGENT_PORT=${port}`);
   const env: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(runtime.environment).filter(([k]) => !omit.includes(k))),
-    JWT_DISCOVERY_URL: tools.jwksUrl.replace('/.well-known/jwks.json', '/.well-known/openid-configuration'),
-    JWT_AUDIENCES: tools.audience,
-    ...('GATEWAY_URL' in runtime.environment ? { GATEWAY_URL: tools.url } : {}),
-    ...overrides,
-    AGENTCORE_KIT_SCRIPTED_MODEL: 'keywords',
+    ...standInAgentEnvironment(runtime, tools, overrides, omit),
+    // AgentCore Memory and its credential vendor run here too (loopback stand-ins).
     AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: memory.endpoint,
     AWS_ENDPOINT_URL_LAMBDA: vendor.lambdaEndpoint,
-    AWS_ENDPOINT_URL: REFUSING_ENDPOINT,
-    ...DUMMY_CREDENTIALS,
     ...(port === contractPort ? {} : { AGENT_PORT: String(port) }),
   };
   const bundle = startBundle(dir, runtime.entryPoint[0], env);

@@ -9,13 +9,32 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { StagedAsset } from './assembly';
+import type { RunningToolServer } from '../../../local';
+import type { RuntimeArtifact, StagedAsset } from './assembly';
 
 /** Loopback port that refuses connections: endpoints of AWS services that cannot run here point at it. */
 export const REFUSING_ENDPOINT = 'http://127.0.0.1:9';
 
 /** Fake static credentials, so the SDK signs requests and never looks for real ones. */
 export const DUMMY_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIAARTIFACTTEST0000', AWS_SECRET_ACCESS_KEY: 'artifact-test-secret', AWS_SESSION_TOKEN: 'artifact-test-session' };
+
+/**
+ * The environment an agent runtime's asset runs with here: its template's (less `omit`), pointed at the
+ * local stand-ins — the identity provider and the MCP gateway of `tools` — with `overrides` on top, the
+ * keyword-scripted model instead of Bedrock, every other AWS endpoint refusing, and dummy credentials.
+ */
+export function standInAgentEnvironment(runtime: RuntimeArtifact, tools: RunningToolServer, overrides: Record<string, string> = {}, omit: readonly string[] = []): Record<string, string> {
+  return {
+    ...Object.fromEntries(Object.entries(runtime.environment).filter(([k]) => !omit.includes(k))),
+    JWT_DISCOVERY_URL: tools.jwksUrl.replace('/.well-known/jwks.json', '/.well-known/openid-configuration'),
+    JWT_AUDIENCES: tools.audience,
+    ...('GATEWAY_URL' in runtime.environment ? { GATEWAY_URL: tools.url } : {}),
+    ...overrides,
+    AGENTCORE_KIT_SCRIPTED_MODEL: 'keywords',
+    AWS_ENDPOINT_URL: REFUSING_ENDPOINT,
+    ...DUMMY_CREDENTIALS,
+  };
+}
 
 const made: string[] = [];
 
